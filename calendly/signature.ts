@@ -20,11 +20,16 @@ const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 const UNIX_SECONDS = /^[0-9]{1,12}$/;
 
 function bytesOf(body: Uint8Array | string): Buffer {
-  return typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body);
+  if (typeof body === "string") return Buffer.from(body, "utf8");
+  // A view over the same memory, not a copy: verification runs once per key on every delivery.
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
-/** The raw HMAC-SHA256 digest of `"<t>." + body` under `key`. */
-export function signatureDigest(key: string, timestamp: number, body: Uint8Array | string): Buffer {
+/**
+ * The raw HMAC-SHA256 digest of `"<t>." + body` under `key`. `timestamp` may be the `t=` text exactly
+ * as received: the signed message is that text, so a sender's `t=0017…` must not become `17…`.
+ */
+export function signatureDigest(key: string, timestamp: number | string, body: Uint8Array | string): Buffer {
   return createHmac("sha256", Buffer.from(key, "utf8"))
     .update(`${timestamp}.`, "utf8")
     .update(bytesOf(body))
@@ -56,6 +61,8 @@ export type SignatureCheck =
 
 export interface ParsedSignatureHeader {
   timestamp: number;
+  /** The `t=` value as received, which is what the sender signed. */
+  timestampText: string;
   v1: Buffer;
 }
 
@@ -86,7 +93,7 @@ export function parseSignatureHeader(
   if (v1 === undefined) return { reason: "malformed", detail: "no v1= (signature) part" };
   if (!UNIX_SECONDS.test(t)) return { reason: "malformed", detail: "t= is not a unix time in seconds" };
   if (!HEX_SHA256.test(v1)) return { reason: "malformed", detail: "v1= is not 64 hex digits (HMAC-SHA256)" };
-  return { timestamp: Number(t), v1: Buffer.from(v1, "hex") };
+  return { timestamp: Number(t), timestampText: t, v1: Buffer.from(v1, "hex") };
 }
 
 export interface VerifyOptions {
@@ -131,7 +138,7 @@ export function verifySignature(options: VerifyOptions): SignatureCheck {
   // which key (or whether any) matched.
   let matched = -1;
   keys.forEach((key, index) => {
-    const expected = signatureDigest(key, parsed.timestamp, options.body);
+    const expected = signatureDigest(key, parsed.timestampText, options.body);
     if (timingSafeEqual(expected, parsed.v1) && matched === -1) matched = index;
   });
   if (matched === -1) {
