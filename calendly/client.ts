@@ -1,0 +1,244 @@
+/**
+ * The Calendly API client: every call of API.md's endpoint table, typed, validated with zod and
+ * mapped explicitly between Calendly's snake_case and this project's camelCase.
+ *
+ *   const calendly = createCalendlyClient({ token, baseUrl });
+ *   const me = await calendly.getCurrentUser();
+ *   for await (const sub of calendly.listWebhookSubscriptions({ organization, scope: "organization" })) …
+ *
+ * A factory returning an object of closures rather than a class: the provider's code is
+ * serialized by Pulumi, which drops class field initializers and breaks `extends` of built-ins.
+ * Construct it inside the function that uses it; it holds a connection pool.
+ */
+import type { Dispatcher } from "undici";
+import type { z } from "zod";
+import { calendlyResponseError } from "./errors";
+import type { Scope } from "./events";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
+import { type CalendlySchemas, calendlySchemas, type RawUser, type RawWebhookSubscription } from "./schemas";
+import { createTransport, DEFAULT_TIMEOUTS, type RetryNotice, type Timeouts } from "./transport";
+import type {
+  CalendlyUser,
+  CreateWebhookSubscriptionInput,
+  ListWebhookSubscriptionsQuery,
+  SampleWebhookDataQuery,
+  WebhookEnvelope,
+  WebhookSubscription,
+} from "./types";
+import { USER_AGENT } from "./version";
+
+export const DEFAULT_API_URL = "https://api.calendly.com";
+
+export interface CalendlyClientOptions {
+  /** Personal access token or OAuth access token. Only ever sent in the Authorization header. */
+  token: string;
+  /** Defaults to https://api.calendly.com; point it at the emulator for offline work. */
+  baseUrl?: string;
+  timeouts?: Partial<Timeouts>;
+  retry?: Partial<RetryPolicy>;
+  /** Appended to the project's own User-Agent, e.g. "cli". */
+  userAgentSuffix?: string;
+  /** Use this undici dispatcher (e.g. a MockAgent) instead of the client's own pooled Agent. */
+  dispatcher?: Dispatcher;
+  /** Told about each retry before its wait (progress output, logs). */
+  onRetry?: (notice: RetryNotice) => void;
+  /** Test seams. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface WebhookSubscriptionPage {
+  subscriptions: WebhookSubscription[];
+  nextPageToken: string | null;
+}
+
+export interface CalendlyClient {
+  /** `GET /users/me`: the token's user, whose `currentOrganization` most calls need. */
+  getCurrentUser(): Promise<CalendlyUser>;
+  /** `POST /webhook_subscriptions`. 409 when the URL is taken; see errors.ts for the rest. */
+  createWebhookSubscription(input: CreateWebhookSubscriptionInput): Promise<WebhookSubscription>;
+  /** `GET /webhook_subscriptions/{uuid}`; accepts the uuid or the full URI. */
+  getWebhookSubscription(idOrUri: string): Promise<WebhookSubscription>;
+  /** One page of `GET /webhook_subscriptions`. */
+  listWebhookSubscriptionPage(
+    query: ListWebhookSubscriptionsQuery,
+    pageToken?: string | null,
+  ): Promise<WebhookSubscriptionPage>;
+  /** Every subscription matching the query, following `next_page_token` across all pages. */
+  listWebhookSubscriptions(query: ListWebhookSubscriptionsQuery): AsyncIterable<WebhookSubscription>;
+  /** `DELETE /webhook_subscriptions/{uuid}` (204). A 404 is thrown; callers decide if gone is fine. */
+  deleteWebhookSubscription(idOrUri: string): Promise<void>;
+  /** `GET /sample_webhook_data`: a bare webhook envelope, handy for tests of a receiver. */
+  getSampleWebhookData(query: SampleWebhookDataQuery): Promise<WebhookEnvelope>;
+  /** Closes the connection pool. */
+  close(): Promise<void>;
+}
+
+/** The last path segment of a resource URI, or the id itself. */
+export function idFromUri(idOrUri: string): string {
+  const trimmed = idOrUri.replace(/\/+$/, "");
+  const id = trimmed.slice(trimmed.lastIndexOf("/") + 1);
+  if (id.length === 0) throw new Error(`"${idOrUri}" is neither a Calendly id nor a resource URI`);
+  return id;
+}
+
+export function toWebhookSubscription(raw: RawWebhookSubscription): WebhookSubscription {
+  return {
+    uri: raw.uri,
+    callbackUrl: raw.callback_url,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+    retryStartedAt: raw.retry_started_at,
+    state: raw.state,
+    events: [...raw.events],
+    scope: raw.scope,
+    organization: raw.organization,
+    user: raw.user,
+    group: raw.group,
+    creator: raw.creator,
+  };
+}
+
+export function toCalendlyUser(raw: RawUser): CalendlyUser {
+  return {
+    uri: raw.uri,
+    name: raw.name,
+    email: raw.email,
+    currentOrganization: raw.current_organization,
+    slug: raw.slug ?? null,
+    schedulingUrl: raw.scheduling_url ?? null,
+    timezone: raw.timezone ?? null,
+    avatarUrl: raw.avatar_url ?? null,
+    createdAt: raw.created_at ?? null,
+    updatedAt: raw.updated_at ?? null,
+  };
+}
+
+/** The create body, field by field: `url` in (it comes back as `callback_url`), `signing_key` write-only. */
+export function createBody(input: CreateWebhookSubscriptionInput): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    url: input.url,
+    events: [...input.events],
+    organization: input.organization,
+    scope: input.scope,
+  };
+  if (input.user !== undefined) body.user = input.user;
+  if (input.group !== undefined) body.group = input.group;
+  if (input.signingKey !== undefined) body.signing_key = input.signingKey;
+  return body;
+}
+
+function listQuery(query: ListWebhookSubscriptionsQuery, pageToken?: string | null) {
+  return {
+    organization: query.organization,
+    scope: query.scope as Scope,
+    user: query.user,
+    group: query.group,
+    count: query.count ?? 100,
+    sort: query.sort,
+    page_token: pageToken ?? undefined,
+  };
+}
+
+export function createCalendlyClient(options: CalendlyClientOptions): CalendlyClient {
+  if (!options.token) throw new Error("A Calendly token is required (set calendly:token or CALENDLY_TOKEN)");
+  const transport = createTransport({
+    baseUrl: options.baseUrl ?? DEFAULT_API_URL,
+    token: options.token,
+    userAgent: options.userAgentSuffix ? `${USER_AGENT} ${options.userAgentSuffix}` : USER_AGENT,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    dispatcher: options.dispatcher,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    random: options.random ?? Math.random,
+    now: options.now ?? Date.now,
+    onRetry: options.onRetry,
+  });
+  const schemas: CalendlySchemas = calendlySchemas();
+
+  /** Parses a 2xx body; a body that breaks API.md's promises is an error naming the field. */
+  function parse<T>(schema: z.ZodType<T>, value: unknown, method: string, path: string, status: number): T {
+    const result = schema.safeParse(value);
+    if (result.success) return result.data;
+    const problems = result.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.map(String).join(".") || "(body)"}: ${issue.message}`)
+      .join("; ");
+    throw calendlyResponseError(method, path, status, problems);
+  }
+
+  async function getJson<T>(
+    path: string,
+    schema: z.ZodType<T>,
+    query?: Record<string, string | number | undefined>,
+  ) {
+    const { status, body } = await transport.call("GET", path, { query });
+    return parse(schema, body, "GET", path, status);
+  }
+
+  async function listWebhookSubscriptionPage(
+    query: ListWebhookSubscriptionsQuery,
+    pageToken?: string | null,
+  ): Promise<WebhookSubscriptionPage> {
+    const page = await getJson(
+      "/webhook_subscriptions",
+      schemas.subscriptionPage,
+      listQuery(query, pageToken),
+    );
+    return {
+      subscriptions: page.collection.map(toWebhookSubscription),
+      nextPageToken: page.pagination.next_page_token || null,
+    };
+  }
+
+  return {
+    async getCurrentUser() {
+      const { resource } = await getJson("/users/me", schemas.userResource);
+      return toCalendlyUser(resource);
+    },
+
+    async createWebhookSubscription(input) {
+      const path = "/webhook_subscriptions";
+      const { status, body } = await transport.call("POST", path, { body: createBody(input) });
+      return toWebhookSubscription(parse(schemas.subscriptionResource, body, "POST", path, status).resource);
+    },
+
+    async getWebhookSubscription(idOrUri) {
+      const path = `/webhook_subscriptions/${encodeURIComponent(idFromUri(idOrUri))}`;
+      return toWebhookSubscription((await getJson(path, schemas.subscriptionResource)).resource);
+    },
+
+    listWebhookSubscriptionPage,
+
+    async *listWebhookSubscriptions(query) {
+      let pageToken: string | null = null;
+      const seen = new Set<string>();
+      do {
+        const page: WebhookSubscriptionPage = await listWebhookSubscriptionPage(query, pageToken);
+        yield* page.subscriptions;
+        // A cursor that repeats would loop forever; Calendly's never should, but stop if it does.
+        if (page.nextPageToken !== null && seen.has(page.nextPageToken)) break;
+        if (page.nextPageToken !== null) seen.add(page.nextPageToken);
+        pageToken = page.nextPageToken;
+      } while (pageToken !== null);
+    },
+
+    async deleteWebhookSubscription(idOrUri) {
+      await transport.call("DELETE", `/webhook_subscriptions/${encodeURIComponent(idFromUri(idOrUri))}`);
+    },
+
+    async getSampleWebhookData(query) {
+      const envelope = await getJson("/sample_webhook_data", schemas.envelope, {
+        event: query.event,
+        organization: query.organization,
+        scope: query.scope,
+        user: query.user,
+        group: query.group,
+      });
+      return envelope as WebhookEnvelope;
+    },
+
+    close: () => transport.close(),
+  };
+}
