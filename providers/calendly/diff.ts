@@ -1,0 +1,65 @@
+/**
+ * `diff`: what a `pulumi preview` shows for a subscription. No API calls.
+ *
+ * Calendly has no update endpoint, so every remote change is a replacement, and the old
+ * subscription must go first (`deleteBeforeReplace`): Calendly refuses a second subscription with
+ * the same URL. A subscription that refresh found `disabled` can only be revived by replacing it.
+ */
+import { isUnknown } from "./inputs";
+import type { SubscriptionOutputs } from "./outputs";
+
+export interface SubscriptionDiff {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+function sameEventSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = [...new Set(a)].sort();
+  const right = [...new Set(b)].sort();
+  return left.length === right.length && left.every((e, i) => e === right[i]);
+}
+
+/**
+ * @param olds the stored outputs (the engine passes outputs as `olds` to a dynamic provider)
+ * @param news the checked new inputs
+ */
+export function diffSubscription(
+  olds: Partial<SubscriptionOutputs>,
+  news: Record<string, unknown>,
+): SubscriptionDiff {
+  const replaces: string[] = [];
+  const replaceIf = (property: string, changed: boolean) => {
+    if (changed) replaces.push(property);
+  };
+  // A value still unknown during preview may change: show the replacement it may cause.
+  const differs = (next: unknown, previous: unknown) => isUnknown(next) || next !== previous;
+
+  replaceIf("url", differs(news.url, olds.url));
+  replaceIf("scope", differs(news.scope, olds.scope));
+  const events = news.events;
+  replaceIf(
+    "events",
+    !Array.isArray(events) || events.some(isUnknown) || !sameEventSet(events as string[], olds.events ?? []),
+  );
+
+  // Owners left out mean "the token's own": without an API call we cannot see the token's identity
+  // change, so only an explicit value that differs from the stored one replaces.
+  for (const key of ["organization", "user", "group"] as const) {
+    const next = news[key];
+    if (next !== undefined) replaceIf(key, differs(next, olds[key] ?? null));
+  }
+
+  // A generated key stays until the program gives one; a given key that differs rotates it.
+  if (news.signingKey !== undefined) replaceIf("signingKey", differs(news.signingKey, olds.signingKey));
+
+  // Calendly has no re-enable call: a disabled subscription is deleted and created again.
+  replaceIf("state", olds.state === "disabled");
+
+  const adoptChanged = (news.adoptExisting ?? false) !== (olds.adoptExisting ?? false);
+  return {
+    changes: replaces.length > 0 || adoptChanged,
+    replaces,
+    deleteBeforeReplace: replaces.length > 0,
+  };
+}

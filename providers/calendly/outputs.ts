@@ -1,0 +1,83 @@
+/**
+ * The resource's outputs, built from what Calendly returned and what the inputs resolved to.
+ * Plain JSON with no `undefined` anywhere (the host fails the whole call with
+ * "Unexpected struct type." otherwise).
+ */
+import type { Scope } from "../../calendly/events";
+import type { WebhookSubscription } from "../../calendly/types";
+
+/** Inputs the provider filled in itself rather than taking from the program. */
+export type ProviderDefault = "organization" | "user" | "signingKey";
+
+export interface SubscriptionOutputs {
+  url: string;
+  events: string[];
+  scope: Scope;
+  organization: string;
+  user: string | null;
+  group: string | null;
+  signingKey: string;
+  adoptExisting: boolean;
+  uri: string;
+  callbackUrl: string;
+  state: "active" | "disabled";
+  creator: string | null;
+  createdAt: string;
+  updatedAt: string;
+  retryStartedAt: string | null;
+  /** Which of organization, user and signingKey the provider filled in (from /users/me, or generated). */
+  providerDefaults: ProviderDefault[];
+}
+
+export interface ResolvedInputs {
+  url: string;
+  signingKey: string;
+  adoptExisting: boolean;
+  providerDefaults: ProviderDefault[];
+}
+
+/** The UUID that Calendly's URI ends with: the resource id. */
+export function subscriptionId(uri: string): string {
+  return uri.slice(uri.replace(/\/+$/, "").lastIndexOf("/") + 1).replace(/\/+$/, "");
+}
+
+export function toOutputs(subscription: WebhookSubscription, resolved: ResolvedInputs): SubscriptionOutputs {
+  return {
+    // `url` is the input as given; `callbackUrl` is what Calendly holds.
+    url: resolved.url,
+    events: [...new Set(subscription.events)].sort(),
+    scope: subscription.scope,
+    organization: subscription.organization,
+    user: subscription.user ?? null,
+    group: subscription.group ?? null,
+    signingKey: resolved.signingKey,
+    adoptExisting: resolved.adoptExisting,
+    uri: subscription.uri,
+    callbackUrl: subscription.callbackUrl,
+    state: subscription.state,
+    creator: subscription.creator ?? null,
+    createdAt: subscription.createdAt,
+    updatedAt: subscription.updatedAt,
+    retryStartedAt: subscription.retryStartedAt ?? null,
+    providerDefaults: [...resolved.providerDefaults],
+  };
+}
+
+/**
+ * The inputs a program would have written to get these outputs: what `read` returns so that the
+ * next preview is clean. Values the provider filled in are left out, as the program left them out;
+ * so is `signingKey`, which the engine must not hold as a plain input (it stays a secret output).
+ */
+export function inputsFromOutputs(outputs: SubscriptionOutputs): Record<string, unknown> {
+  const defaults = outputs.providerDefaults ?? [];
+  const inputs: Record<string, unknown> = {
+    url: outputs.url,
+    events: [...outputs.events],
+    scope: outputs.scope,
+    adoptExisting: outputs.adoptExisting,
+  };
+  if (!defaults.includes("organization")) inputs.organization = outputs.organization;
+  if (outputs.user !== null && !defaults.includes("user")) inputs.user = outputs.user;
+  if (outputs.group !== null) inputs.group = outputs.group;
+  return inputs;
+}

@@ -1,0 +1,125 @@
+/**
+ * The dynamic provider behind `WebhookSubscription`.
+ *
+ * Pulumi serializes this object (and everything it references) into the resource's `__provider`
+ * input, stores it in state, and runs it in its dynamic-provider host process. That shapes the
+ * code (see README.md beside this file):
+ * - credentials arrive through `configure` (stack config `calendly:token` / `calendly:apiUrl`) or
+ *   the `CALENDLY_TOKEN` / `CALENDLY_API_URL` environment at call time, never at module load, so
+ *   no token is ever captured into `__provider`;
+ * - the client is built inside the methods (it holds sockets, which cannot be serialized);
+ * - per-process state lives in one object shared by the methods: the serializer copies captured
+ *   primitives per function, but serializes a captured object once.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { type CalendlyClient, createCalendlyClient, DEFAULT_API_URL } from "../../calendly/client";
+import type { CalendlyUser } from "../../calendly/types";
+import { createSubscription } from "./create";
+import { diffSubscription } from "./diff";
+import { checkSubscriptionInputs, type SubscriptionInputs } from "./inputs";
+import type { SubscriptionOutputs } from "./outputs";
+import { deleteSubscription, readSubscription } from "./read";
+import { generateSigningKey } from "./signing-key";
+
+export interface WebhookSubscriptionProvider extends pulumi.dynamic.ResourceProvider {
+  configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
+}
+
+interface ProviderState {
+  token?: string;
+  apiUrl?: string;
+  client?: CalendlyClient;
+  me?: Promise<CalendlyUser>;
+}
+
+export const MISSING_TOKEN_MESSAGE =
+  "No Calendly token: set it with `pulumi config set --secret calendly:token <personal access token>` " +
+  "(tools and tests may set CALENDLY_TOKEN instead)";
+
+export function createWebhookSubscriptionProvider(): WebhookSubscriptionProvider {
+  const state: ProviderState = {};
+
+  function client(): CalendlyClient {
+    if (!state.client) {
+      const token = state.token || process.env.CALENDLY_TOKEN;
+      if (!token) throw new Error(MISSING_TOKEN_MESSAGE);
+      state.client = createCalendlyClient({
+        token,
+        baseUrl: state.apiUrl || process.env.CALENDLY_API_URL || DEFAULT_API_URL,
+        userAgentSuffix: "pulumi-dynamic-provider",
+      });
+    }
+    return state.client;
+  }
+
+  function currentUser(): Promise<CalendlyUser> {
+    if (!state.me) {
+      state.me = client().getCurrentUser();
+      // A failed lookup is not cached: the next operation asks again.
+      state.me.catch(() => {
+        state.me = undefined;
+      });
+    }
+    return state.me;
+  }
+
+  function checkedInputs(props: Record<string, unknown>): SubscriptionInputs {
+    const { inputs, failures } = checkSubscriptionInputs(props);
+    if (failures.length > 0) throw new Error(failures.map((f) => `${f.property}: ${f.reason}`).join("\n"));
+    return inputs as unknown as SubscriptionInputs;
+  }
+
+  return {
+    async configure(req) {
+      // Values of the whole stack configuration, secrets decrypted, all namespaces.
+      state.token = req.config.get("calendly:token") || undefined;
+      state.apiUrl = req.config.get("calendly:apiUrl") || undefined;
+      state.client = undefined;
+      state.me = undefined;
+    },
+
+    async check(_olds, news) {
+      const { inputs, failures } = checkSubscriptionInputs(news);
+      return failures.length > 0 ? { inputs: news, failures } : { inputs };
+    },
+
+    async diff(_id, olds, news) {
+      return diffSubscription(olds as Partial<SubscriptionOutputs>, news);
+    },
+
+    async create(props) {
+      return createSubscription(checkedInputs(props), {
+        client: client(),
+        currentUser,
+        generateSigningKey,
+        now: Date.now,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      });
+    },
+
+    async read(id, props) {
+      return readSubscription(client(), id, props as SubscriptionOutputs);
+    },
+
+    // Every remote change is a replacement (diff), so an update only records inputs that change
+    // nothing at Calendly (adoptExisting), keeping every output.
+    async update(_id, olds, news) {
+      const { replaces } = diffSubscription(olds as Partial<SubscriptionOutputs>, news);
+      if (replaces.length > 0) {
+        throw new Error(
+          `Calendly cannot update ${replaces.join(", ")} in place; this change must be a replacement`,
+        );
+      }
+      const outs: Record<string, unknown> = { ...olds, adoptExisting: news.adoptExisting === true };
+      delete outs.__provider;
+      return { outs };
+    },
+
+    async delete(id, props) {
+      await deleteSubscription(client(), id, props as Partial<SubscriptionOutputs>);
+    },
+  };
+}
+
+/** The one provider instance every WebhookSubscription uses (Pulumi serializes it once per process). */
+export const webhookSubscriptionProvider: WebhookSubscriptionProvider = createWebhookSubscriptionProvider();

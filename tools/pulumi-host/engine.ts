@@ -1,0 +1,107 @@
+/**
+ * The steps Pulumi's engine takes for one dynamic resource, over a real provider host:
+ * `up` = Check, then Create, or Diff and then nothing / Update / Replace (delete first when the
+ * provider asks for deleteBeforeReplace); `refresh` = Read; `destroy` = Delete.
+ *
+ * It mirrors what `pulumi up/refresh/destroy` does with state for this one resource, so that
+ * tests, `npm run dev` and the fault runs exercise the provider as a deployment would.
+ */
+import type { DiffResult, DynamicProviderHost, PropertyMap } from "./host";
+
+/** What the engine's state file holds for the resource. */
+export interface ResourceState {
+  id: string;
+  /** Checked inputs, `__provider` included. */
+  inputs: PropertyMap;
+  /** Outputs, `__provider` included. */
+  outputs: PropertyMap;
+}
+
+export type UpOperation = "create" | "same" | "update" | "replace";
+
+export interface UpResult {
+  operation: UpOperation;
+  state: ResourceState;
+  diff?: DiffResult;
+}
+
+export class CheckFailedError extends Error {
+  constructor(readonly failures: { property: string; reason: string }[]) {
+    super(`check failed:\n${failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n")}`);
+    this.name = "CheckFailedError";
+  }
+}
+
+export interface Engine {
+  /** What `pulumi preview` would do: Check and Diff only. */
+  preview(
+    state: ResourceState | undefined,
+    programInputs: PropertyMap,
+  ): Promise<{ operation: UpOperation; diff?: DiffResult }>;
+  up(state: ResourceState | undefined, programInputs: PropertyMap): Promise<UpResult>;
+  /** Undefined when the provider reports the resource gone (the engine drops it from state). */
+  refresh(state: ResourceState): Promise<ResourceState | undefined>;
+  destroy(state: ResourceState): Promise<void>;
+}
+
+/**
+ * @param provider the serialized provider for new inputs (`__provider`); stored state keeps the
+ *   one it was created with, as Pulumi's does.
+ */
+export function createEngine(host: DynamicProviderHost, provider: string): Engine {
+  async function checked(state: ResourceState | undefined, programInputs: PropertyMap): Promise<PropertyMap> {
+    const news = { ...programInputs, __provider: provider };
+    const result = await host.check(state?.inputs ?? {}, news);
+    if (result.failures.length > 0) throw new CheckFailedError(result.failures);
+    return result.inputs;
+  }
+
+  function operationOf(diff: DiffResult): UpOperation {
+    if (diff.replaces.length > 0) return "replace";
+    return diff.changes === "none" ? "same" : "update";
+  }
+
+  async function create(inputs: PropertyMap): Promise<ResourceState> {
+    const created = await host.create(inputs);
+    return { id: created.id, inputs, outputs: created.properties };
+  }
+
+  return {
+    async preview(state, programInputs) {
+      const inputs = await checked(state, programInputs);
+      if (!state) return { operation: "create" };
+      const diff = await host.diff(state.id, state.outputs, inputs, state.inputs);
+      return { operation: operationOf(diff), diff };
+    },
+
+    async up(state, programInputs) {
+      const inputs = await checked(state, programInputs);
+      if (!state) return { operation: "create", state: await create(inputs) };
+      const diff = await host.diff(state.id, state.outputs, inputs, state.inputs);
+      const operation = operationOf(diff);
+      if (operation === "same") return { operation, diff, state: { ...state, inputs } };
+      if (operation === "update") {
+        const outputs = await host.update(state.id, state.outputs, inputs, state.inputs);
+        return { operation, diff, state: { id: state.id, inputs, outputs } };
+      }
+      if (diff.deleteBeforeReplace) {
+        await host.delete(state.id, state.outputs, state.inputs);
+        return { operation, diff, state: await create(inputs) };
+      }
+      const next = await create(inputs);
+      await host.delete(state.id, state.outputs, state.inputs);
+      return { operation, diff, state: next };
+    },
+
+    async refresh(state) {
+      const read = await host.read(state.id, state.outputs, state.inputs);
+      if (read.id === "") return undefined;
+      const inputs = read.inputs ? { ...read.inputs, __provider: state.inputs.__provider } : state.inputs;
+      return { id: read.id, inputs, outputs: read.properties };
+    },
+
+    async destroy(state) {
+      await host.delete(state.id, state.outputs, state.inputs);
+    },
+  };
+}
