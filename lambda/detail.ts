@@ -1,0 +1,49 @@
+/**
+ * The `Detail` document of every EventBridge event the receiver puts on the bus
+ * (`Source: "calendly"`, `DetailType: <event name>`). Downstream consumers and our end-to-end tests
+ * import this type; changes must stay backward compatible (add optional fields only).
+ */
+import { createHash } from "node:crypto";
+
+export const EVENT_SOURCE = "calendly";
+
+/**
+ * - `valid`: a known event whose payload has every field consumers rely on;
+ * - `unknown_event`: an authentic event this receiver does not know yet (payload unchecked);
+ * - `invalid_payload`: a known event whose payload misses or mistypes a field (see `issues`).
+ */
+export type ValidationMarker = "valid" | "unknown_event" | "invalid_payload";
+
+/** Where a claim-checked body is: an S3 object holding the raw delivery body (the whole envelope). */
+export interface PayloadRef {
+  bucket: string;
+  key: string;
+}
+
+export interface CalendlyEventDetail {
+  /**
+   * SHA-256 (hex) of the raw body: identical across Calendly's retries of one delivery, so
+   * consumers de-duplicate on it (delivery is at least once).
+   */
+  id: string;
+  /** Calendly's event name, e.g. `invitee.created` (also the EventBridge `DetailType`). */
+  event: string;
+  /** The envelope's `created_at`, as sent. */
+  createdAt: string;
+  /** The envelope's `created_by` (a user URI), as sent. */
+  createdBy: string;
+  /** The envelope's `payload` as sent, extra keys kept; `null` when claim-checked. */
+  payload: Record<string, unknown> | null;
+  /** Set instead of `payload` when the event was too large for one EventBridge entry. */
+  payloadRef?: PayloadRef;
+  /** When the receiver got the delivery (ISO 8601, UTC). */
+  receivedAt: string;
+  validation: ValidationMarker;
+  /** Paths of the offending fields (e.g. `payload.scheduled_event.start_time`), never values. */
+  issues?: string[];
+}
+
+/** The dedupe id of a delivery: SHA-256 hex of the raw body bytes. */
+export function deliveryId(body: Uint8Array): string {
+  return createHash("sha256").update(body).digest("hex");
+}

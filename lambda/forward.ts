@@ -1,0 +1,166 @@
+/**
+ * Hands one delivery to EventBridge, within a deadline.
+ *
+ * Retries happen at two levels:
+ * - whole-request errors (throttling, 5xx, network) are retried by the SDK's standard retry
+ *   strategy (backoff, retry quota); if it gives up and time remains, we try again;
+ * - per-entry failures (`FailedEntryCount` > 0) are invisible to the SDK, which sees a 200: we retry
+ *   those ourselves when the entry's `ErrorCode` is transient (`ThrottlingException`,
+ *   `InternalFailure`), with jittered backoff, hand-written because the SDK has no such feature.
+ * Everything, claim check included, must finish before `deadlineMs` (default 5 s, well under
+ * Calendly's 15 s): past it the caller answers 503 and Calendly retries later. An attempt still in
+ * flight at the deadline may yet succeed; consumers de-duplicate on `detail.id`.
+ */
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from "@aws-sdk/client-eventbridge";
+import type { ClaimCheck } from "./claim-check";
+import { type CalendlyEventDetail, EVENT_SOURCE } from "./detail";
+
+/** Entry error codes worth another attempt; others (validation, permissions) will not heal. */
+export const RETRYABLE_ENTRY_ERRORS: ReadonlySet<string> = new Set([
+  "ThrottlingException",
+  "InternalFailure",
+]);
+
+export interface ForwarderOptions {
+  eventBridge: () => EventBridgeClient;
+  claimCheck: ClaimCheck;
+  eventBusName: string;
+  deadlineMs: number;
+  /** Entries at or above this size are claim-checked. */
+  maxEntryBytes: number;
+}
+
+export type ForwardFailure =
+  /** The deadline passed before EventBridge accepted the entry. */
+  | "deadline"
+  /** EventBridge refused the entry (per-entry `ErrorCode`) in a way retrying will not fix. */
+  | "entry_rejected"
+  /** The request failed in a way retrying will not fix (e.g. access denied, bus missing). */
+  | "request_failed"
+  /** The body could not be stored in S3. */
+  | "claim_check_failed";
+
+export type ForwardResult =
+  | { ok: true; eventId: string | undefined; attempts: number; claimChecked: boolean }
+  | { ok: false; failure: ForwardFailure; errorCode?: string; attempts: number; claimChecked: boolean };
+
+export interface Forwarder {
+  forward(detail: CalendlyEventDetail, rawBody: Uint8Array): Promise<ForwardResult>;
+}
+
+/** An entry's size the way EventBridge counts it ("Calculating PutEvents event entry size"). */
+export function entrySize(entry: PutEventsRequestEntry): number {
+  let size = entry.Time !== undefined ? 14 : 0;
+  size += Buffer.byteLength(entry.Source ?? "", "utf8");
+  size += Buffer.byteLength(entry.DetailType ?? "", "utf8");
+  size += Buffer.byteLength(entry.Detail ?? "", "utf8");
+  for (const resource of entry.Resources ?? []) size += Buffer.byteLength(resource, "utf8");
+  return size;
+}
+
+export function buildEntry(eventBusName: string, detail: CalendlyEventDetail): PutEventsRequestEntry {
+  return {
+    EventBusName: eventBusName,
+    Source: EVENT_SOURCE,
+    DetailType: detail.event,
+    Detail: JSON.stringify(detail),
+  };
+}
+
+/** Name or code of an SDK error, for logs: never a message that could quote data. */
+export function errorCodeOf(error: unknown): string {
+  if (error instanceof Error) return error.name;
+  return "UnknownError";
+}
+
+function isRetryableRequestError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const sdk = error as Error & { $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  if (sdk.$retryable) return true;
+  const status = sdk.$metadata?.httpStatusCode;
+  if (status === undefined) return true; // no HTTP answer at all: network error, timeout
+  return status >= 500 || status === 429 || error.name === "ThrottlingException";
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createForwarder(options: ForwarderOptions): Forwarder {
+  return {
+    async forward(detail, rawBody) {
+      const startedAt = Date.now();
+      const deadline = startedAt + options.deadlineMs;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), options.deadlineMs);
+      // Resolves at the deadline, so a call ignoring the abort signal cannot hold the answer.
+      const expired = new Promise<"deadline">((resolve) =>
+        abort.signal.addEventListener("abort", () => resolve("deadline")),
+      );
+      let attempts = 0;
+      let claimChecked = false;
+      try {
+        let entry = buildEntry(options.eventBusName, detail);
+        if (entrySize(entry) >= options.maxEntryBytes) {
+          claimChecked = true;
+          try {
+            const stored = options.claimCheck.store(detail.id, rawBody, abort.signal);
+            const ref = await Promise.race([stored, expired]);
+            if (ref === "deadline") return { ok: false, failure: "deadline", attempts, claimChecked };
+            entry = buildEntry(options.eventBusName, { ...detail, payload: null, payloadRef: ref });
+          } catch (error) {
+            return {
+              ok: false,
+              failure: abort.signal.aborted ? "deadline" : "claim_check_failed",
+              errorCode: errorCodeOf(error),
+              attempts,
+              claimChecked,
+            };
+          }
+        }
+
+        let lastCode: string | undefined;
+        for (;;) {
+          attempts += 1;
+          let retryable: boolean;
+          try {
+            const sent = options.eventBridge().send(new PutEventsCommand({ Entries: [entry] }), {
+              abortSignal: abort.signal,
+            });
+            const result = await Promise.race([sent, expired]);
+            if (result === "deadline") {
+              return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
+            }
+            const outcome = result.Entries?.[0];
+            if ((result.FailedEntryCount ?? 0) === 0 && outcome?.ErrorCode === undefined) {
+              return { ok: true, eventId: outcome?.EventId, attempts, claimChecked };
+            }
+            lastCode = outcome?.ErrorCode ?? "UnknownEntryError";
+            retryable = RETRYABLE_ENTRY_ERRORS.has(lastCode);
+            if (!retryable)
+              return { ok: false, failure: "entry_rejected", errorCode: lastCode, attempts, claimChecked };
+          } catch (error) {
+            if (abort.signal.aborted) {
+              return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
+            }
+            lastCode = errorCodeOf(error);
+            retryable = isRetryableRequestError(error);
+            if (!retryable)
+              return { ok: false, failure: "request_failed", errorCode: lastCode, attempts, claimChecked };
+          }
+          // Full jitter, exponential from 50 ms, capped at 1 s and by the time left.
+          const backoff = Math.random() * Math.min(1000, 50 * 2 ** (attempts - 1));
+          if (Date.now() + backoff >= deadline) {
+            return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
+          }
+          await sleep(backoff);
+        }
+      } finally {
+        clearTimeout(timer);
+        abort.abort();
+      }
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Signing keys: their text format and where the receiver gets them.
+ *
+ * Format (the same for `CALENDLY_SIGNING_KEYS` and the SSM parameter, which the Pulumi stack
+ * writes with `formatSigningKeys`): a JSON array of strings, or, for hand-written values, keys
+ * separated by commas or newlines. Keys are trimmed; empties and duplicates are dropped.
+ *
+ * Sources: the environment (local runs), or an SSM SecureString read with Powertools' SSMProvider
+ * (decrypted), once per container and then cached. When a signature fails to match, the caller may
+ * force a re-read, at most once per `refreshSeconds`, so a rotated key is picked up without a deploy
+ * while a flood of forged requests costs at most one SSM call a minute.
+ */
+import { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import type { SigningKeysConfig } from "./config";
+
+/** A key list that cannot be read. The message never contains a key. */
+export class SigningKeysFormatError extends Error {
+  override readonly name = "SigningKeysFormatError";
+}
+
+/** Writes `keys` as a JSON array, the format `parseSigningKeys` reads first. */
+export function formatSigningKeys(keys: readonly string[]): string {
+  const unique: string[] = [];
+  keys.forEach((key, index) => {
+    if (typeof key !== "string" || key.trim() === "" || key.trim() !== key) {
+      throw new SigningKeysFormatError(
+        `signing key #${index + 1} is empty or has leading/trailing whitespace; remove it or trim it`,
+      );
+    }
+    if (!unique.includes(key)) unique.push(key);
+  });
+  return JSON.stringify(unique);
+}
+
+/** Reads a key list: a JSON array of strings, or keys separated by commas or newlines. */
+export function parseSigningKeys(text: string): string[] {
+  const trimmed = text.trim();
+  let items: string[];
+  if (trimmed.startsWith("[")) {
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch {
+      throw new SigningKeysFormatError(
+        "signing keys start with '[' but are not a valid JSON array; write a JSON array of strings",
+      );
+    }
+    if (!Array.isArray(value) || !value.every((item): item is string => typeof item === "string")) {
+      throw new SigningKeysFormatError("signing keys JSON must be an array of strings");
+    }
+    items = value;
+  } else {
+    items = trimmed.split(/[,\r\n]+/);
+  }
+  const keys: string[] = [];
+  for (const item of items) {
+    const key = item.trim();
+    if (key !== "" && !keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}
+
+/** The keys valid now, and a way to force a re-read after a failed signature. */
+export interface SigningKeySource {
+  readonly kind: SigningKeysConfig["source"];
+  /** The cached keys; the first call reads them. Throws `SigningKeysUnavailableError` if it cannot. */
+  current(): Promise<readonly string[]>;
+  /**
+   * Re-reads the keys if the last read is at least `refreshSeconds` old; resolves to the new list,
+   * or `undefined` when no re-read happened (too soon, a fixed source, or a failed read, which keeps
+   * the cached keys).
+   */
+  refreshAfterFailure(): Promise<readonly string[] | undefined>;
+}
+
+/** The keys could not be read at all (SSM unreachable, parameter missing or unreadable). */
+export class SigningKeysUnavailableError extends Error {
+  override readonly name = "SigningKeysUnavailableError";
+}
+
+export interface KeySourceOptions {
+  /** Called once, on the first read, for the SSM client (our lazily built one). */
+  ssmClient: () => SSMClient;
+  refreshSeconds: number;
+  /** Milliseconds clock; tests move it. */
+  now?: () => number;
+  /** Told when a forced re-read failed and the cached keys stay in use. */
+  onRefreshError?: (error: unknown) => void;
+}
+
+export function createKeySource(config: SigningKeysConfig, options: KeySourceOptions): SigningKeySource {
+  if (config.source === "none") {
+    return { kind: "none", current: async () => [], refreshAfterFailure: async () => undefined };
+  }
+  if (config.source === "env") {
+    // Parsed on first use, not here, so a bad value surfaces as an error of the request that needs it.
+    let keys: string[] | undefined;
+    return {
+      kind: "env",
+      current: async () => {
+        keys ??= parseSigningKeys(config.text);
+        return keys;
+      },
+      refreshAfterFailure: async () => undefined,
+    };
+  }
+
+  const now = options.now ?? Date.now;
+  const parameterName = config.parameterName;
+  let provider: SSMProvider | undefined;
+  let cached: readonly string[] | undefined;
+  let lastReadAt = Number.NEGATIVE_INFINITY;
+  // One read at a time: concurrent requests (the local server) share it.
+  let inFlight: Promise<readonly string[]> | undefined;
+
+  const read = (): Promise<readonly string[]> => {
+    inFlight ??= (async () => {
+      lastReadAt = now();
+      try {
+        provider ??= new SSMProvider({ awsSdkV3Client: options.ssmClient() });
+        // Our own cache policy decides when to read; Powertools' cache is bypassed.
+        const text = await provider.get(parameterName, { decrypt: true, forceFetch: true });
+        if (typeof text !== "string") throw new Error("the parameter has no value");
+        const keys = parseSigningKeys(text);
+        cached = keys;
+        return keys;
+      } catch (error) {
+        const why = error instanceof SigningKeysFormatError ? error.message : errorName(error);
+        throw new SigningKeysUnavailableError(
+          `cannot read signing keys from SSM parameter ${parameterName} (${why}); check that it exists, ` +
+            "is a SecureString holding a JSON array of keys, and that the function may ssm:GetParameter and kms:Decrypt it",
+          { cause: error },
+        );
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  };
+
+  return {
+    kind: "ssm",
+    current: () => (cached !== undefined ? Promise.resolve(cached) : read()),
+    async refreshAfterFailure() {
+      if (inFlight !== undefined) return inFlight.catch(() => undefined);
+      if (now() - lastReadAt < options.refreshSeconds * 1000) return undefined;
+      try {
+        return await read();
+      } catch (error) {
+        options.onRefreshError?.(error);
+        return undefined;
+      }
+    },
+  };
+}
+
+/** An error's name and message, for errors that come from the SDK (never carry a key). */
+function errorName(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.name}` : "";
+    return `${error.name}${cause}`;
+  }
+  return String(error);
+}

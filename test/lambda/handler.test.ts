@@ -1,0 +1,267 @@
+import { createHash } from "node:crypto";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { signatureHeader } from "../../calendly/signature";
+import { type CalendlyEventDetail, createReceiver } from "../../lambda/handler";
+import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
+import { apiGatewayEvent, delivery, envelope, invoke, KEY, nowSeconds, OTHER_KEY } from "./support";
+
+let stubs: AwsStubs;
+beforeAll(async () => {
+  stubs = await startAwsStubs();
+});
+afterAll(async () => {
+  await stubs?.close();
+});
+beforeEach(() => stubs.eventBridge.reset());
+
+const BUS = "calendly-test-bus";
+const BUCKET = "calendly-claim-check";
+
+function receiver(env: Record<string, string> = {}) {
+  return createReceiver({
+    env: {
+      ...stubs.env,
+      EVENT_BUS_NAME: BUS,
+      CLAIM_CHECK_BUCKET: BUCKET,
+      CALENDLY_SIGNING_KEYS: JSON.stringify([KEY]),
+      FORWARD_DEADLINE_MS: "1500",
+      ...env,
+    },
+  });
+}
+
+const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+
+describe("a genuine delivery", () => {
+  it("is put on the bus as one entry and answered 200", async () => {
+    const sample = envelope("invitee.created");
+    const body = JSON.stringify(sample);
+    const { response, logs } = await invoke(receiver(), delivery(body));
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body!)).toEqual({ status: "accepted", id: sha256(body) });
+    expect(stubs.eventBridge.entries).toHaveLength(1);
+    const [{ entry, detail }] = stubs.eventBridge.entries as [
+      { entry: Record<string, unknown>; detail: CalendlyEventDetail },
+    ];
+    expect(entry).toMatchObject({ EventBusName: BUS, Source: "calendly", DetailType: "invitee.created" });
+    expect(detail).toEqual({
+      id: sha256(body),
+      event: "invitee.created",
+      createdAt: sample.created_at,
+      createdBy: sample.created_by,
+      payload: sample.payload,
+      receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      validation: "valid",
+    });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({
+      level: "INFO",
+      outcome: "accepted",
+      status: 200,
+      event: "invitee.created",
+      dedupeId: sha256(body),
+      validation: "valid",
+      requestId: expect.stringMatching(/^req-/),
+      latencyMs: expect.any(Number),
+    });
+  });
+
+  it("is verified over the decoded bytes when API Gateway base64-encodes the body", async () => {
+    const body = JSON.stringify(envelope("contact.created"));
+    const { response } = await invoke(receiver(), delivery(body, { base64: true }));
+    expect(response.statusCode).toBe(200);
+    expect((stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail).id).toBe(sha256(body));
+  });
+
+  it("keeps non-ASCII text and the exact bytes: the id is the hash of what was received", async () => {
+    const sample = envelope("invitee.created");
+    sample.payload.name = "Zoë Ångström 東京";
+    const body = JSON.stringify(sample, null, 2);
+    const { response } = await invoke(receiver(), delivery(body));
+    expect(response.statusCode).toBe(200);
+    const detail = stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail;
+    expect(detail.id).toBe(sha256(body));
+    expect(detail.payload?.name).toBe("Zoë Ångström 東京");
+  });
+
+  it("gets the same id on every retry of the same body", async () => {
+    const body = JSON.stringify(envelope("invitee.canceled"));
+    const r = receiver();
+    await invoke(r, delivery(body, { t: nowSeconds() - 5 }));
+    await invoke(r, delivery(body, { t: nowSeconds(), base64: true }));
+    const ids = stubs.eventBridge.entries.map((e) => (e.detail as CalendlyEventDetail).id);
+    expect(ids).toEqual([sha256(body), sha256(body)]);
+  });
+
+  it("finds the signature header whatever its casing (outside API Gateway)", async () => {
+    const body = JSON.stringify(envelope());
+    const event = apiGatewayEvent({ body });
+    event.headers = { "Calendly-Webhook-Signature": signatureHeader(KEY, body, nowSeconds()) };
+    expect((await invoke(receiver(), event)).response.statusCode).toBe(200);
+  });
+
+  it("is accepted with any of several keys (rotation, several subscriptions)", async () => {
+    const r = receiver({ CALENDLY_SIGNING_KEYS: `old-key,\n${KEY}\n${OTHER_KEY}` });
+    const body = JSON.stringify(envelope());
+    expect((await invoke(r, delivery(body, { key: OTHER_KEY }))).response.statusCode).toBe(200);
+    expect((await invoke(r, delivery(body, { key: "old-key" }))).response.statusCode).toBe(200);
+  });
+});
+
+describe("an unauthentic request", () => {
+  const body = JSON.stringify(envelope());
+  const cases: [string, () => APIGatewayProxyEventV2, string][] = [
+    ["no signature header", () => apiGatewayEvent({ body }), "missing"],
+    [
+      "an empty header",
+      () => apiGatewayEvent({ body, headers: { "calendly-webhook-signature": "" } }),
+      "missing",
+    ],
+    [
+      "a malformed header",
+      () => apiGatewayEvent({ body, headers: { "calendly-webhook-signature": "v1=abc" } }),
+      "malformed",
+    ],
+    [
+      "duplicated header parts (two headers joined by API Gateway)",
+      () => {
+        const header = signatureHeader(KEY, body, nowSeconds());
+        return apiGatewayEvent({ body, headers: { "calendly-webhook-signature": `${header},${header}` } });
+      },
+      "malformed",
+    ],
+    ["a stale timestamp", () => delivery(body, { t: nowSeconds() - 181 }), "stale"],
+    ["a timestamp from the future", () => delivery(body, { t: nowSeconds() + 120 }), "future"],
+    ["the wrong key", () => delivery(body, { key: OTHER_KEY }), "mismatch"],
+    [
+      "a tampered body",
+      () => {
+        const event = delivery(body);
+        event.body = event.body!.replace("Grace", "Mallory");
+        return event;
+      },
+      "mismatch",
+    ],
+  ];
+
+  it.each(cases)(
+    "with %s gets 401, is not forwarded, and the reason is logged",
+    async (_name, make, reason) => {
+      const { response, logs, lines } = await invoke(receiver(), make());
+      expect(response.statusCode).toBe(401);
+      expect(JSON.parse(response.body!)).toEqual({ message: "Unauthorized" });
+      expect(stubs.eventBridge.requests).toHaveLength(0);
+      expect(logs[0]).toMatchObject({ outcome: "rejected", reason, status: 401, level: "WARN" });
+      const emf = lines.map((l) => JSON.parse(l)).find((l) => l._aws !== undefined);
+      expect(emf).toMatchObject({ Rejected: 1, Reason: reason });
+    },
+  );
+
+  it("is rejected by a receiver with no key configured (fails closed)", async () => {
+    const r = receiver({ CALENDLY_SIGNING_KEYS: "" });
+    const { response, logs, lines } = await invoke(r, delivery(body, { key: "" }));
+    expect(response.statusCode).toBe(401);
+    expect(logs[0]).toMatchObject({ reason: "no_keys" });
+    expect(lines.join("\n")).toContain("no signing key configured");
+  });
+});
+
+describe("answers other than 200 and 401", () => {
+  it.each(["GET", "PUT", "DELETE", "HEAD", "OPTIONS"])("405 for %s, with Allow: POST", async (method) => {
+    const { response } = await invoke(receiver(), apiGatewayEvent({ method }));
+    expect(response.statusCode).toBe(405);
+    expect(response.headers).toMatchObject({ allow: "POST" });
+  });
+
+  it("413 above MAX_BODY_BYTES, plain or base64, even when signed", async () => {
+    const r = receiver({ MAX_BODY_BYTES: "2048" });
+    const big = JSON.stringify({ ...envelope(), padding: "x".repeat(4096) });
+    expect((await invoke(r, delivery(big))).response.statusCode).toBe(413);
+    expect((await invoke(r, delivery(big, { base64: true }))).response.statusCode).toBe(413);
+    expect(stubs.eventBridge.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["not JSON", "event=invitee.created"],
+    ["invalid UTF-8", Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
+    ["a JSON array", "[]"],
+    ["JSON null", "null"],
+    [
+      "an envelope without payload",
+      JSON.stringify({ event: "invitee.created", created_at: "x", created_by: "y" }),
+    ],
+    ["an envelope with a non-string event", JSON.stringify({ ...envelope(), event: 42 })],
+    ["an empty body", ""],
+  ])("400 for a validly signed body that is %s", async (_name, body) => {
+    const { response, logs } = await invoke(receiver(), delivery(body, { base64: Buffer.isBuffer(body) }));
+    expect(response.statusCode).toBe(400);
+    expect(logs[0]).toMatchObject({ outcome: "rejected", status: 400 });
+    expect(stubs.eventBridge.requests).toHaveLength(0);
+  });
+
+  it("500 naming the variable when the configuration is invalid", async () => {
+    const r = receiver({ EVENT_BUS_NAME: "", FORWARD_DEADLINE_MS: "soon" });
+    const { response, logs } = await invoke(r, delivery(JSON.stringify(envelope())));
+    expect(response.statusCode).toBe(500);
+    expect(logs[0]).toMatchObject({ reason: "config_error", level: "ERROR" });
+    expect(String(logs[0]!.errorCode)).toMatch(/EVENT_BUS_NAME is not set.*FORWARD_DEADLINE_MS is not valid/);
+  });
+});
+
+describe("authentic events we cannot fully validate are still forwarded", () => {
+  it("an unknown event name is marked unknown_event and logged as a warning", async () => {
+    const body = JSON.stringify({ ...envelope(), event: "invitee.rescheduled", payload: { anything: [1] } });
+    const { response, logs } = await invoke(receiver(), delivery(body));
+    expect(response.statusCode).toBe(200);
+    const { entry, detail } = stubs.eventBridge.entries[0]!;
+    expect(entry.DetailType).toBe("invitee.rescheduled");
+    expect(detail).toMatchObject({ validation: "unknown_event", payload: { anything: [1] } });
+    expect(logs[0]).toMatchObject({ level: "WARN", validation: "unknown_event", outcome: "accepted" });
+  });
+
+  it("a payload missing fields is marked invalid_payload with field paths only", async () => {
+    const sample = envelope("invitee.created");
+    delete sample.payload.email;
+    (sample.payload.scheduled_event as Record<string, unknown>).start_time = "tomorrow-ish";
+    const { response, logs } = await invoke(receiver(), delivery(JSON.stringify(sample)));
+    expect(response.statusCode).toBe(200);
+    const detail = stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail;
+    expect(detail.validation).toBe("invalid_payload");
+    expect(detail.issues).toEqual(["payload.email", "payload.scheduled_event.start_time"]);
+    expect(logs[0]).toMatchObject({ level: "WARN", issues: detail.issues });
+    expect(JSON.stringify(logs[0])).not.toContain("tomorrow-ish");
+  });
+
+  it("extra keys are kept, at every level", async () => {
+    const sample = { ...envelope("event_type.updated"), added_later: { x: 1 } };
+    sample.payload.brand_new_field = { nested: true };
+    await invoke(receiver(), delivery(JSON.stringify(sample)));
+    const detail = stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail;
+    expect(detail.payload).toEqual(sample.payload);
+  });
+});
+
+describe("logs", () => {
+  it("never contain a key, the body or the invitee's personal data", async () => {
+    const r = receiver({ CALENDLY_SIGNING_KEYS: `${KEY},${OTHER_KEY}` });
+    const sample = envelope("invitee.created");
+    const body = JSON.stringify(sample);
+    const all: string[] = [];
+    for (const event of [
+      delivery(body),
+      delivery(body, { key: "wrong" }),
+      delivery("not json"),
+      delivery(JSON.stringify({ ...sample, event: "x.y" })),
+      apiGatewayEvent({ body, headers: { "calendly-webhook-signature": `t=1,v1=${KEY}` } }),
+    ]) {
+      all.push(...(await invoke(r, event)).lines);
+    }
+    const text = all.join("\n");
+    expect(all.length).toBeGreaterThanOrEqual(10); // a log line and a metrics line per delivery
+    for (const secret of [KEY, OTHER_KEY, "grace@example.com", "Grace Hopper", "Webhooks as code", body]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * What the three stubs share: a loopback node:http server, body reading, and the error shapes of
+ * the AWS JSON 1.1 protocol (EventBridge, SSM).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface StubListenOptions {
+  /** Default 127.0.0.1: the stubs are for this machine only. */
+  host?: string;
+  /** Default 0: any free port. */
+  port?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export type RequestHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+) => Promise<void> | void;
+
+export async function listen(
+  handler: RequestHandler,
+  options: StubListenOptions = {},
+): Promise<RunningServer> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      Promise.resolve(handler(req, res, Buffer.concat(chunks))).catch((error: unknown) => {
+        // A bug in a stub must show up in the test that hit it, not hang the client.
+        if (!res.headersSent) res.writeHead(599, { "content-type": "text/plain" });
+        res.end(`stub error: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    });
+  });
+  // Keep-alive sockets from the SDK would otherwise hold close() open.
+  server.keepAliveTimeout = 1000;
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** An AWS JSON 1.1 error: the SDK reads the error name from `__type` (and `x-amzn-errortype`). */
+export function sendJsonError(res: ServerResponse, status: number, type: string, message: string): void {
+  res.writeHead(status, {
+    "content-type": "application/x-amz-json-1.1",
+    "x-amzn-errortype": type,
+    "x-amzn-requestid": requestId(),
+  });
+  res.end(JSON.stringify({ __type: type, message }));
+}
+
+export function sendJson(res: ServerResponse, value: unknown): void {
+  res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId() });
+  res.end(JSON.stringify(value));
+}
+
+let counter = 0;
+export function requestId(): string {
+  counter += 1;
+  return `stub-${process.pid}-${counter}`;
+}
+
+/** True when the request went through SigV4 signing, as every real SDK request does. */
+export function isSigned(req: IncomingMessage): boolean {
+  return (req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256 ");
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A queue of faults, each applied to a number of requests in turn. */
+export class FaultQueue<F> {
+  private readonly queue: { fault: F; remaining: number }[] = [];
+
+  /** `times` may be `Infinity` for "until cleared". */
+  add(fault: F, times: number): void {
+    if (!(times > 0)) throw new Error(`times must be positive (got ${times})`);
+    this.queue.push({ fault, remaining: times });
+  }
+
+  /** The fault for the next request, if any. */
+  take(): F | undefined {
+    const head = this.queue[0];
+    if (head === undefined) return undefined;
+    head.remaining -= 1;
+    if (head.remaining <= 0) this.queue.shift();
+    return head.fault;
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+}
