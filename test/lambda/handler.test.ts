@@ -42,9 +42,8 @@ describe("a genuine delivery", () => {
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body!)).toEqual({ status: "accepted", id: sha256(body) });
     expect(stubs.eventBridge.entries).toHaveLength(1);
-    const [{ entry, detail }] = stubs.eventBridge.entries as [
-      { entry: Record<string, unknown>; detail: CalendlyEventDetail },
-    ];
+    const { entry } = stubs.eventBridge.entries[0]!;
+    const detail = stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail;
     expect(entry).toMatchObject({ EventBusName: BUS, Source: "calendly", DetailType: "invitee.created" });
     expect(detail).toEqual({
       id: sha256(body),
