@@ -1,0 +1,58 @@
+/**
+ * `GET /sample_webhook_data?event=&organization=&scope=[&user=&group=]`: a bare webhook envelope
+ * (no `resource` wrapper), built by calendly/samples.ts with the emulator's URIs.
+ */
+import {
+  eventAllowedInScope,
+  isWebhookEvent,
+  WEBHOOK_EVENTS,
+  type WebhookEvent,
+} from "../../calendly/events";
+import { sampleEnvelope } from "../../calendly/samples";
+import type { ErrorDetail } from "../errors";
+import { type ApiResponse, json } from "../http";
+import { assertNoDetails } from "../pagination";
+import type { ApiContext } from "./context";
+import { assertMayRead, assertOwnOrganization, missing, readScope } from "./params";
+
+export function getSampleWebhookData(ctx: ApiContext): ApiResponse {
+  const { query, store, grant } = ctx;
+  const details: ErrorDetail[] = [];
+  const rawEvent = query.get("event");
+  let event: WebhookEvent | undefined;
+  if (!rawEvent) details.push(missing("event"));
+  else if (isWebhookEvent(rawEvent)) event = rawEvent;
+  else {
+    details.push({
+      parameter: "event",
+      message: `unknown event "${rawEvent}"; known events: ${WEBHOOK_EVENTS.join(", ")}`,
+    });
+  }
+  const organization = query.get("organization");
+  if (!organization) details.push(missing("organization"));
+  const scope = readScope(query.get("scope"), details);
+  const user = query.get("user");
+  const group = query.get("group");
+  if (scope === "user" && !user) details.push(missing("user"));
+  if (scope === "group") {
+    if (!group) details.push(missing("group"));
+    else if (store.group(group)?.organization !== organization) {
+      details.push({ parameter: "group", message: "group is not a group of this organization" });
+    }
+  }
+  if (event && scope && !eventAllowedInScope(event, scope)) {
+    details.push({ parameter: "event", message: `event "${event}" is not allowed in ${scope} scope` });
+  }
+  assertNoDetails(details);
+  assertOwnOrganization(grant, organization!);
+  assertMayRead(store, grant, scope!, user);
+
+  const envelope = sampleEnvelope(event!, {
+    baseUrl: store.baseUrl,
+    organization: organization!,
+    user: (scope === "user" ? user : null) ?? grant.user,
+    group: group ?? undefined,
+    now: ctx.now,
+  });
+  return json(200, envelope);
+}

@@ -1,0 +1,281 @@
+/**
+ * Webhook delivery as API.md ("Webhook delivery") describes Calendly's: POST the envelope as JSON
+ * to the callback URL, signed with the subscription's signing key; any 2xx is success, everything
+ * else (3xx included, redirects are not followed), a connection error or a timeout is a failure,
+ * retried with exponential back-off. `retry_started_at` is set at the first failure and cleared by
+ * a later success; a failure after the retry window turns the subscription `disabled`; a `410 Gone`
+ * deletes it at once.
+ *
+ * Deliveries run in the background; `waitForIdle()` lets tests wait for them instead of sleeping.
+ * Every attempt is recorded with its outcome.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, request } from "undici";
+import { calendlyTime } from "../calendly/samples";
+import { SIGNATURE_HEADER, signatureHeader } from "../calendly/signature";
+import type { Store, StoredSubscription } from "./store";
+import { envelopeFor, type ResolvedTrigger } from "./triggers";
+
+export interface DeliveryTimings {
+  /** How long to wait for the TCP connection. Calendly: 10 s. */
+  connectTimeoutMs: number;
+  /** How long to wait for the response once connected. Calendly: 15 s. */
+  responseTimeoutMs: number;
+  /** Delay before the first retry; doubles with each failure. */
+  retryInitialMs: number;
+  /** Longest delay between retries. */
+  retryMaxMs: number;
+  /** How long after the first failure retries go on before the subscription is disabled. Calendly: 24 h. */
+  retryWindowMs: number;
+}
+
+export const DEFAULT_DELIVERY_TIMINGS: DeliveryTimings = {
+  connectTimeoutMs: 10_000,
+  responseTimeoutMs: 15_000,
+  retryInitialMs: 5_000,
+  retryMaxMs: 600_000,
+  retryWindowMs: 24 * 3_600_000,
+};
+
+export type AttemptOutcome =
+  /** 2xx. */
+  | "success"
+  /** Failed; another attempt is scheduled. */
+  | "failure"
+  /** 410 Gone: the subscription was deleted. */
+  | "gone"
+  /** Failed after the retry window: the subscription was disabled. */
+  | "disabled";
+
+export type AttemptError = "connect_timeout" | "timeout" | "connection_error";
+
+export interface DeliveryAttempt {
+  /** Groups the attempts of one event to one subscription. */
+  delivery: number;
+  subscription: string;
+  subscription_uri: string;
+  event: string;
+  url: string;
+  attempt: number;
+  /** HTTP status received; `null` when no response came. */
+  status: number | null;
+  error: AttemptError | null;
+  /** Low-level detail of `error` (an errno or undici code). */
+  error_detail: string | null;
+  outcome: AttemptOutcome;
+  signed: boolean;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+}
+
+export interface DeliveryFilter {
+  subscription?: string;
+  event?: string;
+  outcome?: AttemptOutcome;
+}
+
+type SendResult =
+  | { status: number; error: null; detail: null }
+  | { status: null; error: AttemptError; detail: string };
+
+const USER_AGENT = "Calendly-Webhooks (calendly-webhooks-pulumi emulator)";
+
+function classify(error: unknown): { error: AttemptError; detail: string } {
+  const e = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code ?? e.name ?? "unknown";
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return { error: "connect_timeout", detail: code };
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "TimeoutError") {
+    return { error: "timeout", detail: code };
+  }
+  return { error: "connection_error", detail: code };
+}
+
+export class Deliverer {
+  private readonly attempts: DeliveryAttempt[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Millisecond-precise start of each subscription's retry period (the resource keeps a string). */
+  private readonly retryStartedAt = new Map<string, number>();
+  private abort = new AbortController();
+  private agent: Agent;
+  private nextDelivery = 1;
+
+  constructor(
+    private readonly store: Store,
+    private readonly timings: DeliveryTimings,
+    private readonly log: (line: string) => void,
+    private readonly maxAttempts = 10_000,
+  ) {
+    this.agent = this.newAgent();
+  }
+
+  private newAgent(): Agent {
+    return new Agent({
+      connect: { timeout: this.timings.connectTimeoutMs },
+      headersTimeout: this.timings.responseTimeoutMs,
+      bodyTimeout: this.timings.responseTimeoutMs,
+      keepAliveTimeout: 1_000,
+    });
+  }
+
+  /** Starts delivering `trigger` to `subscriptions` in the background. */
+  deliver(trigger: ResolvedTrigger, subscriptions: readonly StoredSubscription[]): void {
+    for (const sub of subscriptions) {
+      // Serialized once: every retry sends exactly these bytes (only the signature's time changes).
+      const body = Buffer.from(JSON.stringify(envelopeFor(sub, trigger)), "utf8");
+      const job = this.run(this.nextDelivery++, sub.uuid, trigger.event, body).finally(() => {
+        this.inFlight.delete(job);
+      });
+      this.inFlight.add(job);
+    }
+  }
+
+  private async run(delivery: number, uuid: string, event: string, body: Buffer): Promise<void> {
+    const signal = this.abort.signal;
+    for (let attempt = 1; !signal.aborted; attempt++) {
+      const sub = this.store.subscription(uuid);
+      // Deleted or disabled meanwhile (by 410, the retry window, a client or the control API).
+      if (sub?.state !== "active") return;
+
+      const startedAt = new Date();
+      const result = await this.send(sub, body, signal);
+      if (signal.aborted) return;
+      const finishedAt = new Date();
+      let outcome: AttemptOutcome;
+      if (result.status !== null && result.status >= 200 && result.status < 300) {
+        outcome = "success";
+        sub.retry_started_at = null;
+        this.retryStartedAt.delete(uuid);
+      } else if (result.status === 410) {
+        outcome = "gone";
+        this.store.deleteSubscription(uuid);
+        this.retryStartedAt.delete(uuid);
+      } else {
+        const retryStart = this.retryStartedAt.get(uuid) ?? finishedAt.getTime();
+        if (sub.retry_started_at === null) {
+          sub.retry_started_at = calendlyTime(new Date(retryStart));
+          this.retryStartedAt.set(uuid, retryStart);
+        }
+        if (finishedAt.getTime() - retryStart >= this.timings.retryWindowMs) {
+          outcome = "disabled";
+          this.store.disableSubscription(uuid, finishedAt);
+        } else {
+          outcome = "failure";
+        }
+      }
+      this.record({
+        delivery,
+        subscription: uuid,
+        subscription_uri: sub.uri,
+        event,
+        url: sub.callback_url,
+        attempt,
+        status: result.status,
+        error: result.error,
+        error_detail: result.detail,
+        outcome,
+        signed: sub.signingKey !== null,
+        started_at: startedAt.toISOString(),
+        finished_at: finishedAt.toISOString(),
+        duration_ms: finishedAt.getTime() - startedAt.getTime(),
+      });
+      if (outcome !== "failure") return;
+
+      const backoff = Math.min(this.timings.retryInitialMs * 2 ** (attempt - 1), this.timings.retryMaxMs);
+      try {
+        await sleep(backoff, undefined, { signal });
+      } catch {
+        return; // Aborted by close() or reset().
+      }
+    }
+  }
+
+  private async send(sub: StoredSubscription, body: Buffer, signal: AbortSignal): Promise<SendResult> {
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      "user-agent": USER_AGENT,
+    };
+    if (sub.signingKey !== null) {
+      headers[SIGNATURE_HEADER] = signatureHeader(sub.signingKey, body, Math.floor(Date.now() / 1000));
+    }
+    // A safety net over undici's own connect/headers/body timeouts.
+    const deadline = AbortSignal.timeout(
+      this.timings.connectTimeoutMs + this.timings.responseTimeoutMs + 1_000,
+    );
+    try {
+      const response = await request(sub.callback_url, {
+        method: "POST",
+        headers,
+        body,
+        dispatcher: this.agent,
+        signal: AbortSignal.any([signal, deadline]),
+      });
+      // The receiver's answer does not matter beyond its status; read a little and drop the rest.
+      await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      return { status: response.statusCode, error: null, detail: null };
+    } catch (error) {
+      return { status: null, ...classify(error) };
+    }
+  }
+
+  private record(attempt: DeliveryAttempt): void {
+    this.attempts.push(attempt);
+    if (this.attempts.length > this.maxAttempts)
+      this.attempts.splice(0, this.attempts.length - this.maxAttempts);
+    const status = attempt.status ?? attempt.error;
+    this.log(
+      `delivery ${attempt.event} -> ${attempt.url} (subscription ${attempt.subscription}) attempt ${attempt.attempt}: ` +
+        `${status} ${attempt.outcome} ${attempt.duration_ms}ms`,
+    );
+  }
+
+  list(filter: DeliveryFilter = {}): DeliveryAttempt[] {
+    return this.attempts
+      .filter(
+        (a) =>
+          (!filter.subscription || a.subscription === filter.subscription) &&
+          (!filter.event || a.event === filter.event) &&
+          (!filter.outcome || a.outcome === filter.outcome),
+      )
+      .map((a) => ({ ...a }));
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Resolves once no delivery is in flight or waiting to retry; rejects after `timeoutMs`. */
+  async waitForIdle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(
+          `${this.inFlight.size} webhook deliveries still in flight after ${timeoutMs} ms ` +
+            "(is the retry window longer than the wait? configure shorter delivery timings in tests)",
+        );
+      }
+      // Deliveries started meanwhile join the set: loop until it is empty.
+      const cancelTimer = new AbortController();
+      const timer = sleep(left, undefined, { signal: cancelTimer.signal }).catch(() => undefined);
+      await Promise.race([Promise.allSettled([...this.inFlight]), timer]);
+      cancelTimer.abort();
+    }
+  }
+
+  /** Stops every delivery and retry, and forgets recorded attempts. */
+  async reset(): Promise<void> {
+    await this.stop();
+    this.attempts.length = 0;
+    this.retryStartedAt.clear();
+    this.abort = new AbortController();
+    this.agent = this.newAgent();
+  }
+
+  /** Stops every delivery and retry and closes connections. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await Promise.allSettled([...this.inFlight]);
+    await this.agent.destroy().catch(() => undefined);
+  }
+}

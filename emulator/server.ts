@@ -1,0 +1,285 @@
+/**
+ * The Calendly API emulator: a real HTTP server on loopback that answers the calls of
+ * ../shared/calendly/API.md with Calendly's rules, delivers signed webhooks, and can be told to
+ * misbehave. `startEmulator()` wires the pieces together; each lives in its own module.
+ *
+ * node:http rather than a framework: see api/routes.ts for why hand-written routing is enough.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DuplicateUrlRule } from "./api/context";
+import { matchRoute } from "./api/routes";
+import { identify, requireActive } from "./auth";
+import { createControl, type EmulatorControl, handleControlRequest } from "./control";
+import { DEFAULT_DELIVERY_TIMINGS, Deliverer, type DeliveryTimings } from "./delivery";
+import { ApiError, internalError, invalidArgument, notFound, tooManyRequests } from "./errors";
+import { type Fault, FaultPlan } from "./faults";
+import {
+  type ApiResponse,
+  BodyTooLargeError,
+  errorResponse,
+  MAX_BODY_BYTES,
+  readBody,
+  writeResponse,
+} from "./http";
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitOptions, rateLimitHeaders } from "./rate-limit";
+import { type Operation, queryObject, RequestRecorder, redact, redactRaw } from "./recorder";
+import { defaultSeed, parseSeed, type Seed, type SeedInput } from "./seed";
+import { Store, type TokenGrant } from "./store";
+
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Organizations, users, groups and tokens. Default: emulator/seed.default.json. */
+  seed?: SeedInput;
+  /** Delivery timeouts and retry schedule (shorten them in tests). */
+  delivery?: Partial<DeliveryTimings>;
+  /** Requests per window per user, by plan, and the window length. Default 500/50 per 60 s. */
+  rateLimits?: Partial<RateLimitOptions>;
+  /** Whether rate-limit 429s also carry `Retry-After` (open in API.md). Default false. */
+  retryAfterOn429?: boolean;
+  /** Which existing subscriptions make a create a 409 (see api/context.ts). Default "organization". */
+  duplicateUrlRule?: DuplicateUrlRule;
+  /** Receives one line per API request and per delivery attempt. Default: silent. */
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  /** Base URL, e.g. http://127.0.0.1:4010; also the prefix of every URI the emulator mints. */
+  url: string;
+  control: EmulatorControl;
+  close(): Promise<void>;
+}
+
+const CONTROL_PREFIX = "/__emulator";
+
+/** The URL clients use: a wildcard listen address is reached through loopback. */
+function baseUrlOf(host: string, port: number): string {
+  const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function errorToResponse(error: unknown, log: (line: string) => void): ApiResponse {
+  if (error instanceof ApiError) return errorResponse(error);
+  if (error instanceof BodyTooLargeError) {
+    return errorResponse(
+      invalidArgument([{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }]),
+    );
+  }
+  log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+  return errorResponse(internalError());
+}
+
+function faultResponse(
+  fault: Extract<Fault, { kind: "status" }>,
+  limitHeaders: Record<string, string>,
+): ApiResponse {
+  const error = fault.status === 429 ? tooManyRequests() : internalError(fault.status);
+  const headers: Record<string, string> = { ...limitHeaders };
+  if (fault.status === 429) {
+    headers["X-RateLimit-Remaining"] = "0";
+    if (fault.resetSeconds !== undefined) headers["X-RateLimit-Reset"] = String(fault.resetSeconds);
+  }
+  if (fault.retryAfterSeconds !== undefined) headers["Retry-After"] = String(fault.retryAfterSeconds);
+  return { ...errorResponse(error), headers };
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const seed: Seed = options.seed === undefined ? defaultSeed() : parseSeed(options.seed);
+  const host = options.host ?? "127.0.0.1";
+  const log = options.log ?? (() => undefined);
+  const timings: DeliveryTimings = { ...DEFAULT_DELIVERY_TIMINGS, ...options.delivery };
+  const limits: RateLimitOptions = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const duplicateUrlRule = options.duplicateUrlRule ?? "organization";
+
+  const server = createServer();
+  // A client that stalls mid-request is cut off rather than holding a socket forever.
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+  const port = await listen(server, options.port ?? 0, host);
+  const url = baseUrlOf(host, port);
+
+  const store = new Store(url, seed);
+  const recorder = new RequestRecorder();
+  const faults = new FaultPlan();
+  const limiter = new RateLimiter(limits);
+  const deliverer = new Deliverer(store, timings, log);
+  const control = createControl({ store, recorder, faults, limiter, deliverer });
+
+  /** Authenticates, rate-limits and dispatches one Calendly API call. */
+  function answer(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: Buffer,
+    grant: TokenGrant | undefined,
+  ) {
+    const route = matchRoute(method, path);
+    let headers: Record<string, string> = {};
+    try {
+      // Rate-limit headers go on every answer to a known token, 401s for expired ones included.
+      if (grant) {
+        const decision = limiter.take(grant.user, grant.plan);
+        headers = rateLimitHeaders(decision);
+        if (!decision.allowed) {
+          if (options.retryAfterOn429) headers["Retry-After"] = String(decision.resetSeconds);
+          throw tooManyRequests();
+        }
+      }
+      const active = requireActive(grant);
+      if (!route) throw notFound();
+      const response = route.handler({
+        store,
+        grant: active,
+        query,
+        body,
+        params: route.params,
+        now: new Date(),
+        duplicateUrlRule,
+      });
+      return { ...response, headers: { ...headers, ...response.headers } };
+    } catch (error) {
+      const response = errorToResponse(error, log);
+      return { ...response, headers: { ...headers, ...response.headers } };
+    }
+  }
+
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+    body: Buffer,
+  ) {
+    const started = Date.now();
+    const method = (req.method ?? "GET").toUpperCase();
+    const grant = identify(store, req.headers.authorization);
+    const operation: Operation = matchRoute(method, path)?.operation ?? "unknown";
+    const fault = faults.take(method, path);
+
+    const record = (status: number | null) => {
+      let recordedBody: unknown = null;
+      if (body.length > 0) {
+        try {
+          recordedBody = redact(JSON.parse(body.toString("utf8")));
+        } catch {
+          recordedBody = redactRaw(body.toString("utf8"));
+        }
+      }
+      const durationMs = Date.now() - started;
+      recorder.record({
+        at: new Date(started).toISOString(),
+        method,
+        path,
+        query: queryObject(query),
+        body: recordedBody,
+        operation,
+        status,
+        user: grant?.user ?? null,
+        fault: fault?.kind ?? null,
+        duration_ms: durationMs,
+      });
+      const who = grant ? ` ${store.user(grant.user)?.slug ?? "?"}` : "";
+      const faultNote = fault
+        ? ` [fault: ${fault.kind}${fault.kind === "status" ? ` ${fault.status}` : ""}]`
+        : "";
+      log(`${method} ${path} -> ${status ?? "connection reset"} ${durationMs}ms${who}${faultNote}`);
+    };
+
+    if (fault?.kind === "reset") {
+      record(null);
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (fault?.kind === "latency") await sleep(fault.ms);
+
+    let response: ApiResponse;
+    if (fault?.kind === "status") {
+      const limitHeaders = grant ? rateLimitHeaders(limiter.peek(grant.user, grant.plan)) : {};
+      response = faultResponse(fault, limitHeaders);
+    } else {
+      response = answer(method, path, query, body, grant);
+    }
+    record(response.status);
+    if (fault?.kind === "apply_then_drop") {
+      // The call took full effect above; the client only sees its connection die.
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (!res.destroyed) writeResponse(res, response, {});
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    let target: URL;
+    try {
+      target = new URL(req.url ?? "/", url);
+    } catch {
+      writeResponse(res, errorResponse(notFound()), {});
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      // Answer, then close: the rest of an oversized body is not worth reading.
+      res.setHeader("Connection", "close");
+      writeResponse(res, errorToResponse(error, log), {});
+      return;
+    }
+    if (target.pathname === CONTROL_PREFIX || target.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+      let response: ApiResponse;
+      try {
+        response = await handleControlRequest(control, req, target.pathname, target.searchParams, body);
+      } catch (error) {
+        response = errorToResponse(error, log);
+      }
+      if (!res.destroyed) writeResponse(res, response, {});
+      return;
+    }
+    await handleApi(req, res, target.pathname, target.searchParams, body);
+  }
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      // Last resort: whatever went wrong, the client gets an answer and the process lives on.
+      log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+      if (!res.headersSent && !res.destroyed) writeResponse(res, errorResponse(internalError()), {});
+      else res.destroy();
+    });
+  });
+  // Malformed HTTP never reaches "request": answer 400 on the raw socket and hang up.
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    else socket.destroy();
+  });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    control,
+    close() {
+      closed ??= (async () => {
+        await deliverer.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closed;
+    },
+  };
+}
