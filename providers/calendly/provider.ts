@@ -36,8 +36,16 @@ export const MISSING_TOKEN_MESSAGE =
   "No Calendly token: set it with `pulumi config set --secret calendly:token <personal access token>` " +
   "(tools and tests may set CALENDLY_TOKEN instead)";
 
-export function createWebhookSubscriptionProvider(): WebhookSubscriptionProvider {
+export interface ProviderOptions {
+  /** Waits between create attempts whose outcome was unknown (a test seam). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function createWebhookSubscriptionProvider(
+  options: ProviderOptions = {},
+): WebhookSubscriptionProvider {
   const state: ProviderState = {};
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   function client(): CalendlyClient {
     if (!state.client) {
@@ -93,7 +101,7 @@ export function createWebhookSubscriptionProvider(): WebhookSubscriptionProvider
         currentUser,
         generateSigningKey,
         now: Date.now,
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        sleep,
       });
     },
 

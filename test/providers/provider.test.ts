@@ -1,0 +1,148 @@
+/**
+ * The provider's methods called in-process against the emulator: the edges that are easier to
+ * reach without the host (it runs the same code; host.test.ts proves that).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../emulator/server";
+import {
+  createWebhookSubscriptionProvider,
+  MISSING_TOKEN_MESSAGE,
+  type WebhookSubscriptionProvider,
+} from "../../providers/calendly/provider";
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+afterEach(async () => {
+  await emulator.control.reset();
+});
+
+async function providerFor(token: string | undefined): Promise<WebhookSubscriptionProvider> {
+  const provider = createWebhookSubscriptionProvider({ sleep: async () => {} });
+  const values: Record<string, string | undefined> = {
+    "calendly:token": token,
+    "calendly:apiUrl": emulator.url,
+  };
+  // The host hands configure a Config whose get() reads the stack's configuration.
+  await provider.configure({ config: { get: (key: string) => values[key] } } as never);
+  return provider;
+}
+
+const base = { events: ["invitee.created"], scope: "user", adoptExisting: false };
+
+describe("create", () => {
+  it("asks /users/me once per provider process, however many subscriptions it creates", async () => {
+    const provider = await providerFor("emu-owner-token");
+    const a = await provider.create({ ...base, url: "https://hooks.example.com/a" });
+    const b = await provider.create({ ...base, url: "https://hooks.example.com/b" });
+    expect(emulator.control.requestCount({ operation: "getCurrentUser" })).toBe(1);
+    expect(emulator.control.requestCount({ operation: "createWebhookSubscription" })).toBe(2);
+    const me = emulator.control.seed().users.find((u) => u.slug === "olivia-owner")!;
+    expect(a.outs).toMatchObject({ organization: me.current_organization, user: me.uri });
+    expect(a.outs.signingKey).not.toBe(b.outs.signingKey);
+    expect(a.outs.signingKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Plain JSON: nothing undefined anywhere.
+    expect(JSON.parse(JSON.stringify(a.outs))).toEqual(a.outs);
+  });
+
+  it("explicit owners need no /users/me call (one call per create)", async () => {
+    const provider = await providerFor("emu-owner-token");
+    const org = emulator.control.seed().organizations[0]!.uri;
+    await provider.create({
+      ...base,
+      scope: "organization",
+      organization: org,
+      url: "https://hooks.example.com/o",
+    });
+    expect(emulator.control.requests().map((r) => r.operation)).toEqual(["createWebhookSubscription"]);
+  });
+
+  it("without a token, says how to set one", async () => {
+    const saved = process.env.CALENDLY_TOKEN;
+    delete process.env.CALENDLY_TOKEN;
+    try {
+      const provider = await providerFor(undefined);
+      await expect(provider.create({ ...base, url: "https://hooks.example.com/x" })).rejects.toThrow(
+        MISSING_TOKEN_MESSAGE,
+      );
+    } finally {
+      if (saved !== undefined) process.env.CALENDLY_TOKEN = saved;
+    }
+  });
+
+  it("falls back to CALENDLY_TOKEN when the stack config has none", async () => {
+    const saved = process.env.CALENDLY_TOKEN;
+    process.env.CALENDLY_TOKEN = "emu-admin-token";
+    try {
+      const provider = await providerFor(undefined);
+      const created = await provider.create({ ...base, url: "https://hooks.example.com/env" });
+      const admin = emulator.control.seed().users.find((u) => u.slug === "adam-admin")!;
+      expect(created.outs.user).toBe(admin.uri);
+    } finally {
+      if (saved === undefined) delete process.env.CALENDLY_TOKEN;
+      else process.env.CALENDLY_TOKEN = saved;
+    }
+  });
+
+  it("a 409 from another scope says the URL belongs elsewhere in the organization", async () => {
+    const provider = await providerFor("emu-owner-token");
+    await provider.create({ ...base, scope: "organization", url: "https://hooks.example.com/shared" });
+    const error = await provider.create({ ...base, url: "https://hooks.example.com/shared" }).catch((e) => e);
+    expect(error.message).toMatch(/not in user scope/);
+    expect(error.message).toMatch(/Give this subscription its own URL/);
+  });
+
+  it("a Free plan's 403 on a plan-gated event names the event and the ways out", async () => {
+    const provider = await providerFor("emu-free-token");
+    const error = await provider
+      .create({ ...base, events: ["meeting_recap.created"], url: "https://hooks.example.com/recap" })
+      .catch((e) => e);
+    expect(error.message).toMatch(/does not include meeting_recap\.created/);
+    expect(error.message).toMatch(/upgrade/);
+  });
+
+  it("a token missing OAuth scopes names the scopes to add", async () => {
+    const provider = await providerFor("emu-oauth-invitees-token");
+    const error = await provider
+      .create({ ...base, events: ["event_type.created"], url: "https://hooks.example.com/types" })
+      .catch((e) => e);
+    expect(error.message).toMatch(/lacks OAuth scopes/);
+    expect(error.message).toMatch(/event_types:read/);
+  });
+
+  it("gives up cleanly when every create's outcome stays unknown and none landed", async () => {
+    const provider = await providerFor("emu-owner-token");
+    emulator.control.injectFaults({
+      match: { method: "POST", path: "/webhook_subscriptions" },
+      fault: { kind: "reset" },
+      times: 50,
+    });
+    // A reset before the request is applied looks, to the client, like a connection that died after
+    // sending: outcome unknown. None landed, so the provider must fail without leaving anything.
+    const error = await provider.create({ ...base, url: "https://hooks.example.com/never" }).catch((e) => e);
+    expect(error.message).toMatch(/did not answer 5 attempts/);
+    expect(emulator.control.subscriptions()).toEqual([]);
+  });
+});
+
+describe("delete", () => {
+  it("fails clearly when Calendly refuses (the subscription still exists)", async () => {
+    const owner = await providerFor("emu-owner-token");
+    const created = await owner.create({
+      ...base,
+      scope: "organization",
+      url: "https://hooks.example.com/keep",
+    });
+    const member = await providerFor("emu-member-token");
+    const error = await member.delete!(created.id, created.outs).catch((e) => e);
+    expect(error.message).toMatch(/it still exists/);
+    expect(emulator.control.subscriptions()).toHaveLength(1);
+  });
+});
