@@ -36,6 +36,11 @@ export interface CalendlyEventDetail {
   payload: Record<string, unknown> | null;
   /** Set instead of `payload` when the event was too large for one EventBridge entry. */
   payloadRef?: PayloadRef;
+  /**
+   * Envelope keys besides `event`, `created_at`, `created_by` and `payload`, as sent, when Calendly
+   * adds any: kept rather than dropped. Absent when there are none, and when claim-checked.
+   */
+  envelopeExtra?: Record<string, unknown>;
   /** When the receiver got the delivery (ISO 8601, UTC). */
   receivedAt: string;
   validation: ValidationMarker;

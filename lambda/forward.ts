@@ -109,7 +109,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
             const stored = options.claimCheck.store(detail.id, rawBody, abort.signal);
             const ref = await Promise.race([stored, expired]);
             if (ref === "deadline") return { ok: false, failure: "deadline", attempts, claimChecked };
-            entry = buildEntry(options.eventBusName, { ...detail, payload: null, payloadRef: ref });
+            const { envelopeExtra: _inObject, ...rest } = detail;
+            entry = buildEntry(options.eventBusName, { ...rest, payload: null, payloadRef: ref });
           } catch (error) {
             return {
               ok: false,

@@ -147,12 +147,14 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       issues: validation.issues,
     });
 
+    const { event: name, created_at, created_by, payload, ...extra } = envelope;
     const detail: CalendlyEventDetail = {
       id,
-      event: envelope.event,
-      createdAt: envelope.created_at,
-      createdBy: envelope.created_by,
-      payload: envelope.payload,
+      event: name,
+      createdAt: created_at,
+      createdBy: created_by,
+      payload,
+      ...(Object.keys(extra).length > 0 ? { envelopeExtra: extra } : {}),
       receivedAt: new Date(log.startedAt).toISOString(),
       validation: validation.validation,
       ...(validation.issues ? { issues: validation.issues } : {}),

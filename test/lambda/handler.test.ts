@@ -239,6 +239,7 @@ describe("authentic events we cannot fully validate are still forwarded", () => 
     await invoke(receiver(), delivery(JSON.stringify(sample)));
     const detail = stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail;
     expect(detail.payload).toEqual(sample.payload);
+    expect(detail.envelopeExtra).toEqual({ added_later: { x: 1 } });
   });
 });
 

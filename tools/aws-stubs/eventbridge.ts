@@ -71,7 +71,9 @@ export interface EventBridgeStub {
 }
 
 /** An entry's size the way EventBridge computes it ("Calculating PutEvents event entry size"). */
-export function putEventsEntrySize(entry: PutEventsEntryAsSent): number {
+export function putEventsEntrySize(
+  entry: Pick<PutEventsEntryAsSent, "Source" | "DetailType" | "Detail" | "Resources"> & { Time?: unknown },
+): number {
   let size = 0;
   if (entry.Time !== undefined) size += 14;
   size += Buffer.byteLength(entry.Source ?? "", "utf8");

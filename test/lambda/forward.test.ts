@@ -1,0 +1,203 @@
+/**
+ * Forwarding through the real AWS SDK v3 clients to the local EventBridge and S3 stubs: entries as
+ * sent, partial failures, throttling, outages, latency, and the claim check.
+ */
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { claimCheckKey } from "../../lambda/claim-check";
+import type { CalendlyEventDetail } from "../../lambda/detail";
+import { buildEntry, entrySize } from "../../lambda/forward";
+import { createReceiver } from "../../lambda/handler";
+import { type AwsStubs, putEventsEntrySize, startAwsStubs } from "../../tools/aws-stubs";
+import { delivery, envelope, invoke, KEY } from "./support";
+
+let stubs: AwsStubs;
+beforeAll(async () => {
+  stubs = await startAwsStubs();
+});
+afterAll(async () => {
+  await stubs?.close();
+});
+beforeEach(() => {
+  stubs.eventBridge.reset();
+  stubs.s3.clearFaults();
+});
+
+const BUCKET = "claim-check-bucket";
+const receiver = (env: Record<string, string> = {}) =>
+  createReceiver({
+    env: {
+      ...stubs.env,
+      EVENT_BUS_NAME: "bus",
+      CLAIM_CHECK_BUCKET: BUCKET,
+      CALENDLY_SIGNING_KEYS: KEY,
+      FORWARD_DEADLINE_MS: "1500",
+      ...env,
+    },
+  });
+const sha256 = (data: string) => createHash("sha256").update(data).digest("hex");
+
+/** An invitee.created whose answers make the body exactly `bytes` long. */
+function bigBody(bytes: number): string {
+  const sample = envelope("invitee.created");
+  const answer = { question: "Tell us everything", answer: "", position: 0 };
+  sample.payload.questions_and_answers = [answer];
+  answer.answer = "x".repeat(bytes - Buffer.byteLength(JSON.stringify(sample)));
+  return JSON.stringify(sample);
+}
+
+describe("entries as sent", () => {
+  it("carry the SigV4-signed AWS JSON 1.1 PutEvents the SDK serializes", async () => {
+    await invoke(receiver(), delivery(JSON.stringify(envelope())));
+    const [request] = stubs.eventBridge.requests;
+    expect(request!.headers["content-type"]).toBe("application/x-amz-json-1.1");
+    expect(request!.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/us-east-1\/events\//,
+    );
+    expect(request!.body).toEqual({
+      Entries: [
+        {
+          EventBusName: "bus",
+          Source: "calendly",
+          DetailType: "invitee.created",
+          Detail: expect.any(String),
+        },
+      ],
+    });
+  });
+
+  it("are sized the way EventBridge sizes them", () => {
+    const detail = {
+      id: "x",
+      event: "invitee.created",
+      payload: { name: "Zoë" },
+    } as unknown as CalendlyEventDetail;
+    const entry = buildEntry("bus", detail);
+    const expected =
+      Buffer.byteLength("calendly") + Buffer.byteLength("invitee.created") + Buffer.byteLength(entry.Detail!);
+    expect(entrySize(entry)).toBe(expected);
+    expect(entrySize({ ...entry, Time: new Date(), Resources: ["arn:a", "arn:bb"] })).toBe(
+      expected + 14 + 11,
+    );
+    expect(putEventsEntrySize(entry)).toBe(expected);
+  });
+});
+
+describe("failures EventBridge reports", () => {
+  it("a partial failure (FailedEntryCount, InternalFailure) is retried and then succeeds", async () => {
+    stubs.eventBridge.injectFaults({ type: "partial", errorCode: "InternalFailure" }, 2);
+    const { response, logs } = await invoke(receiver(), delivery(JSON.stringify(envelope())));
+    expect(response.statusCode).toBe(200);
+    expect(stubs.eventBridge.requests.map((r) => r.outcome)).toEqual(["partial", "partial", "accepted"]);
+    expect(stubs.eventBridge.entries).toHaveLength(1);
+    expect(logs[0]).toMatchObject({ attempts: 3, outcome: "accepted" });
+  });
+
+  it("an entry-level ThrottlingException is retried", async () => {
+    stubs.eventBridge.injectFaults({ type: "partial", errorCode: "ThrottlingException" }, 1);
+    const { response } = await invoke(receiver(), delivery(JSON.stringify(envelope())));
+    expect(response.statusCode).toBe(200);
+    expect(stubs.eventBridge.entries).toHaveLength(1);
+  });
+
+  it("an entry error that retrying cannot fix answers 503 at once", async () => {
+    stubs.eventBridge.injectFaults(
+      { type: "partial", errorCode: "AccessDeniedException" },
+      Number.POSITIVE_INFINITY,
+    );
+    const { response, logs } = await invoke(receiver(), delivery(JSON.stringify(envelope())));
+    expect(response.statusCode).toBe(503);
+    expect(stubs.eventBridge.requests).toHaveLength(1);
+    expect(logs[0]).toMatchObject({
+      outcome: "failed",
+      reason: "forward_entry_rejected",
+      errorCode: "AccessDeniedException",
+    });
+  });
+
+  it("request throttling is retried (by the SDK) and the event arrives once", async () => {
+    stubs.eventBridge.injectFaults({ type: "throttle" }, 1);
+    const { response } = await invoke(receiver(), delivery(JSON.stringify(envelope())));
+    expect(response.statusCode).toBe(200);
+    expect(stubs.eventBridge.requests.map((r) => r.outcome)).toEqual(["throttled", "accepted"]);
+    expect(stubs.eventBridge.entries).toHaveLength(1);
+  });
+
+  it("an outage answers 503 within the deadline, so Calendly retries; the retry then succeeds", async () => {
+    stubs.eventBridge.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
+    const r = receiver({ FORWARD_DEADLINE_MS: "800" });
+    const body = JSON.stringify(envelope());
+    const started = Date.now();
+    const { response, lines, logs } = await invoke(r, delivery(body));
+    expect(response.statusCode).toBe(503);
+    expect(Date.now() - started).toBeLessThan(800 + 1000); // the deadline holds, with slack for a slow machine
+    expect(stubs.eventBridge.requests.length).toBeGreaterThan(1);
+    expect(stubs.eventBridge.entries).toHaveLength(0);
+    expect(logs[0]).toMatchObject({ outcome: "failed", status: 503, level: "ERROR" });
+    expect(lines.join("\n")).toContain('"ForwardFailures":1');
+
+    stubs.eventBridge.clearFaults();
+    expect((await invoke(r, delivery(body))).response.statusCode).toBe(200);
+    expect(stubs.eventBridge.entries).toHaveLength(1);
+  });
+
+  it("a bus slower than the deadline answers 503", async () => {
+    stubs.eventBridge.injectFaults({ type: "latency", ms: 1500 }, 1);
+    const { response, logs } = await invoke(
+      receiver({ FORWARD_DEADLINE_MS: "300" }),
+      delivery(JSON.stringify(envelope())),
+    );
+    expect(response.statusCode).toBe(503);
+    expect(logs[0]).toMatchObject({ reason: "forward_deadline" });
+  });
+});
+
+describe("the claim check", () => {
+  it("stores a body too large for one entry in S3 and forwards its location", async () => {
+    const body = bigBody(300 * 1024);
+    const { response, logs } = await invoke(receiver(), delivery(body));
+    expect(response.statusCode).toBe(200);
+
+    const id = sha256(body);
+    const stored = stubs.s3.getObject(BUCKET, claimCheckKey(id));
+    expect(stored?.body.toString("utf8")).toBe(body);
+    expect(stored?.contentType).toBe("application/json");
+    expect(stored?.metadata["calendly-delivery-id"]).toBe(id);
+
+    const detail = stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail;
+    expect(detail).toMatchObject({
+      id,
+      event: "invitee.created",
+      payload: null,
+      payloadRef: { bucket: BUCKET, key: `calendly/${id}.json` },
+      validation: "valid",
+    });
+    expect(logs[0]).toMatchObject({ claimChecked: true, outcome: "accepted" });
+  });
+
+  it("is idempotent: a retried delivery overwrites the same object", async () => {
+    const body = bigBody(270 * 1024);
+    const r = receiver();
+    await invoke(r, delivery(body));
+    await invoke(r, delivery(body));
+    const keys = [...stubs.s3.objects.keys()].filter((k) => k.endsWith(`${sha256(body)}.json`));
+    expect(keys).toHaveLength(1);
+    expect(stubs.s3.getObject(BUCKET, claimCheckKey(sha256(body)))?.writes).toBe(2);
+  });
+
+  it("is used from the size EventBridge counts, not the body size", async () => {
+    // Just under the limit as a body, over it once wrapped in the Detail document.
+    const body = bigBody(256 * 1024 - 1);
+    expect(Buffer.byteLength(body)).toBe(256 * 1024 - 1);
+    await invoke(receiver(), delivery(body));
+    expect((stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail).payloadRef).toBeDefined();
+  });
+
+  it("an S3 outage answers 503", async () => {
+    stubs.s3.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
+    const { response, logs } = await invoke(receiver(), delivery(bigBody(300 * 1024)));
+    expect(response.statusCode).toBe(503);
+    expect(stubs.eventBridge.entries).toHaveLength(0);
+    expect(logs[0]).toMatchObject({ outcome: "failed" });
+  });
+});

@@ -1,0 +1,224 @@
+import { SSMClient } from "@aws-sdk/client-ssm";
+import fc from "fast-check";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createReceiver } from "../../lambda/handler";
+import {
+  createKeySource,
+  formatSigningKeys,
+  parseSigningKeys,
+  SigningKeysFormatError,
+  SigningKeysUnavailableError,
+} from "../../lambda/keys";
+import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
+import { delivery, envelope, invoke, KEY, OTHER_KEY } from "./support";
+
+describe("parseSigningKeys / formatSigningKeys", () => {
+  it("reads a JSON array", () => {
+    expect(parseSigningKeys('["a","b"]')).toEqual(["a", "b"]);
+    expect(parseSigningKeys('  [" a ", "", "b", "a"]\n')).toEqual(["a", "b"]);
+  });
+
+  it("reads hand-written comma- or newline-separated keys, trimmed, without empties or duplicates", () => {
+    expect(parseSigningKeys("a, b,,c\r\n d\n\na")).toEqual(["a", "b", "c", "d"]);
+    expect(parseSigningKeys("single")).toEqual(["single"]);
+    expect(parseSigningKeys("  \n ")).toEqual([]);
+  });
+
+  it("refuses text that looks like JSON but is not an array of strings, without quoting it", () => {
+    for (const text of ['["secret-key"', '["a", 1]', "[{}]"]) {
+      expect(() => parseSigningKeys(text)).toThrow(SigningKeysFormatError);
+      try {
+        parseSigningKeys(text);
+      } catch (error) {
+        expect((error as Error).message).not.toContain("secret-key");
+      }
+    }
+  });
+
+  it("writes a JSON array, deduplicated", () => {
+    expect(formatSigningKeys(["k1", "k2", "k1"])).toBe('["k1","k2"]');
+    expect(formatSigningKeys([])).toBe("[]");
+  });
+
+  it("refuses keys that would not survive a round trip, without quoting them", () => {
+    expect(() => formatSigningKeys(["ok", " padded-secret "])).toThrow(/#2/);
+    expect(() => formatSigningKeys([""])).toThrow(SigningKeysFormatError);
+    expect(() => formatSigningKeys(["ok", " padded-secret "])).not.toThrow(/padded-secret/);
+  });
+
+  it("round-trips any list of keys, including keys with commas, quotes and newlines inside", () => {
+    const key = fc.string({ minLength: 1, maxLength: 40 }).filter((k) => k.trim() === k && k !== "");
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 6 }), (keys) => {
+        expect(parseSigningKeys(formatSigningKeys(keys))).toEqual([...new Set(keys)]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("key sources", () => {
+  let stubs: AwsStubs;
+  let ssm: SSMClient;
+  beforeAll(async () => {
+    stubs = await startAwsStubs();
+    ssm = new SSMClient({
+      endpoint: stubs.ssm.url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+  });
+  afterAll(async () => {
+    ssm?.destroy();
+    await stubs?.close();
+  });
+  beforeEach(() => stubs.ssm.clearFaults());
+
+  it("reads an SSM SecureString once, with decryption, and caches it", async () => {
+    stubs.ssm.putParameter("/t/cache", JSON.stringify([KEY, OTHER_KEY]));
+    const source = createKeySource(
+      { source: "ssm", parameterName: "/t/cache" },
+      { ssmClient: () => ssm, refreshSeconds: 60 },
+    );
+    expect(await source.current()).toEqual([KEY, OTHER_KEY]);
+    expect(await source.current()).toEqual([KEY, OTHER_KEY]);
+    expect(stubs.ssm.requests.filter((r) => r.name === "/t/cache")).toEqual([
+      { name: "/t/cache", withDecryption: true, outcome: "found" },
+    ]);
+  });
+
+  it("re-reads after a failure at most once per refresh interval", async () => {
+    let clock = 1_000_000;
+    stubs.ssm.putParameter("/t/refresh", "k1");
+    const source = createKeySource(
+      { source: "ssm", parameterName: "/t/refresh" },
+      { ssmClient: () => ssm, refreshSeconds: 60, now: () => clock },
+    );
+    await source.current();
+    stubs.ssm.putParameter("/t/refresh", "k1,k2");
+    expect(await source.refreshAfterFailure()).toBeUndefined(); // too soon
+    clock += 59_999;
+    expect(await source.refreshAfterFailure()).toBeUndefined();
+    clock += 1;
+    expect(await source.refreshAfterFailure()).toEqual(["k1", "k2"]);
+    expect(await source.current()).toEqual(["k1", "k2"]);
+    expect(await source.refreshAfterFailure()).toBeUndefined();
+    expect(stubs.ssm.getCount("/t/refresh")).toBe(2);
+  });
+
+  it("shares one read between concurrent callers", async () => {
+    stubs.ssm.putParameter("/t/concurrent", "k");
+    const source = createKeySource(
+      { source: "ssm", parameterName: "/t/concurrent" },
+      { ssmClient: () => ssm, refreshSeconds: 0 },
+    );
+    await Promise.all([source.current(), source.current(), source.current()]);
+    expect(stubs.ssm.getCount("/t/concurrent")).toBe(1);
+  });
+
+  it("fails the first read with an actionable error when the parameter is missing or SSM is down", async () => {
+    const missing = createKeySource(
+      { source: "ssm", parameterName: "/t/missing" },
+      { ssmClient: () => ssm, refreshSeconds: 60 },
+    );
+    await expect(missing.current()).rejects.toThrow(SigningKeysUnavailableError);
+    await expect(missing.current()).rejects.toThrow(/\/t\/missing.*ssm:GetParameter/);
+
+    stubs.ssm.putParameter("/t/down", "k");
+    stubs.ssm.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
+    const down = createKeySource(
+      { source: "ssm", parameterName: "/t/down" },
+      { ssmClient: () => ssm, refreshSeconds: 60 },
+    );
+    await expect(down.current()).rejects.toThrow(SigningKeysUnavailableError);
+  });
+
+  it("keeps the cached keys when a re-read fails", async () => {
+    stubs.ssm.putParameter("/t/keep", "k1");
+    const errors: unknown[] = [];
+    const source = createKeySource(
+      { source: "ssm", parameterName: "/t/keep" },
+      { ssmClient: () => ssm, refreshSeconds: 0, onRefreshError: (e) => errors.push(e) },
+    );
+    await source.current();
+    stubs.ssm.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
+    expect(await source.refreshAfterFailure()).toBeUndefined();
+    expect(await source.current()).toEqual(["k1"]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("never re-reads a fixed source", async () => {
+    const source = createKeySource(
+      { source: "env", text: "a,b" },
+      { ssmClient: () => ssm, refreshSeconds: 0 },
+    );
+    expect(await source.current()).toEqual(["a", "b"]);
+    expect(await source.refreshAfterFailure()).toBeUndefined();
+  });
+});
+
+describe("key rotation through SSM, end to end in the receiver", () => {
+  let stubs: AwsStubs;
+  beforeAll(async () => {
+    stubs = await startAwsStubs();
+  });
+  afterAll(async () => {
+    await stubs?.close();
+  });
+
+  const receiverFor = (parameter: string, refreshSeconds: string) =>
+    createReceiver({
+      env: {
+        ...stubs.env,
+        EVENT_BUS_NAME: "bus",
+        CLAIM_CHECK_BUCKET: "bucket",
+        CALENDLY_SIGNING_KEY_PARAMETER: parameter,
+        SIGNING_KEYS_REFRESH_SECONDS: refreshSeconds,
+      },
+    });
+
+  it("picks up a rotated key without a restart, re-reading SSM at most once per interval", async () => {
+    stubs.ssm.putParameter("/calendly/keys", formatSigningKeys([KEY]));
+    const r = receiverFor("/calendly/keys", "1");
+    const body = JSON.stringify(envelope());
+    expect((await invoke(r, delivery(body))).response.statusCode).toBe(200);
+    expect((await invoke(r, delivery(body))).response.statusCode).toBe(200);
+    expect(stubs.ssm.getCount("/calendly/keys")).toBe(1); // cached
+
+    // Rotation: the stack writes the new key (keeping the old one for a while).
+    stubs.ssm.putParameter("/calendly/keys", formatSigningKeys([OTHER_KEY, KEY]));
+    // Read at start-up less than a second ago: no re-read yet.
+    const early = await invoke(r, delivery(body, { key: OTHER_KEY }));
+    expect(early.response.statusCode).toBe(401);
+    expect(stubs.ssm.getCount("/calendly/keys")).toBe(1);
+
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    const rotated = await invoke(r, delivery(body, { key: OTHER_KEY }));
+    expect(rotated.response.statusCode).toBe(200);
+    expect(rotated.logs[0]).toMatchObject({ keysRefreshed: true });
+    expect(stubs.ssm.getCount("/calendly/keys")).toBe(2);
+
+    // A burst of forged signatures right after costs no further SSM call.
+    for (let i = 0; i < 5; i++) {
+      expect((await invoke(r, delivery(body, { key: "forged" }))).response.statusCode).toBe(401);
+    }
+    expect(stubs.ssm.getCount("/calendly/keys")).toBe(2);
+    // And the old key still works while it is listed.
+    expect((await invoke(r, delivery(body, { key: KEY }))).response.statusCode).toBe(200);
+  });
+
+  it("answers 503 (Calendly retries) when the keys cannot be read at all", async () => {
+    const r = receiverFor("/calendly/absent", "60");
+    const { response, logs } = await invoke(r, delivery(JSON.stringify(envelope())));
+    expect(response.statusCode).toBe(503);
+    expect(logs[0]).toMatchObject({ outcome: "failed", reason: "keys_unavailable" });
+  });
+
+  it("fails closed when the parameter holds no key", async () => {
+    stubs.ssm.putParameter("/calendly/empty", "[]");
+    const r = receiverFor("/calendly/empty", "60");
+    const { response, logs } = await invoke(r, delivery(JSON.stringify(envelope()), { key: "" }));
+    expect(response.statusCode).toBe(401);
+    expect(logs[0]).toMatchObject({ reason: "no_keys" });
+  });
+});
