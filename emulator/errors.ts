@@ -25,7 +25,11 @@ export class ApiError extends Error {
     readonly status: number,
     readonly body: ErrorBody,
   ) {
-    super(`${status} ${body.title}: ${body.message}`);
+    // The details make the message actionable for in-process callers (the control API's twin).
+    const details = (body.details ?? []).map((d) =>
+      d.parameter ? `${d.parameter}: ${d.message}` : d.message,
+    );
+    super(`${status} ${body.title}: ${body.message}${details.length > 0 ? ` (${details.join("; ")})` : ""}`);
     this.name = "ApiError";
   }
 }

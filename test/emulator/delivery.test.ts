@@ -1,0 +1,306 @@
+/**
+ * Webhook delivery: signed POSTs to every matching active subscription, retries with back-off on
+ * any non-2xx answer or timeout, `disabled` after the retry window, deletion on 410.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { SIGNATURE_HEADER, verifySignature } from "../../calendly/signature";
+import type { ApiError } from "../../emulator/errors";
+import {
+  type Json,
+  orgSubscription,
+  type Receiver,
+  startReceiver,
+  startTestEmulator,
+  type TestEmulator,
+  until,
+} from "./helpers";
+
+const KEY = "whsec-test-signing-key";
+let emu: TestEmulator;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  emu = await startTestEmulator({
+    delivery: {
+      connectTimeoutMs: 1_000,
+      responseTimeoutMs: 200,
+      retryInitialMs: 20,
+      retryMaxMs: 80,
+      retryWindowMs: 600,
+    },
+  });
+});
+afterAll(async () => {
+  await emu.close();
+});
+beforeEach(async () => {
+  await emu.control.reset();
+  receiver = await startReceiver();
+});
+afterEach(async () => {
+  await receiver.close();
+});
+
+async function subscribe(
+  overrides: Record<string, unknown> = {},
+  token = emu.tokens.owner,
+): Promise<{ uuid: string; resource: Json }> {
+  const res = await emu.api("POST", "/webhook_subscriptions", {
+    token,
+    body: orgSubscription(emu, { url: receiver.url, signing_key: KEY, ...overrides }),
+  });
+  expect(res.status).toBe(201);
+  const resource = (res.json as Json).resource;
+  return { uuid: resource.uri.split("/").pop(), resource };
+}
+
+describe("successful delivery", () => {
+  it("POSTs the envelope as JSON, signed over the exact bytes with the subscription's key", async () => {
+    const { uuid } = await subscribe();
+    const fired = emu.control.fireEvent({ event: "invitee.created" });
+    expect(fired.matched).toEqual([uuid]);
+    await emu.control.waitForDeliveries();
+
+    expect(receiver.received).toHaveLength(1);
+    const webhook = receiver.received[0]!;
+    expect(webhook.method).toBe("POST");
+    expect(webhook.headers["content-type"]).toBe("application/json");
+    const check = verifySignature({
+      header: webhook.headers[SIGNATURE_HEADER.toLowerCase()] as string,
+      body: webhook.raw,
+      keys: [KEY],
+    });
+    expect(check).toMatchObject({ ok: true });
+    // Proof that it is over the bytes: one changed byte, or another key, fails.
+    const tampered = Buffer.from(webhook.raw);
+    tampered[tampered.length - 2] = 0x20;
+    expect(
+      verifySignature({
+        header: webhook.headers[SIGNATURE_HEADER.toLowerCase()] as string,
+        body: tampered,
+        keys: [KEY],
+      }).ok,
+    ).toBe(false);
+    expect(
+      verifySignature({
+        header: webhook.headers[SIGNATURE_HEADER.toLowerCase()] as string,
+        body: webhook.raw,
+        keys: ["other"],
+      }).ok,
+    ).toBe(false);
+
+    const envelope = JSON.parse(webhook.raw.toString("utf8"));
+    expect(envelope).toMatchObject({ event: "invitee.created", created_by: emu.users.owner });
+    expect(envelope.payload.uri.startsWith(`${emu.url}/scheduled_events/`)).toBe(true);
+
+    const [attempt] = emu.control.deliveries();
+    expect(attempt).toMatchObject({
+      subscription: uuid,
+      event: "invitee.created",
+      attempt: 1,
+      status: 200,
+      outcome: "success",
+      signed: true,
+    });
+  });
+
+  it("sends no signature header when the subscription has no signing key", async () => {
+    await subscribe({ signing_key: undefined });
+    emu.control.fireEvent({ event: "invitee.created" });
+    await emu.control.waitForDeliveries();
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]!.headers[SIGNATURE_HEADER.toLowerCase()]).toBeUndefined();
+    expect(emu.control.deliveries()[0]!.signed).toBe(false);
+  });
+
+  it("uses a given payload instead of the sample", async () => {
+    await subscribe();
+    emu.control.fireEvent({ event: "invitee.created", payload: { custom: true } });
+    await emu.control.waitForDeliveries();
+    expect(JSON.parse(receiver.received[0]!.raw.toString()).payload).toEqual({ custom: true });
+  });
+
+  it("refuses an unknown event name with a 400 ApiError", () => {
+    expect(() => emu.control.fireEvent({ event: "invitee.cancelled" })).toThrowError(
+      /unknown event "invitee.cancelled"/,
+    );
+    try {
+      emu.control.fireEvent({ event: "nope" });
+    } catch (error) {
+      expect((error as ApiError).status).toBe(400);
+    }
+  });
+});
+
+describe("which subscriptions an event reaches", () => {
+  it("organization scope: every event of the organization listing the event", async () => {
+    const { uuid } = await subscribe({ events: ["invitee.created"] });
+    await subscribe({ events: ["invitee.canceled"], url: `${receiver.url}/other` });
+    expect(emu.control.fireEvent({ event: "invitee.created", user: emu.users.member }).matched).toEqual([
+      uuid,
+    ]);
+    // Another organization's event does not reach it.
+    expect(emu.control.fireEvent({ event: "invitee.created", user: emu.users.free }).matched).toEqual([]);
+    await emu.control.waitForDeliveries();
+  });
+
+  it("user scope: only the event's user", async () => {
+    const { uuid } = await subscribe({ scope: "user", user: emu.users.member }, emu.tokens.member);
+    expect(emu.control.fireEvent({ event: "invitee.created", user: emu.users.member }).matched).toEqual([
+      uuid,
+    ]);
+    expect(emu.control.fireEvent({ event: "invitee.created", user: emu.users.admin }).matched).toEqual([]);
+    // Without a user, the event belongs to the organization's first user (the owner).
+    expect(emu.control.fireEvent({ event: "invitee.created" }).user).toBe(emu.users.owner);
+    await emu.control.waitForDeliveries();
+  });
+
+  it("group scope: the given group, or the groups of the event's user", async () => {
+    const { uuid } = await subscribe({ scope: "group", group: emu.group });
+    expect(emu.control.fireEvent({ event: "invitee.created", group: emu.group }).matched).toEqual([uuid]);
+    expect(emu.control.fireEvent({ event: "invitee.created", user: emu.users.member }).matched).toEqual([
+      uuid,
+    ]);
+    expect(emu.control.fireEvent({ event: "invitee.created", user: emu.users.owner }).matched).toEqual([]);
+    await emu.control.waitForDeliveries();
+    expect(receiver.received).toHaveLength(2);
+  });
+
+  it("never delivers to a disabled subscription", async () => {
+    const { uuid } = await subscribe();
+    emu.control.disableSubscription(uuid);
+    expect(emu.control.fireEvent({ event: "invitee.created" }).matched).toEqual([]);
+    await emu.control.waitForDeliveries();
+    expect(receiver.received).toHaveLength(0);
+    expect(emu.control.deliveries()).toHaveLength(0);
+  });
+});
+
+describe("failures and retries", () => {
+  it.each([
+    [302, { location: "http://127.0.0.1:9/elsewhere" }],
+    [400, {}],
+    [500, {}],
+    [503, {}],
+  ])("a %s answer is a failure, retried until a 2xx (redirects not followed)", async (status, headers) => {
+    receiver.reply = (n) => (n <= 2 ? { status, headers } : { status: 204 });
+    const { uuid } = await subscribe();
+    emu.control.fireEvent({ event: "invitee.created" });
+    await emu.control.waitForDeliveries();
+    const attempts = emu.control.deliveries();
+    expect(attempts.map((a) => [a.attempt, a.status, a.outcome])).toEqual([
+      [1, status, "failure"],
+      [2, status, "failure"],
+      [3, 204, "success"],
+    ]);
+    expect(receiver.received.every((w) => w.path === "/calendly")).toBe(true);
+    // Every retry sends the same bytes, each with a fresh valid signature.
+    expect(new Set(receiver.received.map((w) => w.raw.toString("base64"))).size).toBe(1);
+    for (const w of receiver.received) {
+      expect(
+        verifySignature({
+          header: w.headers["calendly-webhook-signature"] as string,
+          body: w.raw,
+          keys: [KEY],
+        }).ok,
+      ).toBe(true);
+    }
+    // retry_started_at was set by the failures and cleared by the success.
+    expect(emu.control.subscriptions().find((s) => s.uuid === uuid)?.retry_started_at).toBeNull();
+  });
+
+  it("a response slower than the timeout is a failure", async () => {
+    receiver.reply = (n) => (n === 1 ? "hang" : { status: 200 });
+    await subscribe();
+    emu.control.fireEvent({ event: "invitee.created" });
+    await emu.control.waitForDeliveries();
+    expect(emu.control.deliveries().map((a) => [a.status, a.error, a.outcome])).toEqual([
+      [null, "timeout", "failure"],
+      [200, null, "success"],
+    ]);
+  });
+
+  it("a refused connection is a failure", async () => {
+    const gone = await startReceiver();
+    await gone.close();
+    const { uuid } = await subscribe({ url: gone.url });
+    emu.control.fireEvent({ event: "invitee.created" });
+    await until(() => emu.control.deliveries().length > 0);
+    emu.control.deleteSubscription(uuid);
+    await emu.control.waitForDeliveries();
+    const [first] = emu.control.deliveries();
+    expect(first).toMatchObject({ status: null, error: "connection_error", outcome: "failure" });
+  });
+
+  it("sets retry_started_at at the first failure while retrying", async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    receiver.reply = (n) => {
+      if (n === 2) release();
+      return n <= 3 ? { status: 500 } : { status: 200 };
+    };
+    const { uuid } = await subscribe();
+    emu.control.fireEvent({ event: "invitee.created" });
+    await released;
+    const during = await emu.api("GET", `/webhook_subscriptions/${uuid}`);
+    const first = emu.control.deliveries()[0]!;
+    expect((during.json as Json).resource.retry_started_at).toMatch(/^\d{4}-.*\.\d{6}Z$/);
+    expect(Date.parse((during.json as Json).resource.retry_started_at)).toBe(Date.parse(first.finished_at));
+    await emu.control.waitForDeliveries();
+  });
+
+  it("after the retry window the subscription turns disabled, with retry_started_at set", async () => {
+    receiver.reply = () => ({ status: 500 });
+    const { uuid, resource } = await subscribe();
+    emu.control.fireEvent({ event: "invitee.created" });
+    await emu.control.waitForDeliveries();
+    const attempts = emu.control.deliveries();
+    expect(attempts.length).toBeGreaterThan(2);
+    expect(attempts.slice(0, -1).every((a) => a.outcome === "failure")).toBe(true);
+    expect(attempts.at(-1)!.outcome).toBe("disabled");
+    expect(attempts.map((a) => a.attempt)).toEqual(attempts.map((_, i) => i + 1));
+
+    const res = await emu.api("GET", `/webhook_subscriptions/${uuid}`);
+    const sub = (res.json as Json).resource;
+    expect(sub.state).toBe("disabled");
+    expect(sub.retry_started_at).not.toBeNull();
+    expect(sub.updated_at).not.toBe(resource.updated_at);
+    // Disabled means no further deliveries.
+    const before = receiver.received.length;
+    expect(emu.control.fireEvent({ event: "invitee.created" }).matched).toEqual([]);
+    await emu.control.waitForDeliveries();
+    expect(receiver.received.length).toBe(before);
+  });
+
+  it("a 410 Gone deletes the subscription at once, without retrying", async () => {
+    receiver.reply = () => ({ status: 410 });
+    const { uuid } = await subscribe();
+    emu.control.fireEvent({ event: "invitee.created" });
+    await emu.control.waitForDeliveries();
+    expect(emu.control.deliveries().map((a) => [a.status, a.outcome])).toEqual([[410, "gone"]]);
+    expect(receiver.received).toHaveLength(1);
+    expect((await emu.api("GET", `/webhook_subscriptions/${uuid}`)).status).toBe(404);
+  });
+
+  it("stops retrying a subscription deleted meanwhile", async () => {
+    receiver.reply = () => ({ status: 500 });
+    const { uuid } = await subscribe();
+    emu.control.fireEvent({ event: "invitee.created" });
+    await until(() => emu.control.deliveries().length > 0);
+    expect((await emu.api("DELETE", `/webhook_subscriptions/${uuid}`)).status).toBe(204);
+    await emu.control.waitForDeliveries();
+    expect(emu.control.deliveries().every((a) => a.outcome === "failure")).toBe(true);
+    expect(emu.control.deliveries().length).toBeLessThanOrEqual(2);
+  });
+
+  it("waitForDeliveries rejects when deliveries outlast its timeout", async () => {
+    receiver.reply = () => ({ status: 500 });
+    const { uuid } = await subscribe();
+    emu.control.fireEvent({ event: "invitee.created" });
+    await expect(emu.control.waitForDeliveries({ timeoutMs: 30 })).rejects.toThrow(/still in flight/);
+    emu.control.deleteSubscription(uuid);
+    await emu.control.waitForDeliveries();
+  });
+});
