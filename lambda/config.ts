@@ -4,7 +4,7 @@
  * A bad value is a deployment mistake, not bad input: `loadConfig` throws a `ConfigError` that
  * names every offending variable and how to fix it (never echoing a value, which could be a key).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_FUTURE_SKEW_SECONDS, DEFAULT_TOLERANCE_SECONDS } from "../calendly/signature";
 
 export type Env = Readonly<Record<string, string | undefined>>;

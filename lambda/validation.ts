@@ -6,7 +6,7 @@
  * (`looseObject`). They only judge: the receiver forwards the JSON exactly as parsed from the body,
  * never zod's output, so nothing is coerced, reordered or dropped.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { WebhookEvent } from "../calendly/events";
 import { isWebhookEvent } from "../calendly/events";
 import type { CalendlyEnvelope } from "../calendly/samples";
