@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { defaultSeed, loadSeedFile, parseSeed, SeedError } from "../../emulator/seed";
+import { defaultSeed, loadSeedFile, parseSeed, SeedError, type SeedInput } from "../../emulator/seed";
 import { startEmulator } from "../../emulator/server";
 import { call, type Json } from "./helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "emulator-seed-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const tinySeed = {
+const tinySeed: SeedInput = {
   organizations: [{ id: "AAAAAAAAAAAAAAAA", name: "Docs Org" }],
   users: [
     {
