@@ -260,11 +260,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       else res.destroy();
     });
   });
-  // Malformed HTTP never reaches "request": answer 400 on the raw socket and hang up.
+  // Malformed HTTP never reaches "request": answer a Calendly-shaped 400 on the raw socket and hang up.
+  const badRequest = JSON.stringify(invalidArgument([{ message: "The request is not valid HTTP." }]).body);
   server.on("clientError", (_error, socket) => {
-    if (socket.writable)
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-    else socket.destroy();
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(
+      "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n" +
+        `Content-Length: ${Buffer.byteLength(badRequest)}\r\n\r\n${badRequest}`,
+    );
   });
 
   let closed: Promise<void> | undefined;
