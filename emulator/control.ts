@@ -10,7 +10,13 @@ import { z } from "zod";
 import type { CalendlyEnvelope } from "../calendly/samples";
 import type { Deliverer, DeliveryAttempt, DeliveryFilter } from "./delivery";
 import { invalidArgument, notFound, permissionDenied } from "./errors";
-import { type ActiveFault, type FaultPlan, type FaultRule, faultRulesSchema } from "./faults";
+import {
+  type ActiveFault,
+  type FaultPlan,
+  type FaultRule,
+  faultRuleSchema,
+  faultRulesSchema,
+} from "./faults";
 import { type ApiResponse, json, noContent, parseJsonBody } from "./http";
 import type { RateLimiter } from "./rate-limit";
 import type { Operation, RecordedRequest, RequestFilter, RequestRecorder } from "./recorder";
@@ -129,7 +135,7 @@ export function createControl({
     },
     injectFaults(rules) {
       const list: readonly FaultRule[] = Array.isArray(rules) ? rules : [rules as FaultRule];
-      const parsed = z.array(faultRulesSchema).safeParse(list);
+      const parsed = z.array(faultRuleSchema).safeParse(list);
       if (!parsed.success) throw invalidArgument(zodDetails(parsed.error));
       return faults.add(list);
     },

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DuplicateUrlRule } from "./api/context";
-import { matchRoute } from "./api/routes";
+import { matchRoute, type RouteMatch } from "./api/routes";
 import { identify, requireActive } from "./auth";
 import { createControl, type EmulatorControl, handleControlRequest } from "./control";
 import { DEFAULT_DELIVERY_TIMINGS, Deliverer, type DeliveryTimings } from "./delivery";
@@ -121,13 +121,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   /** Authenticates, rate-limits and dispatches one Calendly API call. */
   function answer(
-    method: string,
-    path: string,
+    route: RouteMatch | undefined,
     query: URLSearchParams,
     body: Buffer,
     grant: TokenGrant | undefined,
-  ) {
-    const route = matchRoute(method, path);
+  ): ApiResponse {
     let headers: Record<string, string> = {};
     try {
       // Rate-limit headers go on every answer to a known token, 401s for expired ones included.
@@ -167,7 +165,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const started = Date.now();
     const method = (req.method ?? "GET").toUpperCase();
     const grant = identify(store, req.headers.authorization);
-    const operation: Operation = matchRoute(method, path)?.operation ?? "unknown";
+    const route = matchRoute(method, path);
+    const operation: Operation = route?.operation ?? "unknown";
     const fault = faults.take(method, path);
 
     const record = (status: number | null) => {
@@ -211,7 +210,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const limitHeaders = grant ? rateLimitHeaders(limiter.peek(grant.user, grant.plan)) : {};
       response = faultResponse(fault, limitHeaders);
     } else {
-      response = answer(method, path, query, body, grant);
+      response = answer(route, query, body, grant);
     }
     record(response.status);
     if (fault?.kind === "apply_then_drop") {
