@@ -55,6 +55,8 @@ export function createObservability(env: Env): Observability {
     serviceName,
   });
 
+  const metricsDisabled = env.POWERTOOLS_METRICS_DISABLED?.toLowerCase() === "true";
+
   return {
     logger,
     delivery(log) {
@@ -66,6 +68,9 @@ export function createObservability(env: Env): Observability {
             : "info";
       logger[level]("delivery", { ...log });
 
+      // Powertools reads this variable from process.env only; a receiver built over another
+      // environment (the local server) honours it here.
+      if (metricsDisabled) return;
       if (log.outcome === "accepted") {
         metrics.addMetric("Accepted", MetricUnit.Count, 1);
         if (log.claimChecked) metrics.addMetric("ClaimChecked", MetricUnit.Count, 1);

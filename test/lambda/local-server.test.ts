@@ -122,7 +122,12 @@ describe("startLocalReceiver", () => {
   beforeAll(async () => {
     stubs = await startAwsStubs();
     receiver = await startLocalReceiver({
-      env: { ...stubs.env, CALENDLY_SIGNING_KEYS: KEY, POWERTOOLS_LOG_LEVEL: "SILENT" },
+      env: {
+        ...stubs.env,
+        CALENDLY_SIGNING_KEYS: KEY,
+        POWERTOOLS_LOG_LEVEL: "SILENT",
+        POWERTOOLS_METRICS_DISABLED: "true",
+      },
     });
   });
   afterAll(async () => {
