@@ -32,6 +32,21 @@ export class CheckFailedError extends Error {
   }
 }
 
+/**
+ * An `up` that failed part-way, with the state it leaves, as Pulumi records it: unchanged when
+ * nothing happened, none when a delete-first replacement deleted the old resource and then failed
+ * to create the new one.
+ */
+export class UpFailedError extends Error {
+  constructor(
+    readonly state: ResourceState | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "UpFailedError";
+  }
+}
+
 export interface Engine {
   /** What `pulumi preview` would do: Check and Diff only. */
   preview(
@@ -76,21 +91,28 @@ export function createEngine(host: DynamicProviderHost, provider: string): Engin
 
     async up(state, programInputs) {
       const inputs = await checked(state, programInputs);
-      if (!state) return { operation: "create", state: await create(inputs) };
-      const diff = await host.diff(state.id, state.outputs, inputs, state.inputs);
-      const operation = operationOf(diff);
-      if (operation === "same") return { operation, diff, state: { ...state, inputs } };
-      if (operation === "update") {
-        const outputs = await host.update(state.id, state.outputs, inputs, state.inputs);
-        return { operation, diff, state: { id: state.id, inputs, outputs } };
+      let current = state;
+      try {
+        if (!current) return { operation: "create", state: await create(inputs) };
+        const diff = await host.diff(current.id, current.outputs, inputs, current.inputs);
+        const operation = operationOf(diff);
+        if (operation === "same") return { operation, diff, state: { ...current, inputs } };
+        if (operation === "update") {
+          const outputs = await host.update(current.id, current.outputs, inputs, current.inputs);
+          return { operation, diff, state: { id: current.id, inputs, outputs } };
+        }
+        if (diff.deleteBeforeReplace) {
+          await host.delete(current.id, current.outputs, current.inputs);
+          current = undefined;
+          return { operation, diff, state: await create(inputs) };
+        }
+        const next = await create(inputs);
+        current = next;
+        await host.delete(state!.id, state!.outputs, state!.inputs);
+        return { operation, diff, state: next };
+      } catch (error) {
+        throw new UpFailedError(current, error);
       }
-      if (diff.deleteBeforeReplace) {
-        await host.delete(state.id, state.outputs, state.inputs);
-        return { operation, diff, state: await create(inputs) };
-      }
-      const next = await create(inputs);
-      await host.delete(state.id, state.outputs, state.inputs);
-      return { operation, diff, state: next };
     },
 
     async refresh(state) {
