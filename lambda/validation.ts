@@ -85,10 +85,16 @@ export type EnvelopeResult =
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Field paths of zod issues, prefixed; never the values. */
+/** At most this many paths are reported: a huge broken array must not make a huge event. */
+export const MAX_ISSUES = 20;
+
+/** Field paths of zod issues, prefixed, deduplicated, capped; never the values. */
 function issuePaths(issues: readonly z.core.$ZodIssue[], prefix: string[] = []): string[] {
-  const paths = issues.map((issue) => [...prefix, ...issue.path.map(String)].join(".") || "(root)");
-  return [...new Set(paths)];
+  const paths = [
+    ...new Set(issues.map((issue) => [...prefix, ...issue.path.map(String)].join(".") || "(root)")),
+  ];
+  if (paths.length <= MAX_ISSUES) return paths;
+  return [...paths.slice(0, MAX_ISSUES), `(${paths.length - MAX_ISSUES} more)`];
 }
 
 /** Parses the raw body: UTF-8 JSON holding a Calendly envelope. */

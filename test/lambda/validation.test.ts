@@ -38,6 +38,14 @@ describe("validatePayload", () => {
     expect(JSON.stringify(result)).not.toContain("maybe-secret");
   });
 
+  it("caps the list of issues, so a huge broken array cannot make a huge event", () => {
+    const envelope = sampleEnvelope("routing_form_submission.created");
+    envelope.payload.questions_and_answers = Array.from({ length: 5000 }, () => ({ answer: 1 }));
+    const { issues } = validatePayload(envelope);
+    expect(issues).toHaveLength(21);
+    expect(issues?.at(-1)).toBe("(4980 more)");
+  });
+
   it("marks events it does not know as unknown_event without judging the payload", () => {
     expect(
       validatePayload({ ...sampleEnvelope("invitee.created"), event: "invitee.rescheduled", payload: {} }),
