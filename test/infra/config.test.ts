@@ -1,0 +1,265 @@
+/**
+ * Configuration errors: each one named by its config key with a fix, all of them reported at
+ * once, and the program stopped before it declares any resource.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  CONFIG_DEFAULTS,
+  type ConfigProblem,
+  type RawStackConfig,
+  readStackConfig,
+  StackConfigError,
+  validateStackConfig,
+} from "../../infra/config";
+import { configWith, FAKE_TOKEN, runScenario, type ScenarioResult } from "./harness/run";
+
+const P = "calendly-webhooks";
+
+function problemsOf(raw: RawStackConfig): ConfigProblem[] {
+  return validateStackConfig(raw, P).problems;
+}
+
+/** The one problem reported for `raw`; fails if there is not exactly one. */
+function onlyProblem(raw: RawStackConfig): ConfigProblem {
+  const problems = problemsOf(raw);
+  expect(problems, JSON.stringify(problems)).toHaveLength(1);
+  return problems[0];
+}
+
+const sub = (extra: Record<string, unknown>) => [
+  { name: "s", scope: "user", events: ["invitee.created"], ...extra },
+];
+
+describe("validateStackConfig", () => {
+  it("accepts the defaults: one user-scope subscription to invitee.created and invitee.canceled", () => {
+    const result = validateStackConfig({}, P);
+    expect(result.problems).toEqual([]);
+    expect(result.config?.subscriptions).toEqual([
+      {
+        name: "bookings",
+        scope: "user",
+        events: ["invitee.canceled", "invitee.created"],
+        signingKeyGeneration: 1,
+      },
+    ]);
+    expect(result.config?.endpointUrl).toBeUndefined();
+    expect(result.config?.routePath).toBe("/calendly/webhooks");
+  });
+
+  it("names an unknown event, with the spelling hint", () => {
+    const problem = onlyProblem({ subscriptions: sub({ events: ["invitee.cancelled"] }) });
+    expect(problem.key).toBe(`${P}:subscriptions[0].events`);
+    expect(problem.message).toMatch(/unknown event "invitee.cancelled".*one l/);
+  });
+
+  it("names an event that its scope does not allow, and the scope it needs", () => {
+    const recap = onlyProblem({
+      subscriptions: [{ name: "org", scope: "organization", events: ["meeting_recap.created"] }],
+    });
+    expect(recap.key).toBe(`${P}:subscriptions[0].events`);
+    expect(recap.message).toMatch(
+      /subscription "org": event "meeting_recap.created" is not allowed in organization scope.*"user"/,
+    );
+    const forms = onlyProblem({ subscriptions: sub({ events: ["routing_form_submission.created"] }) });
+    expect(forms.message).toMatch(/not allowed in user scope.*"organization"/);
+  });
+
+  it("asks for a group URI in group scope, and refuses owners that do not fit the scope", () => {
+    expect(onlyProblem({ subscriptions: sub({ scope: "group" }) })).toMatchObject({
+      key: `${P}:subscriptions[0].group`,
+      message: expect.stringMatching(/group scope needs group/),
+    });
+    expect(
+      onlyProblem({
+        subscriptions: sub({ scope: "organization", user: "https://api.calendly.com/users/U" }),
+      }),
+    ).toMatchObject({
+      key: `${P}:subscriptions[0].user`,
+      message: expect.stringMatching(/only to scope "user"/),
+    });
+    expect(onlyProblem({ subscriptions: sub({ user: "me" }) }).message).toMatch(/not a Calendly user URI/);
+  });
+
+  it("refuses a malformed or plain-http endpointUrl", () => {
+    expect(onlyProblem({ endpointUrl: "hooks.zapier.com/catch" })).toMatchObject({
+      key: `${P}:endpointUrl`,
+      message: expect.stringMatching(/not an absolute URL/),
+    });
+    expect(onlyProblem({ endpointUrl: "http://example.com/hook" }).message).toMatch(
+      /https:\/\/example.com\/hook/,
+    );
+    expect(validateStackConfig({ endpointUrl: "http://127.0.0.1:8080/hook" }, P).problems).toEqual([]);
+  });
+
+  it("refuses a scope that does not exist and a subscription without events", () => {
+    expect(onlyProblem({ subscriptions: sub({ scope: "team" }) })).toMatchObject({
+      key: `${P}:subscriptions[0].scope`,
+      message: expect.stringMatching(/scope must be one of "organization", "user", "group"/),
+    });
+    expect(onlyProblem({ subscriptions: sub({ events: [] }) }).key).toBe(`${P}:subscriptions[0].events`);
+  });
+
+  it("refuses unknown subscription settings, bad and duplicate names, bad key generations", () => {
+    expect(onlyProblem({ subscriptions: sub({ event: "x" }) })).toMatchObject({
+      key: `${P}:subscriptions[0].event`,
+      message: expect.stringMatching(/unknown setting.*events/),
+    });
+    expect(onlyProblem({ subscriptions: sub({ name: "My Hooks" }) }).key).toBe(`${P}:subscriptions[0].name`);
+    expect(onlyProblem({ subscriptions: [...sub({}), ...sub({})] })).toMatchObject({
+      key: `${P}:subscriptions[1].name`,
+      message: expect.stringMatching(/already the name of subscriptions\[0\]/),
+    });
+    expect(onlyProblem({ subscriptions: sub({ signingKeyGeneration: 0 }) }).key).toBe(
+      `${P}:subscriptions[0].signingKeyGeneration`,
+    );
+    expect(onlyProblem({ subscriptions: [] }).key).toBe(`${P}:subscriptions`);
+    expect(onlyProblem({ subscriptions: ["bookings"] }).key).toBe(`${P}:subscriptions[0]`);
+  });
+
+  it("refuses route paths API Gateway would not match as given", () => {
+    for (const routePath of ["calendly", "/calendly/", "/{proxy+}", "/a?b=c", "/a//b"]) {
+      expect(onlyProblem({ routePath }).key, routePath).toBe(`${P}:routePath`);
+    }
+  });
+
+  it("checks numbers against what AWS accepts", () => {
+    expect(onlyProblem({ logRetentionDays: 10 }).message).toMatch(
+      /not a retention CloudWatch Logs offers.*14, 30/,
+    );
+    expect(onlyProblem({ lambdaMemoryMb: 64 }).key).toBe(`${P}:lambdaMemoryMb`);
+    expect(onlyProblem({ throttleRateLimit: 1.5 }).key).toBe(`${P}:throttleRateLimit`);
+    expect(onlyProblem({ archiveRetentionDays: 60 })).toMatchObject({
+      key: `${P}:claimCheckRetentionDays`,
+      message: expect.stringMatching(/shorter than archiveRetentionDays \(60\).*at least 60/),
+    });
+  });
+
+  it("checks log level and tags", () => {
+    expect(onlyProblem({ logLevel: "verbose" }).key).toBe(`${P}:logLevel`);
+    expect(onlyProblem({ tags: { "aws:owner": "x" } }).message).toMatch(/reserved/);
+    expect(onlyProblem({ tags: { cost: 12 } }).message).toMatch(/string value/);
+    expect(onlyProblem({ tags: ["a"] }).key).toBe(`${P}:tags`);
+  });
+
+  it("reports every problem at once, one message per problem", () => {
+    const problems = problemsOf({
+      endpointUrl: "ftp://example.com",
+      routePath: "webhooks",
+      lambdaMemoryMb: 1,
+      subscriptions: [
+        { name: "a", scope: "user", events: ["invitee.cancelled", "routing_form_submission.created"] },
+        { name: "b", scope: "group", events: ["invitee.created"] },
+      ],
+    });
+    expect(problems.map((p) => p.key)).toEqual([
+      `${P}:endpointUrl`,
+      `${P}:routePath`,
+      `${P}:lambdaMemoryMb`,
+      `${P}:subscriptions[0].events`,
+      `${P}:subscriptions[0].events`,
+      `${P}:subscriptions[1].group`,
+    ]);
+    const error = new StackConfigError(problems);
+    expect(error.message).toMatch(/6 problems; nothing was created, changed or deleted/);
+    expect(error.message.split("\n").filter((line) => line.startsWith("  - "))).toHaveLength(6);
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+  });
+});
+
+describe("readStackConfig (through pulumi.Config)", () => {
+  const set = (config: Record<string, string>, secretKeys: string[], preview = false) => {
+    void pulumi.runtime.setMocks(
+      { newResource: () => ({ id: "x", state: {} }), call: () => ({}) },
+      P,
+      "t",
+      preview,
+    );
+    pulumi.runtime.setAllConfig(config, secretKeys);
+  };
+  const read = (): StackConfigError => {
+    try {
+      readStackConfig();
+    } catch (error) {
+      if (error instanceof StackConfigError) return error;
+      throw error;
+    }
+    throw new Error("readStackConfig accepted the configuration");
+  };
+  afterEach(() => pulumi.runtime.setAllConfig({}, []));
+
+  it("reads every project key and the provider's apiUrl", () => {
+    set({ [`${P}:lambdaMemoryMb`]: "512", [`${P}:tags`]: '{"team":"x"}', "calendly:token": FAKE_TOKEN }, [
+      "calendly:token",
+    ]);
+    const config = readStackConfig();
+    expect(config.lambdaMemoryMb).toBe(512);
+    expect(config.tags).toEqual({ team: "x" });
+    expect(config.logRetentionDays).toBe(CONFIG_DEFAULTS.logRetentionDays);
+  });
+
+  it("reports values pulumi.Config cannot parse under their key", () => {
+    set({ [`${P}:lambdaMemoryMb`]: "lots", [`${P}:subscriptions`]: "[{", "calendly:token": FAKE_TOKEN }, [
+      "calendly:token",
+    ]);
+    expect(read().problems).toEqual([
+      { key: `${P}:subscriptions`, message: "must be a JSON list of subscriptions" },
+      { key: `${P}:lambdaMemoryMb`, message: "must be a whole number" },
+    ]);
+  });
+
+  it("refuses a token stored in plain text, without quoting it", () => {
+    set({ "calendly:token": FAKE_TOKEN }, []);
+    const error = read();
+    expect(error.problems).toEqual([
+      { key: "calendly:token", message: expect.stringMatching(/plain text.*revoke.*config set --secret/) },
+    ]);
+    expect(error.message).not.toContain(FAKE_TOKEN);
+  });
+
+  it("needs the token for `pulumi up`, not for a preview", () => {
+    set({}, [], false);
+    expect(read().problems).toEqual([
+      { key: "calendly:token", message: expect.stringMatching(/is not set/) },
+    ]);
+    set({}, [], true);
+    expect(() => readStackConfig()).not.toThrow();
+  });
+
+  it("checks calendly:apiUrl with the callback URL rule", () => {
+    set({ "calendly:apiUrl": "api.calendly.com", "calendly:token": FAKE_TOKEN }, ["calendly:token"]);
+    expect(read().problems.map((p) => p.key)).toEqual(["calendly:apiUrl"]);
+  });
+});
+
+describe("a bad configuration, run as a program", () => {
+  let result: ScenarioResult;
+  beforeAll(async () => {
+    result = await runScenario({
+      stack: "test-bad-config",
+      config: configWith({
+        subscriptions: [
+          { name: "team", scope: "organization", events: ["meeting_recap.created", "invitee.cancelled"] },
+        ],
+        logRetentionDays: 12,
+        endpointUrl: "not a url",
+      }),
+    });
+  }, 60_000);
+
+  it("stops before any resource is declared, with one line per problem naming the key", () => {
+    expect(result.resources).toEqual([]);
+    expect(result.error?.name).toBe("StackConfigError");
+    const lines = (result.error?.message ?? "").split("\n").filter((l) => l.startsWith("  - "));
+    expect(lines).toEqual([
+      expect.stringMatching(/^ {2}- calendly-webhooks:endpointUrl: /),
+      expect.stringMatching(/^ {2}- calendly-webhooks:logRetentionDays: /),
+      expect.stringMatching(
+        /^ {2}- calendly-webhooks:subscriptions\[0\]\.events: .*"meeting_recap.created" is not allowed/,
+      ),
+      expect.stringMatching(
+        /^ {2}- calendly-webhooks:subscriptions\[0\]\.events: .*unknown event "invitee.cancelled"/,
+      ),
+    ]);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Runs the Pulumi program (index.ts) the way `pulumi up` / `pulumi preview` does, minus the CLI:
+ * in its own Node process, compiled by ts-node (transpile-only, this project's tsconfig), with
+ * `pulumi.runtime.setMocks` in place of the engine. Started by run.ts, one process per scenario.
+ *
+ * Why a process of its own: vitest transforms the modules it loads, and Pulumi's closure
+ * serializer then serializes WebhookSubscription's provider from transformed function texts
+ * (under mocks, a failure there is only an unhandled rejection and outputs never resolve). And
+ * the Pulumi runtime's state (config, mocks, the registered resources) is per process.
+ *
+ * Records every RegisterResourceRequest as the engine would receive it (type, name, parent,
+ * dependencies, provider, options, inputs with secrets still marked), resolves the program's
+ * exports, and writes a Report (types.ts) to the scenario's reportFile on exit.
+ */
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { mocks } from "./mocks";
+import type { RegisteredResource, Report, Scenario, StackOutput } from "./types";
+
+const PROJECT_ROOT = path.resolve(__dirname, "../../..");
+const scenario = JSON.parse(process.env.STACK_SCENARIO ?? "") as Scenario;
+const report: Report = { resources: [], outputs: {}, unhandled: [] };
+
+process.on("unhandledRejection", (reason) => {
+  report.unhandled.push(reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason));
+});
+
+pulumi.runtime.setAllConfig(scenario.config, scenario.secretKeys);
+void pulumi.runtime.setMocks(mocks, "calendly-webhooks", scenario.stack, scenario.preview);
+
+// The request objects are protobuf messages from @pulumi/pulumi/proto; only the getters used here.
+interface StructLike {
+  toJavaScript(): Record<string, unknown>;
+}
+interface ProtoMap<V> {
+  forEach(callback: (value: V, key: string) => void): void;
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): StructLike | undefined;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): ProtoMap<{ getUrnsList(): string[] }>;
+  getProvider(): string;
+  getProvidersMap(): ProtoMap<string>;
+  getDeletebeforereplace(): boolean;
+  getAdditionalsecretoutputsList(): string[];
+}
+interface RegisterResponse {
+  getUrn(): string;
+  getId(): string;
+  getObject(): StructLike | undefined;
+}
+type Callback = (error: unknown, response?: RegisterResponse) => void;
+interface Monitor {
+  registerResource(req: RegisterRequest, callback: Callback): unknown;
+}
+
+const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+const register = monitor.registerResource.bind(monitor);
+monitor.registerResource = (req, callback) =>
+  register(req, (error, response) => {
+    if (!error && response) {
+      const inputs = req.getObject()?.toJavaScript() ?? {};
+      const hasDynamicProvider = typeof inputs.__provider === "string";
+      delete inputs.__provider;
+      const propertyDependencies: Record<string, string[]> = {};
+      req.getPropertydependenciesMap().forEach((deps, key) => {
+        propertyDependencies[key] = deps.getUrnsList();
+      });
+      const providers: Record<string, string> = {};
+      req.getProvidersMap().forEach((ref, key) => {
+        providers[key] = ref;
+      });
+      const resource: RegisteredResource = {
+        urn: response.getUrn(),
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        parent: req.getParent(),
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        provider: req.getProvider(),
+        providers,
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        inputs,
+        hasDynamicProvider,
+        state: response.getObject()?.toJavaScript() ?? {},
+        id: response.getId(),
+      };
+      report.resources.push(resource);
+    }
+    callback(error, response);
+  });
+
+async function resolveOutput(value: unknown): Promise<StackOutput> {
+  if (!pulumi.Output.isInstance(value)) return { value, secret: false };
+  const output = value as pulumi.Output<unknown>;
+  const [resolved, secret] = await Promise.all([
+    new Promise<unknown>((resolve) => output.apply(resolve)),
+    pulumi.isSecret(output),
+  ]);
+  return { value: resolved, secret };
+}
+
+async function run(): Promise<void> {
+  // Loaded after the mocks and the config, as the language host loads the program.
+  const program = require(path.join(PROJECT_ROOT, "index.ts")) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(program)) {
+    if (value === undefined) continue;
+    report.outputs[name] = await resolveOutput(value);
+  }
+}
+
+run().catch((error: unknown) => {
+  report.error =
+    error instanceof Error
+      ? { name: error.name, message: error.message }
+      : { name: "Error", message: String(error) };
+});
+
+let written = false;
+process.on("beforeExit", () => {
+  if (written) return;
+  written = true;
+  report.resources.sort((a, b) => a.urn.localeCompare(b.urn));
+  writeFileSync(scenario.reportFile, JSON.stringify(report, null, 2));
+});

@@ -1,0 +1,142 @@
+/**
+ * The files users run the program with: Pulumi.yaml (against Pulumi's own JSON schema and the
+ * rules the CLI adds to it) and the committed stack files.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import Ajv2020 from "ajv/dist/2020";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { CONFIG_DEFAULTS, type RawStackConfig, validateStackConfig } from "../../infra/config";
+
+const ROOT = path.resolve(__dirname, "../..");
+const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+const PROJECT = "calendly-webhooks";
+
+interface Declaration {
+  type?: string;
+  items?: { type: string };
+  description?: string;
+  default?: unknown;
+  value?: unknown;
+  secret?: boolean;
+}
+const project = parse(read("Pulumi.yaml")) as { name: string; config: Record<string, Declaration> };
+
+function schemaValidator() {
+  // The copy of ../shared/pulumi/project.schema.json committed for CI.
+  const schema = JSON.parse(read("test/fixtures/pulumi/project.schema.json"));
+  return new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+}
+
+/** What the CLI checks beyond the schema (sdk/go/common/workspace/project.go, Project.Validate). */
+function cliProblems(config: Record<string, Declaration>, name: string): string[] {
+  const problems: string[] = [];
+  const matches = (type: string | undefined, value: unknown): boolean =>
+    type === "string"
+      ? typeof value === "string"
+      : type === "integer"
+        ? Number.isInteger(value)
+        : type === "boolean"
+          ? typeof value === "boolean"
+          : type === "object"
+            ? typeof value === "object" && value !== null && !Array.isArray(value)
+            : type === "array"
+              ? Array.isArray(value)
+              : false;
+  for (const [key, d] of Object.entries(config)) {
+    const ownKey = !key.includes(":") || key.startsWith(`${name}:`);
+    if (d.default !== undefined && d.value !== undefined) problems.push(`${key}: both default and value`);
+    if (ownKey) {
+      if (d.type === "array" && !d.items) problems.push(`${key}: array without items`);
+      if (d.type && d.default !== undefined && !matches(d.type, d.default))
+        problems.push(`${key}: default type`);
+      if (d.type === "array" && Array.isArray(d.default)) {
+        for (const item of d.default) if (!matches(d.items?.type, item)) problems.push(`${key}: item type`);
+      }
+    } else {
+      if (d.type) problems.push(`${key}: a key of another namespace cannot declare a type`);
+      if (d.default !== undefined) problems.push(`${key}: a key of another namespace cannot have a default`);
+      if (d.value === undefined) problems.push(`${key}: a key of another namespace needs a value`);
+    }
+  }
+  return problems;
+}
+
+describe("Pulumi.yaml", () => {
+  it("validates against Pulumi's project schema", () => {
+    const validate = schemaValidator();
+    expect(validate(project), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("is checked by that schema for real (a malformed declaration fails)", () => {
+    const validate = schemaValidator();
+    const broken = structuredClone(project);
+    broken.config.routePath = { ...broken.config.routePath, type: "path" };
+    expect(validate(broken)).toBe(false);
+    const extra = structuredClone(project) as unknown as { config: Record<string, unknown> };
+    extra.config.routePath = { type: "string", defaults: "/x" };
+    expect(validate(extra)).toBe(false);
+  });
+
+  it("follows the CLI's own rules for config declarations", () => {
+    expect(cliProblems(project.config, project.name)).toEqual([]);
+    expect(cliProblems({ "calendly:token": { type: "string", secret: true } }, project.name)).toHaveLength(2);
+    expect(cliProblems({ x: { type: "integer", default: "1" } }, project.name)).toEqual(["x: default type"]);
+  });
+
+  it("declares every project key with a type, a description and the program's default", () => {
+    const own = Object.entries(project.config).filter(([key]) => !key.includes(":"));
+    expect(own.map(([key]) => key).sort()).toEqual(Object.keys(CONFIG_DEFAULTS).sort());
+    for (const [key, d] of own) {
+      expect(d.type, key).toBeDefined();
+      expect(d.description?.length ?? 0, key).toBeGreaterThan(20);
+      expect(d.default, key).toEqual(CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS]);
+    }
+  });
+
+  it("documents the provider's keys: calendly:apiUrl declared, calendly:token explained, never valued", () => {
+    expect(project.config["calendly:apiUrl"]).toMatchObject({ value: "https://api.calendly.com" });
+    expect(project.config["calendly:token"]).toBeUndefined();
+    expect(read("Pulumi.yaml")).toMatch(/pulumi config set --secret calendly:token/);
+  });
+});
+
+describe("the committed stack files", () => {
+  const stackFiles = readdirSync(ROOT).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f));
+
+  /** Values as pulumi.Config returns them: the stack file over Pulumi.yaml's defaults. */
+  function rawConfig(file: string): RawStackConfig {
+    const values = (parse(read(file)) as { config: Record<string, unknown> }).config;
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+      if (key.startsWith(`${PROJECT}:`)) raw[key.slice(PROJECT.length + 1)] = value;
+    }
+    return raw;
+  }
+
+  it("include a dev stack", () => {
+    expect(stackFiles).toContain("Pulumi.dev.yaml");
+  });
+
+  it.each(stackFiles)("%s holds no secret and only keys the project declares, with their types", (file) => {
+    const values = (parse(read(file)) as { config: Record<string, unknown> }).config;
+    expect(values["calendly:token"]).toBeUndefined();
+    const encrypted = Object.entries(values).filter(
+      ([, v]) => typeof v === "object" && v !== null && "secure" in v,
+    );
+    expect(encrypted).toEqual([]);
+    for (const [key, value] of Object.entries(values)) {
+      const [namespace, name] = key.split(":");
+      expect(["aws", "calendly", PROJECT], key).toContain(namespace);
+      if (namespace !== PROJECT) continue;
+      const declaration = project.config[name];
+      expect(declaration, key).toBeDefined();
+      expect(cliProblems({ [name]: { ...declaration, default: value } }, PROJECT), key).toEqual([]);
+    }
+  });
+
+  it.each(stackFiles)("%s passes the program's validation", (file) => {
+    expect(validateStackConfig(rawConfig(file), PROJECT).problems).toEqual([]);
+  });
+});
