@@ -3,7 +3,7 @@
  * (the same handler as on Lambda, over HTTP), which forwards them through the real EventBridge SDK
  * client to the EventBridge stub.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import type { CalendlyEventDetail } from "../../lambda/detail";
 import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
@@ -54,39 +54,46 @@ async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> 
   }
 }
 
-beforeAll(async () => {
-  stubs = await startAwsStubs();
+/** A local receiver forwarding within `deadlineMs`; the subscription must point at its URL. */
+async function startReceiver(deadlineMs: number): Promise<LocalReceiver> {
   receiver = await startLocalReceiver({
     env: {
       ...stubs.env,
       CALENDLY_SIGNING_KEYS: SIGNING_KEY,
       EVENT_BUS_NAME: "calendly-e2e",
-      // A short forwarding deadline so an EventBridge outage answers 503 quickly.
-      FORWARD_DEADLINE_MS: "300",
+      FORWARD_DEADLINE_MS: String(deadlineMs),
       POWERTOOLS_LOG_LEVEL: "SILENT",
       POWERTOOLS_METRICS_DISABLED: "true",
     },
   });
+  return receiver;
+}
+
+beforeAll(async () => {
+  stubs = await startAwsStubs();
   emulator = await startEmulator({
-    delivery: { responseTimeoutMs: 2000, retryInitialMs: 50, retryMaxMs: 200, retryWindowMs: 3000 },
+    delivery: { responseTimeoutMs: 10_000, retryInitialMs: 50, retryMaxMs: 200, retryWindowMs: 20_000 },
   });
 });
 afterAll(async () => {
   await emulator?.close();
-  await receiver?.close();
   await stubs?.close();
 });
 beforeEach(async () => {
   await emulator.control.reset();
   stubs.eventBridge.reset();
 });
+afterEach(async () => {
+  await receiver?.close();
+});
 
 describe("emulator → local receiver → EventBridge", () => {
   it("a signed event arrives once on the bus", async () => {
+    await startReceiver(5000);
     await subscribe(["invitee.created", "invitee.canceled"], SIGNING_KEY);
     const fired = emulator.control.fireEvent({ event: "invitee.created" });
     expect(fired.matched).toHaveLength(1);
-    await emulator.control.waitForDeliveries({ timeoutMs: 5000 });
+    await emulator.control.waitForDeliveries({ timeoutMs: 20_000 });
 
     const attempts = emulator.control.deliveries();
     expect(attempts.map((a) => [a.signed, a.status, a.outcome])).toEqual([[true, 200, "success"]]);
@@ -106,14 +113,16 @@ describe("emulator → local receiver → EventBridge", () => {
   });
 
   it("an EventBridge outage makes the emulator retry; after recovery the event arrives once", async () => {
+    // A short deadline, so each attempt during the outage ends in a quick 503.
+    await startReceiver(1000);
     await subscribe(["invitee.created"], SIGNING_KEY);
     stubs.eventBridge.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
     emulator.control.fireEvent({ event: "invitee.created" });
 
-    await until(() => emulator.control.deliveries({ outcome: "failure" }).length >= 2);
+    await until(() => emulator.control.deliveries({ outcome: "failure" }).length >= 2, 20_000);
     expect(stubs.eventBridge.entries).toHaveLength(0);
     stubs.eventBridge.clearFaults();
-    await emulator.control.waitForDeliveries({ timeoutMs: 5000 });
+    await emulator.control.waitForDeliveries({ timeoutMs: 20_000 });
 
     const attempts = emulator.control.deliveries();
     expect(attempts.filter((a) => a.outcome === "failure").every((a) => a.status === 503)).toBe(true);
@@ -124,9 +133,10 @@ describe("emulator → local receiver → EventBridge", () => {
   });
 
   it("a subscription signing with another key gets 401s and nothing reaches the bus", async () => {
+    await startReceiver(5000);
     await subscribe(["invitee.created"], "some-other-key");
     emulator.control.fireEvent({ event: "invitee.created" });
-    await until(() => emulator.control.deliveries({ outcome: "failure" }).length >= 2);
+    await until(() => emulator.control.deliveries({ outcome: "failure" }).length >= 2, 20_000);
     expect(emulator.control.deliveries().every((a) => a.status === 401)).toBe(true);
     expect(stubs.eventBridge.requests).toHaveLength(0);
   });

@@ -25,7 +25,7 @@ function receiver(env: Record<string, string> = {}) {
       EVENT_BUS_NAME: BUS,
       CLAIM_CHECK_BUCKET: BUCKET,
       CALENDLY_SIGNING_KEYS: JSON.stringify([KEY]),
-      FORWARD_DEADLINE_MS: "1500",
+      FORWARD_DEADLINE_MS: "5000",
       ...env,
     },
   });

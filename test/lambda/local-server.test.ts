@@ -197,7 +197,7 @@ describe("npm run receiver (lambda/local/main.ts)", () => {
       out += c.toString("utf8");
     });
     const waitFor = async (pattern: RegExp) => {
-      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 400 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
       const match = pattern.exec(out);
       if (!match) throw new Error(`no ${pattern} in output:\n${out}`);
       return match;
