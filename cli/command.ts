@@ -1,0 +1,26 @@
+/** What a command is and what it is given: its arguments, where to write, and test seams. */
+import type { CalendlyClientOptions } from "../calendly/client";
+import type { CommandSpec } from "./args";
+import type { PulumiConfigReader } from "./credentials";
+import type { CliIO, Reporter } from "./output";
+
+/** Replaceable parts, for in-process tests; the real CLI uses none of them. */
+export interface CliDeps {
+  /** Reads a Pulumi stack's config (default: the `pulumi` CLI). */
+  readConfig?: PulumiConfigReader;
+  /** Extra client options, e.g. a short retry policy. */
+  clientOptions?: Partial<Omit<CalendlyClientOptions, "token" | "baseUrl">>;
+}
+
+export interface CommandContext {
+  io: CliIO;
+  reporter: Reporter;
+  deps: CliDeps;
+}
+
+export interface Command extends CommandSpec {
+  /** The full `--help` text. */
+  help: string;
+  /** Returns the exit code; throws UsageError (2) or CliError (1). */
+  run(argv: string[], context: CommandContext): Promise<number>;
+}

@@ -1,0 +1,68 @@
+/**
+ * `adopt`: for the subscriptions that already exist in a scope, prints the `WebhookSubscription`
+ * declarations (with `adoptExisting: true`) that take them over, so a stack can start managing
+ * webhooks someone created by hand.
+ */
+import { API_OPTIONS, API_OPTIONS_HELP, parseOptions } from "../args";
+import type { Command } from "../command";
+import { planAdoption, planJson, renderTypeScript } from "../declarations";
+import { describeScope, readScopeOptions, resolveScope, SCOPE_OPTIONS, SCOPE_OPTIONS_HELP } from "../scope";
+import { openSession } from "../session";
+import { listInScope } from "../subscriptions";
+
+const spec = {
+  name: "adopt",
+  summary: "print WebhookSubscription declarations that take over existing subscriptions",
+  usage:
+    "calendly-webhooks adopt [--scope organization|user|group] [--organization <uri>] [--user <uri>] [--group <uri>] [--json] [--stack <name>] [--api-url <url>]",
+};
+
+export const adoptCommand: Command = {
+  ...spec,
+  help: `${spec.usage}
+
+Lists the subscriptions of a scope and prints, for each active one, a ready-to-paste TypeScript
+declaration for the Pulumi program:
+
+  new WebhookSubscription("<name>", { url, events, scope, organization, user/group,
+    signingKey: config.requireSecret("<name>-signing-key"), adoptExisting: true })
+
+and the \`pulumi config set --secret\` line for its signing key. Calendly never returns signing
+keys: set each to the key its subscription was created with. Disabled subscriptions are skipped
+(and named): adopting one would only lead to a replacement.
+
+Options:
+  --json                print {"adopt": [...], "skipped": [...]} instead of TypeScript
+
+${SCOPE_OPTIONS_HELP}
+
+${API_OPTIONS_HELP}`,
+
+  async run(argv, context) {
+    const values = parseOptions(spec, argv, { ...API_OPTIONS, ...SCOPE_OPTIONS, json: { type: "boolean" } });
+    const request = readScopeOptions(spec, values);
+    const session = (await openSession(spec, values, context))!;
+    try {
+      const resolved = await resolveScope(session, request);
+      const plan = planAdoption(await listInScope(session, resolved));
+      for (const skip of plan.skipped) {
+        context.reporter.note(`skipped ${skip.subscription.uri}: ${skip.reason}`);
+      }
+      const { stdout } = context.io;
+      if (values.json) {
+        stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+        return 0;
+      }
+      const count = plan.adoptions.length;
+      stdout.write(
+        renderTypeScript(
+          plan,
+          `Adopting ${count} existing Calendly webhook subscription(s) in ${describeScope(resolved)}.`,
+        ),
+      );
+      return 0;
+    } finally {
+      await session.close();
+    }
+  },
+};

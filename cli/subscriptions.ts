@@ -1,0 +1,47 @@
+/** The subscriptions of one scope, and what a person must know about each: is it still working? */
+import type { WebhookSubscription } from "../calendly/types";
+import { ago } from "./output";
+import type { ResolvedScope } from "./scope";
+import type { Session } from "./session";
+
+/** Every subscription of the scope, all pages. */
+export function listInScope(session: Session, resolved: ResolvedScope): Promise<WebhookSubscription[]> {
+  return session.call(
+    "list webhook subscriptions",
+    async (client) => {
+      const all: WebhookSubscription[] = [];
+      for await (const sub of client.listWebhookSubscriptions(resolved)) all.push(sub);
+      return all;
+    },
+    { scope: resolved.scope },
+  );
+}
+
+export type Health = "ok" | "disabled" | "retrying";
+
+/**
+ * Calendly sends no alert when it gives up on a receiver (API.md): a `disabled` subscription, or
+ * an active one with `retry_started_at` set, is the only sign.
+ */
+export function healthOf(sub: WebhookSubscription): Health {
+  if (sub.state === "disabled") return "disabled";
+  if (sub.retryStartedAt !== null) return "retrying";
+  return "ok";
+}
+
+/** The warning shown for an unhealthy subscription, or undefined. */
+export function healthWarning(sub: WebhookSubscription, nowMs: number): string | undefined {
+  switch (healthOf(sub)) {
+    case "disabled":
+      return "DISABLED: Calendly gave up; the next `pulumi up` replaces it, or delete and recreate";
+    case "retrying":
+      return `RETRYING since ${sub.retryStartedAt} (${ago(sub.retryStartedAt!, nowMs)}): the receiver is failing; Calendly disables the subscription after 24 h of failures`;
+    case "ok":
+      return undefined;
+  }
+}
+
+/** The last path segment of a subscription's URI. */
+export function uuidOf(sub: WebhookSubscription): string {
+  return sub.uri.slice(sub.uri.lastIndexOf("/") + 1);
+}

@@ -1,0 +1,117 @@
+/**
+ * Tokens and signing keys never appear in the CLI's output: every command, success and failure,
+ * run with recognisable secrets, stdout and stderr searched.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCalendlyClient } from "../../calendly/client";
+import { type Receiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
+import { type CliRun, runCli, seedWithTokens, startVerifyingReceiver } from "./helpers";
+
+const OWNER_TOKEN = "tok-LEAKCHECK-owner-5f1e9a";
+const MEMBER_TOKEN = "tok-LEAKCHECK-member-77ab";
+const UNKNOWN_TOKEN = "tok-LEAKCHECK-unknown-0c3d";
+const SIGNING_KEY = "key-LEAKCHECK-signing-91e2";
+const MARK = "LEAKCHECK";
+
+let emu: TestEmulator;
+let receiver: Receiver;
+let dir: string;
+
+beforeAll(async () => {
+  emu = await startTestEmulator({
+    seed: seedWithTokens([
+      { token: OWNER_TOKEN, role: "owner", slug: "olivia-owner" },
+      { token: MEMBER_TOKEN, role: "member", slug: "mia-member" },
+    ]),
+  });
+  receiver = await startVerifyingReceiver(SIGNING_KEY);
+  const client = createCalendlyClient({ token: OWNER_TOKEN, baseUrl: emu.url });
+  await client.createWebhookSubscription({
+    url: `${receiver.url}/hook`,
+    events: ["invitee.created"],
+    scope: "user",
+    organization: emu.org,
+    user: emu.users.owner,
+    signingKey: SIGNING_KEY,
+  });
+  await client.close();
+  dir = mkdtempSync(join(tmpdir(), "cli-secrets-"));
+  writeFileSync(
+    join(dir, "pulumi"),
+    `#!/bin/sh\ncase "$3" in calendly:token) echo '${OWNER_TOKEN}' ;; calendly:apiUrl) echo '${emu.url}' ;; esac\n`,
+  );
+  chmodSync(join(dir, "pulumi"), 0o755);
+  writeFileSync(join(dir, "key.txt"), SIGNING_KEY);
+});
+
+afterAll(async () => {
+  await emu?.close();
+  await receiver?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("secrets stay out of the output", () => {
+  it("in every command, successful or not", async () => {
+    const api = { CALENDLY_API_URL: emu.url, CALENDLY_TOKEN: OWNER_TOKEN };
+    const runs: [string, Promise<CliRun>][] = [
+      ["whoami", runCli(["whoami"], api)],
+      ["whoami --json", runCli(["whoami", "--json"], api)],
+      ["list", runCli(["list"], api)],
+      ["list --json", runCli(["list", "--json"], api)],
+      ["adopt", runCli(["adopt"], api)],
+      ["adopt --json", runCli(["adopt", "--json"], api)],
+      ["send-test", runCli(["send-test", "--url", `${receiver.url}/hook`, "--key", SIGNING_KEY], api)],
+      [
+        "send-test --tamper",
+        runCli(
+          ["send-test", "--url", `${receiver.url}/hook`, "--key-file", join(dir, "key.txt"), "--tamper"],
+          api,
+        ),
+      ],
+      [
+        "send-test wrong key",
+        runCli(["send-test", "--url", `${receiver.url}/hook`, "--key", `${SIGNING_KEY}-old`], api),
+      ],
+      ["403", runCli(["list", "--scope", "organization"], { ...api, CALENDLY_TOKEN: MEMBER_TOKEN })],
+      ["401", runCli(["whoami"], { ...api, CALENDLY_TOKEN: UNKNOWN_TOKEN })],
+      ["unreachable", runCli(["whoami", "--api-url", "http://127.0.0.1:9"], api)],
+      ["usage", runCli(["list", "--bogus"], api)],
+      ["--token", runCli(["whoami", "--token", UNKNOWN_TOKEN], api)],
+      ["--stack", runCli(["whoami", "--stack", "dev"], { PATH: `${dir}${delimiter}${process.env.PATH}` })],
+      [
+        "verify mismatch",
+        runCli([
+          "verify",
+          "--header",
+          `t=1,v1=${"0".repeat(64)}`,
+          "--body",
+          join(dir, "key.txt"),
+          "--key",
+          SIGNING_KEY,
+          "--now",
+          "1",
+        ]),
+      ],
+    ];
+    const results = await Promise.all(runs.map(async ([name, run]) => [name, await run] as const));
+    const expected: Record<string, number> = {
+      "send-test wrong key": 1,
+      "403": 1,
+      "401": 1,
+      unreachable: 1,
+      usage: 2,
+      "--token": 2,
+      "verify mismatch": 1,
+    };
+    for (const [name, run] of results) {
+      expect({ name, code: run.code }).toEqual({ name, code: expected[name] ?? 0 });
+      expect({ name, output: run.stdout + run.stderr }).toEqual({
+        name,
+        output: expect.not.stringContaining(MARK),
+      });
+    }
+  }, 30_000);
+});

@@ -1,0 +1,252 @@
+/** The CLI's pure parts: verdicts, adoption plans, credentials precedence, error texts, output. */
+import { describe, expect, it } from "vitest";
+import { calendlyApiError, calendlyResponseError } from "../../calendly/errors";
+import { signatureHeader, verifySignature } from "../../calendly/signature";
+import type { WebhookSubscription } from "../../calendly/types";
+import { CliError } from "../../cli/args";
+import { tamperSignature } from "../../cli/commands/send-test";
+import { type ConfigValue, resolveCredentials } from "../../cli/credentials";
+import { nameFor, planAdoption, renderTypeScript } from "../../cli/declarations";
+import { type DeliveryResult, judgeGenuine, judgeTampered } from "../../cli/delivery";
+import { explainCalendlyError } from "../../cli/errors";
+import { ago, createReporter, formatTable } from "../../cli/output";
+import { closest } from "../../cli/suggest";
+
+const answer = (status: number, extra: Partial<DeliveryResult> = {}): DeliveryResult =>
+  ({ kind: "answer", status, latencyMs: 3, bodySnippet: "", ...extra }) as DeliveryResult;
+
+describe("verdicts on a receiver's answer", () => {
+  it.each([200, 201, 202, 204, 299])("genuine %i: success", (status) => {
+    expect(judgeGenuine(answer(status)).ok).toBe(true);
+  });
+  it.each([301, 302, 400, 401, 404, 410, 429, 500, 503])("genuine %i: failure", (status) => {
+    expect(judgeGenuine(answer(status)).ok).toBe(false);
+  });
+  it("genuine 410 says Calendly would delete the subscription", () => {
+    expect(judgeGenuine(answer(410)).lines.join("\n")).toContain("Calendly would DELETE the subscription");
+    expect(judgeGenuine(answer(500)).lines.join("\n")).not.toContain("DELETE");
+  });
+  it("no answer is a failure that Calendly retries", () => {
+    const verdict = judgeGenuine({
+      kind: "no_answer",
+      error: "timeout",
+      detail: "UND_ERR_HEADERS_TIMEOUT",
+      latencyMs: 15_000,
+    });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.lines[0]).toContain("no answer within 15 s");
+  });
+  it.each([
+    [401, true],
+    [400, true],
+    [403, true],
+    [200, false],
+    [204, false],
+    [410, false],
+    [302, false],
+    [500, false],
+  ])("tampered %i: passes=%s", (status, ok) => {
+    expect(judgeTampered(answer(status)).ok).toBe(ok);
+  });
+});
+
+describe("tamperSignature", () => {
+  it("keeps the header well formed and the time, but the HMAC no longer matches", () => {
+    for (const body of ["{}", '{"a":1}', "x".repeat(1000)]) {
+      const genuine = signatureHeader("k", body, 1_700_000_000);
+      const tampered = tamperSignature(genuine);
+      expect(tampered).not.toBe(genuine);
+      expect(tampered.slice(0, -1)).toBe(genuine.slice(0, -1));
+      expect(verifySignature({ header: tampered, body, keys: ["k"], now: 1_700_000_000 })).toMatchObject({
+        ok: false,
+        reason: "mismatch",
+      });
+    }
+  });
+});
+
+function subscription(overrides: Partial<WebhookSubscription>): WebhookSubscription {
+  return {
+    uri: "https://api.calendly.com/webhook_subscriptions/AAAABBBBCCCCDDDD",
+    callbackUrl: "https://hooks.example.com/calendly",
+    createdAt: "2026-01-02T03:04:05.000000Z",
+    updatedAt: "2026-01-02T03:04:05.000000Z",
+    retryStartedAt: null,
+    state: "active",
+    events: ["invitee.created"],
+    scope: "organization",
+    organization: "https://api.calendly.com/organizations/ORG",
+    user: null,
+    group: null,
+    creator: null,
+    ...overrides,
+  };
+}
+
+describe("adoption plan", () => {
+  it("names resources after the callback URL", () => {
+    expect(nameFor("https://abc.execute-api.eu-west-1.amazonaws.com/calendly/webhooks")).toBe(
+      "calendly-webhooks",
+    );
+    expect(nameFor("https://hooks.example.com/")).toBe("calendly-hooks");
+    expect(nameFor("https://x.example/In Bound/Hook!")).toBe("calendly-in-bound-hook");
+  });
+
+  it("keeps names unique, sorts events, keeps the owner of the scope only, skips disabled", () => {
+    const plan = planAdoption([
+      subscription({ events: ["invitee.created", "invitee.canceled"] }),
+      subscription({
+        uri: "https://api.calendly.com/webhook_subscriptions/EEEEFFFF00001111",
+        scope: "group",
+        group: "https://api.calendly.com/groups/G",
+      }),
+      subscription({ uri: "https://api.calendly.com/webhook_subscriptions/DISABLED", state: "disabled" }),
+    ]);
+    expect(plan.adoptions.map((a) => a.name)).toEqual(["calendly", "calendly-eeeeffff"]);
+    expect(plan.adoptions[0]!.args).toEqual({
+      url: "https://hooks.example.com/calendly",
+      events: ["invitee.canceled", "invitee.created"],
+      scope: "organization",
+      organization: "https://api.calendly.com/organizations/ORG",
+      adoptExisting: true,
+    });
+    expect(plan.adoptions[1]!.args.group).toBe("https://api.calendly.com/groups/G");
+    expect(plan.skipped.map((s) => s.subscription.uri)).toEqual([
+      "https://api.calendly.com/webhook_subscriptions/DISABLED",
+    ]);
+  });
+
+  it("renders string values as JSON literals, so odd URLs cannot break the code", () => {
+    const text = renderTypeScript(
+      planAdoption([subscription({ callbackUrl: 'https://x.example/a"b\\c' })]),
+      "heading",
+    );
+    expect(text).toContain('url: "https://x.example/a\\"b\\\\c",');
+  });
+});
+
+describe("credentials", () => {
+  const reader =
+    (values: Record<string, string>) =>
+    async (stack: string, key: string): Promise<ConfigValue> => {
+      const value = values[`${stack}/${key}`];
+      return value === undefined ? { found: false } : { found: true, value };
+    };
+
+  it("without --stack: CALENDLY_TOKEN, CALENDLY_API_URL, else Calendly's URL", async () => {
+    expect(await resolveCredentials({ env: { CALENDLY_TOKEN: "t" } })).toEqual({
+      token: "t",
+      tokenSource: "CALENDLY_TOKEN",
+      apiUrl: "https://api.calendly.com",
+    });
+    expect((await resolveCredentials({ env: { CALENDLY_API_URL: "http://e" } })).apiUrl).toBe("http://e");
+    expect(
+      (await resolveCredentials({ env: { CALENDLY_API_URL: "http://e" }, apiUrl: "http://o" })).apiUrl,
+    ).toBe("http://o");
+    expect((await resolveCredentials({ env: {} })).token).toBeUndefined();
+  });
+
+  it("with --stack: the stack's values win over the environment, --api-url over everything", async () => {
+    const read = reader({ "dev/calendly:token": "stack-token", "dev/calendly:apiUrl": "http://stack" });
+    const env = { CALENDLY_TOKEN: "env-token", CALENDLY_API_URL: "http://env" };
+    const notes: string[] = [];
+    const resolved = await resolveCredentials({ env, stack: "dev", note: (l) => notes.push(l) }, read);
+    expect(resolved).toEqual({ token: "stack-token", tokenSource: 'stack "dev"', apiUrl: "http://stack" });
+    expect(notes).toHaveLength(1);
+    expect((await resolveCredentials({ env, stack: "dev", apiUrl: "http://o" }, read)).apiUrl).toBe(
+      "http://o",
+    );
+  });
+
+  it("a stack without a token is an error naming the fix", async () => {
+    await expect(resolveCredentials({ env: {}, stack: "dev" }, reader({}))).rejects.toThrow(
+      /pulumi config set --secret calendly:token --stack dev/,
+    );
+  });
+});
+
+describe("Calendly errors as one line with what to do", () => {
+  const context = { action: "list webhook subscriptions", apiUrl: "http://api", tokenSource: 'stack "prod"' };
+  const api = (status: number, extra: Record<string, unknown> = {}) =>
+    calendlyApiError({ status, method: "GET", path: "/webhook_subscriptions", ...extra });
+
+  it.each([
+    [
+      api(401, { title: "Unauthenticated", message: "The access token expired" }),
+      "pulumi config set --secret calendly:token --stack prod",
+    ],
+    [
+      api(403, { title: "Insufficient scope", requiredScopes: ["webhooks:write"] }),
+      "create a personal access token with webhooks:write",
+    ],
+    [
+      api(403, { title: "Permission Denied", message: "Please upgrade to a paid Calendly account." }),
+      "upgrade the plan",
+    ],
+    [api(429, { retryAfterSeconds: 12 }), "try again in 12 s"],
+    [api(400, { details: [{ parameter: "user", message: "user is missing" }] }), "400 user: user is missing"],
+    [api(503, { title: "Internal Server Error" }), "try again later"],
+    [calendlyResponseError("GET", "/users/me", 200, "resource: Required"), "check --api-url"],
+  ])("%#", (error, expected) => {
+    const explained = explainCalendlyError(error, context);
+    expect(explained).toBeInstanceOf(CliError);
+    expect(explained.message).toContain("could not list webhook subscriptions: ");
+    expect(explained.message).toContain(expected);
+    expect(explained.message).not.toContain("\n");
+  });
+
+  it("an insufficient scope adds the read scopes of the events concerned", () => {
+    const error = api(403, { title: "Insufficient scope" });
+    expect(
+      explainCalendlyError(error, { ...context, events: ["routing_form_submission.created"] }).message,
+    ).toContain("webhooks:write, routing_forms:read");
+  });
+});
+
+describe("output", () => {
+  it("pads columns but leaves the last one ragged", () => {
+    expect(
+      formatTable(
+        ["A", "BB"],
+        [
+          ["xyz", "1"],
+          ["x", "22"],
+        ],
+      ),
+    ).toBe("A    BB\nxyz  1\nx    22");
+  });
+
+  it("says how long ago", () => {
+    const now = Date.parse("2026-01-02T12:00:00Z");
+    expect(ago("2026-01-02T11:59:30.000000Z", now)).toBe("30 s ago");
+    expect(ago("2026-01-02T11:00:00.000000Z", now)).toBe("60 min ago");
+    expect(ago("2026-01-01T06:00:00.000000Z", now)).toBe("30 h ago");
+  });
+
+  it("suggests near names only", () => {
+    expect(closest("invitee.cancelled", ["invitee.canceled", "invitee.created"])).toBe("invitee.canceled");
+    expect(closest("bananas", ["whoami", "list", "adopt"])).toBeUndefined();
+  });
+
+  it("draws a spinner on a terminal only, and a note clears its line", async () => {
+    for (const isTTY of [true, false]) {
+      let written = "";
+      const reporter = createReporter({
+        stdout: { write: () => true },
+        stderr: { write: (t: string) => (written += t), isTTY },
+        env: {},
+      });
+      await reporter.progress("listing", async () => {
+        reporter.note("rate limited; retrying in 1 s");
+        return 1;
+      });
+      if (isTTY) {
+        expect(written).toContain("listing… ");
+        expect(written).toContain("\r\x1b[Krate limited; retrying in 1 s\n");
+        expect(written.endsWith("\r\x1b[K")).toBe(true);
+      } else {
+        expect(written).toBe("rate limited; retrying in 1 s\n");
+      }
+    }
+  });
+});
