@@ -103,6 +103,9 @@ const SUBSCRIPTION_KEYS = [
   "signingKeyGeneration",
 ] as const;
 
+const GENERATION_PROBLEM =
+  "signingKeyGeneration must be a whole number, 1 or more; raise it by one to rotate the key";
+
 /**
  * Shape only: the values' meaning (events, scope, owners) is checked by the provider's rules.
  * A shape error on one subscription does not hide the other subscriptions' problems.
@@ -118,11 +121,15 @@ const subscriptionShape = z.strictObject({
   organization: z.unknown().optional(),
   user: z.unknown().optional(),
   group: z.unknown().optional(),
-  signingKeyGeneration: z
-    .number({ error: "signingKeyGeneration must be a whole number, 1 or more" })
-    .int({ error: "signingKeyGeneration must be a whole number, 1 or more" })
-    .min(1, { error: "signingKeyGeneration must be a whole number, 1 or more" })
-    .default(1),
+  // `pulumi config set --path 'subscriptions[0].signingKeyGeneration' 2` may store "2": accept it.
+  signingKeyGeneration: z.preprocess(
+    (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: GENERATION_PROBLEM })
+      .int({ error: GENERATION_PROBLEM })
+      .min(1, { error: GENERATION_PROBLEM })
+      .default(1),
+  ),
 });
 
 /** The raw values as `pulumi.Config` returned them (after its own type parsing). */

@@ -113,6 +113,12 @@ describe("validateStackConfig", () => {
     expect(onlyProblem({ subscriptions: sub({ signingKeyGeneration: 0 }) }).key).toBe(
       `${P}:subscriptions[0].signingKeyGeneration`,
     );
+    expect(onlyProblem({ subscriptions: sub({ signingKeyGeneration: "two" }) }).key).toBe(
+      `${P}:subscriptions[0].signingKeyGeneration`,
+    );
+    expect(
+      validateStackConfig({ subscriptions: sub({ signingKeyGeneration: "2" }) }, P).config?.subscriptions,
+    ).toEqual([{ name: "s", scope: "user", events: ["invitee.created"], signingKeyGeneration: 2 }]);
     expect(onlyProblem({ subscriptions: [] }).key).toBe(`${P}:subscriptions`);
     expect(onlyProblem({ subscriptions: ["bookings"] }).key).toBe(`${P}:subscriptions[0]`);
   });
