@@ -122,7 +122,13 @@ export async function startDynamicProviderHost(options: HostOptions): Promise<Dy
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, as the engine's plugins: a Ctrl-C in the terminal goes to us, and we
+    // still need the host to delete what we created before we stop it.
+    detached: true,
   });
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   const stderr: string[] = [];
   const stdout: string[] = [];
   createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));

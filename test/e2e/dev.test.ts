@@ -1,0 +1,23 @@
+/** `npm run dev -- --once` as a newcomer runs it: every event verified and on the bus, then a clean stop. */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { expect, it } from "vitest";
+import { EVENT_RULES, WEBHOOK_EVENTS } from "../../calendly/events";
+import { PROJECT_ROOT } from "../../tools/pulumi-host/serialize";
+
+it("npm run dev shows each event verified and handed to the sink, then deletes the subscription", async () => {
+  const { stdout } = await promisify(execFile)(
+    "npm",
+    ["run", "-s", "dev", "--", "--once", "--emulator-port", "0", "--receiver-port", "0"],
+    { cwd: PROJECT_ROOT, env: process.env, timeout: 60_000 },
+  );
+  const userScopeEvents = WEBHOOK_EVENTS.filter((e) => EVENT_RULES[e].scopes.includes("user"));
+  for (const event of userScopeEvents) {
+    expect(stdout).toMatch(new RegExp(`✓ ${event.replace(".", "\\.")}\\s+verified → EventBridge`));
+  }
+  expect(stdout).toContain(
+    `${userScopeEvents.length}/${userScopeEvents.length} events on the bus, 0 failed delivery attempts`,
+  );
+  expect(stdout).toContain("Calendly holds 0 subscriptions");
+  expect(stdout).not.toMatch(/✗/);
+}, 60_000);

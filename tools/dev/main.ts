@@ -1,0 +1,131 @@
+/**
+ * `npm run dev`: the whole system on this machine, no accounts, nothing beyond loopback.
+ *
+ * Starts the Calendly emulator and the local receiver, creates a webhook subscription for the
+ * receiver through the provider exactly as `pulumi up` runs it (the serialized provider in Pulumi's
+ * own host, over gRPC), fires one event of each kind the subscription covers, and shows each one
+ * verified and handed to the local EventBridge sink. Then it keeps running for you to play with
+ * (the CLI, curl); Ctrl-C deletes the subscription and stops everything.
+ *
+ *   npm run dev                 # interactive
+ *   npm run dev -- --once       # run the demonstration, clean up and exit (CI does this)
+ */
+import { parseArgs } from "node:util";
+import { EVENT_RULES, WEBHOOK_EVENTS } from "../../calendly/events";
+import type { CalendlyEventDetail } from "../../lambda/detail";
+import { generateSigningKey } from "../../providers/calendly/signing-key";
+import { LOCAL_TOKEN, startLocalStack } from "../local/stack";
+import type { ResourceState } from "../pulumi-host/engine";
+
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const green = (s: string) => (process.stdout.isTTY ? `\x1b[32m${s}\x1b[0m` : s);
+const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+const say = (line = "") => process.stdout.write(`${line}\n`);
+
+/** The events a user-scope subscription may hold: all but the organization-only ones. */
+const USER_SCOPE_EVENTS = WEBHOOK_EVENTS.filter((e) => EVENT_RULES[e].scopes.includes("user"));
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      once: { type: "boolean", default: false },
+      "emulator-port": { type: "string", default: "4010" },
+      "receiver-port": { type: "string", default: "4020" },
+    },
+  });
+  const started = Date.now();
+  const elapsed = () => dim(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+  say(bold("Calendly webhooks as code: the whole path on this machine"));
+  const stack = await startLocalStack({
+    emulatorPort: Number(values["emulator-port"]),
+    receiverPort: Number(values["receiver-port"]),
+  });
+  say(`  Calendly emulator      ${stack.emulator.url}  ${dim(`(token ${LOCAL_TOKEN})`)}`);
+  say(`  receiver (Lambda code) ${stack.receiverUrl}`);
+  say(`  EventBridge sink       ${stack.aws.eventBridge.url}`);
+  say(`  Pulumi provider host   pid ${stack.host.pid}  ${elapsed()}`);
+
+  let state: ResourceState | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say();
+    if (state) {
+      say("Deleting the subscription (pulumi destroy)…");
+      await stack.engine.destroy(state).catch((error: Error) => say(`  delete failed: ${error.message}`));
+      say(`  ${green("✓")} Calendly holds ${stack.emulator.control.subscriptions().length} subscriptions`);
+    }
+    await stack.close();
+    say("Stopped.");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  try {
+    // As the stack does: the key exists first and is in the receiver's key list before Calendly
+    // can deliver anything signed with it.
+    const signingKey = generateSigningKey();
+    stack.setSigningKeys([signingKey]);
+    say();
+    say(
+      `Creating the subscription through the provider (pulumi up)… ${dim(`${USER_SCOPE_EVENTS.length} events, user scope`)}`,
+    );
+    const up = await stack.engine.up(undefined, {
+      url: stack.receiverUrl,
+      events: USER_SCOPE_EVENTS,
+      scope: "user",
+      signingKey,
+    });
+    state = up.state;
+    say(`  ${green("✓")} ${state.outputs.uri} ${dim(String(state.outputs.state))} ${elapsed()}`);
+
+    say();
+    say(
+      "Firing one event of each kind; each is signed by Calendly, verified by the receiver, put on the bus:",
+    );
+    const sub = stack.emulator.control.subscriptions()[0]!;
+    stack.aws.eventBridge.onEntry((accepted) => {
+      const detail = accepted.detail as CalendlyEventDetail;
+      say(
+        `  ${green("✓")} ${String(accepted.entry.DetailType).padEnd(32)} verified → EventBridge ` +
+          `${dim(`id ${detail.id.slice(0, 12)}… ${detail.validation}`)} ${elapsed()}`,
+      );
+    });
+    for (const event of USER_SCOPE_EVENTS) {
+      stack.emulator.control.fireEvent({
+        event,
+        organization: sub.organization,
+        user: sub.user ?? undefined,
+      });
+    }
+    await stack.emulator.control.waitForDeliveries({ timeoutMs: 20_000 });
+    const failures = stack.emulator.control.deliveries().filter((d) => d.outcome !== "success");
+    const delivered = stack.aws.eventBridge.entries.length;
+    say(
+      `  ${delivered}/${USER_SCOPE_EVENTS.length} events on the bus, ${failures.length} failed delivery attempts ${elapsed()}`,
+    );
+    if (delivered !== USER_SCOPE_EVENTS.length) throw new Error("not every event reached the bus");
+
+    if (values.once) return void (await stop(0));
+    say();
+    say(bold("Running. Try:"));
+    say(`  CALENDLY_API_URL=${stack.emulator.url} CALENDLY_TOKEN=${LOCAL_TOKEN} npx calendly-webhooks list`);
+    say(`  curl -s -X POST ${stack.emulator.url}/__emulator/events -H 'content-type: application/json' \\`);
+    say(`       -d '{"event":"invitee.created"}'`);
+    say(
+      `  npx calendly-webhooks send-test --url ${stack.receiverUrl} --key <key> --tamper   ${dim("(rejected: wrong key)")}`,
+    );
+    say("Ctrl-C deletes the subscription and stops everything.");
+  } catch (error) {
+    say(`\n✗ ${(error as Error).message}`);
+    await stop(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`dev: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,108 @@
+/**
+ * The whole system on loopback, wired as a deployed stack is: the Calendly emulator; Pulumi's own
+ * dynamic-provider host running the serialized WebhookSubscription provider; the receiver (the
+ * Lambda's handler behind the local HTTP adapter) reading its signing keys from an SSM parameter;
+ * EventBridge, SSM and S3 stubs reached by the real AWS SDK.
+ *
+ * Used by `npm run dev` and by the end-to-end test. No account, nothing beyond 127.0.0.1.
+ */
+import { type Emulator, startEmulator } from "../../emulator/server";
+import { formatSigningKeys } from "../../lambda/keys";
+import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
+import { type AwsStubs, startAwsStubs } from "../aws-stubs";
+import { createEngine, type Engine } from "../pulumi-host/engine";
+import { type DynamicProviderHost, startDynamicProviderHost } from "../pulumi-host/host";
+import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../pulumi-host/serialize";
+
+export const LOCAL_KEY_PARAMETER = "/calendly-webhooks/local/signing-keys";
+export const LOCAL_BUS_NAME = "calendly-local";
+/** The emulator's seeded owner (paid plan): every event is available to it. */
+export const LOCAL_TOKEN = "emu-owner-token";
+
+export interface LocalStackOptions {
+  emulatorPort?: number;
+  receiverPort?: number;
+  /** Seconds between forced key re-reads after a failed signature (the Lambda's default is 60). */
+  keysRefreshSeconds?: number;
+  /** How fast the emulator retries failed deliveries, and when it gives up. */
+  delivery?: { retryInitialMs?: number; retryMaxMs?: number; retryWindowMs?: number };
+  /** Receiver log level (Powertools); SILENT keeps a terminal readable. */
+  receiverLogLevel?: string;
+  emulatorLog?: (line: string) => void;
+}
+
+export interface LocalStack {
+  emulator: Emulator;
+  aws: AwsStubs;
+  host: DynamicProviderHost;
+  engine: Engine;
+  /** The webhook URL subscriptions point at (stable across receiver restarts). */
+  receiverUrl: string;
+  /** Stops the receiver (deliveries then fail and the emulator retries). */
+  stopReceiver(): Promise<void>;
+  /** Starts it again on the same port. */
+  startReceiver(): Promise<void>;
+  /** What the stack's SSM parameter holds: every key in use. */
+  setSigningKeys(keys: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const serialized = serializeWebhookSubscriptionProvider();
+  const emulator = await startEmulator({
+    port: options.emulatorPort ?? 0,
+    delivery: { retryInitialMs: 200, retryMaxMs: 1_000, retryWindowMs: 60_000, ...options.delivery },
+    log: options.emulatorLog,
+  });
+  const aws = await startAwsStubs();
+  aws.ssm.putParameter(LOCAL_KEY_PARAMETER, formatSigningKeys([]));
+
+  const receiverEnv: Record<string, string> = {
+    ...aws.env,
+    EVENT_BUS_NAME: LOCAL_BUS_NAME,
+    CALENDLY_SIGNING_KEY_PARAMETER: LOCAL_KEY_PARAMETER,
+    SIGNING_KEYS_REFRESH_SECONDS: String(options.keysRefreshSeconds ?? 1),
+    POWERTOOLS_LOG_LEVEL: options.receiverLogLevel ?? "SILENT",
+    POWERTOOLS_METRICS_DISABLED: "true",
+  };
+  let receiver: LocalReceiver | undefined = await startLocalReceiver({
+    port: options.receiverPort ?? 0,
+    env: receiverEnv,
+  });
+  const receiverUrl = receiver.url;
+  const receiverPort = Number(new URL(receiverUrl).port);
+
+  const env = { ...process.env };
+  delete env.CALENDLY_TOKEN;
+  const host = await startDynamicProviderHost({
+    cwd: PROJECT_ROOT,
+    env,
+    type: "pulumi-nodejs:dynamic/calendly:WebhookSubscription",
+  });
+  await host.configure({ "calendly:token": LOCAL_TOKEN, "calendly:apiUrl": emulator.url });
+  const engine = createEngine(host, (await serialized).provider);
+
+  return {
+    emulator,
+    aws,
+    host,
+    engine,
+    receiverUrl,
+    async stopReceiver() {
+      await receiver?.close();
+      receiver = undefined;
+    },
+    async startReceiver() {
+      receiver ??= await startLocalReceiver({ port: receiverPort, env: receiverEnv });
+    },
+    setSigningKeys(keys) {
+      aws.ssm.putParameter(LOCAL_KEY_PARAMETER, formatSigningKeys(keys));
+    },
+    async close() {
+      await host.close();
+      await receiver?.close();
+      await aws.close();
+      await emulator.close();
+    },
+  };
+}
