@@ -2,7 +2,7 @@
  * The files users run the program with: Pulumi.yaml (against Pulumi's own JSON schema and the
  * rules the CLI adds to it) and the committed stack files.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
@@ -63,7 +63,17 @@ function cliProblems(config: Record<string, Declaration>, name: string): string[
   return problems;
 }
 
+/** The original, present on the machines this project is developed on (not on CI). */
+const SHARED_SCHEMA = path.resolve(ROOT, "../shared/pulumi/project.schema.json");
+
 describe("Pulumi.yaml", () => {
+  it.skipIf(!existsSync(SHARED_SCHEMA))(
+    "uses a fixture identical to ../shared/pulumi/project.schema.json",
+    () => {
+      expect(read("test/fixtures/pulumi/project.schema.json")).toBe(readFileSync(SHARED_SCHEMA, "utf8"));
+    },
+  );
+
   it("validates against Pulumi's project schema", () => {
     const validate = schemaValidator();
     expect(validate(project), JSON.stringify(validate.errors)).toBe(true);
