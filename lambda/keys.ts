@@ -67,7 +67,8 @@ export interface SigningKeySource {
   /** The cached keys; the first call reads them. Throws `SigningKeysUnavailableError` if it cannot. */
   current(): Promise<readonly string[]>;
   /**
-   * Re-reads the keys if the last read is at least `refreshSeconds` old; resolves to the new list,
+   * Re-reads the keys unless a failure forced a re-read less than `refreshSeconds` ago (the first
+   * read does not count); resolves to the new list,
    * or `undefined` when no re-read happened (too soon, a fixed source, or a failed read, which keeps
    * the cached keys).
    */
@@ -110,13 +111,14 @@ export function createKeySource(config: SigningKeysConfig, options: KeySourceOpt
   const parameterName = config.parameterName;
   let provider: SSMProvider | undefined;
   let cached: readonly string[] | undefined;
-  let lastReadAt = Number.NEGATIVE_INFINITY;
+  // Only re-reads forced by failed signatures are rate-limited: a container that loaded its keys a
+  // second before a rotation must still pick up the new key on the first delivery signed with it.
+  let lastForcedReadAt = Number.NEGATIVE_INFINITY;
   // One read at a time: concurrent requests (the local server) share it.
   let inFlight: Promise<readonly string[]> | undefined;
 
   const read = (): Promise<readonly string[]> => {
     inFlight ??= (async () => {
-      lastReadAt = now();
       try {
         provider ??= new SSMProvider({ awsSdkV3Client: options.ssmClient() });
         // Our own cache policy decides when to read; Powertools' cache is bypassed.
@@ -144,7 +146,8 @@ export function createKeySource(config: SigningKeysConfig, options: KeySourceOpt
     current: () => (cached !== undefined ? Promise.resolve(cached) : read()),
     async refreshAfterFailure() {
       if (inFlight !== undefined) return inFlight.catch(() => undefined);
-      if (now() - lastReadAt < options.refreshSeconds * 1000) return undefined;
+      if (now() - lastForcedReadAt < options.refreshSeconds * 1000) return undefined;
+      lastForcedReadAt = now();
       try {
         return await read();
       } catch (error) {
