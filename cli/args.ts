@@ -71,12 +71,13 @@ export function parseOptions<T extends ParseArgsOptionsConfig>(
     }
     if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
       const option = optionName(message);
-      throw new UsageError(
-        /does not take an argument/.test(message)
-          ? `${option} is a flag and takes no value`
-          : `${option} needs a value`,
-        spec.usage,
-      );
+      // Never echo the value: it may be a signing key.
+      const problem = /does not take an argument/.test(message)
+        ? `${option} is a flag and takes no value`
+        : /ambiguous/.test(message)
+          ? `${option}'s value starts with "-": write it as ${option}=<value>`
+          : `${option} needs a value`;
+      throw new UsageError(problem, spec.usage);
     }
     if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
       const stray = /'([^']*)'/.exec(message)?.[1] ?? "";

@@ -9,6 +9,7 @@ import {
   isWebhookEvent,
   type Scope,
   WEBHOOK_EVENTS,
+  type WebhookEvent,
 } from "../../calendly/events";
 import { sampleEnvelope } from "../../calendly/samples";
 import { signatureHeader } from "../../calendly/signature";
@@ -22,11 +23,17 @@ import {
   required,
   UsageError,
 } from "../args";
-import type { Command } from "../command";
+import type { Command, CommandContext } from "../command";
 import { judgeGenuine, judgeTampered, postDelivery } from "../delivery";
 import { KEY_OPTIONS, readKeys } from "../keys";
-import { readScopeOptions, resolveScope, SCOPE_OPTIONS, SCOPE_OPTIONS_HELP } from "../scope";
-import { openSession } from "../session";
+import {
+  readScopeOptions,
+  resolveScope,
+  SCOPE_OPTIONS,
+  SCOPE_OPTIONS_HELP,
+  type ScopeRequest,
+} from "../scope";
+import { type ApiOptionValues, openSession } from "../session";
 import { didYouMean } from "../suggest";
 
 const DEFAULT_EVENT = "invitee.created";
@@ -43,6 +50,50 @@ export function tamperSignature(header: string): string {
   return header.replace(/(v1=[0-9a-f]*)([0-9a-f])/, (_, head: string, last: string) => {
     return head + (Number.parseInt(last, 16) ^ 1).toString(16);
   });
+}
+
+/**
+ * The envelope to send: Calendly's own sample when a token is available (and not `--offline`),
+ * else the built-in one; and a description of where it came from.
+ */
+async function sampleFor(
+  event: WebhookEvent,
+  scope: Scope,
+  request: ScopeRequest,
+  offline: boolean,
+  apiOptions: ApiOptionValues,
+  context: CommandContext,
+): Promise<{ envelope: WebhookEnvelope; source: string }> {
+  const session = offline ? undefined : await openSession(spec, apiOptions, context, { optional: true });
+  if (!session) {
+    if (!offline) {
+      context.reporter.note(
+        "no Calendly token: sending the built-in sample (set CALENDLY_TOKEN to use Calendly's)",
+      );
+    }
+    const envelope = sampleEnvelope(event, {
+      organization: request.organization,
+      user: request.user,
+      group: request.group,
+    });
+    return { envelope, source: "the built-in sample" };
+  }
+  try {
+    const resolved = await resolveScope(session, request, scope);
+    const envelope = await session.call(
+      "fetch a sample delivery (GET /sample_webhook_data)",
+      (client) => client.getSampleWebhookData({ event, ...resolved }),
+      { scope, events: [event] },
+    );
+    return { envelope, source: `Calendly's sample from ${session.apiUrl}/sample_webhook_data` };
+  } catch (error) {
+    if (error instanceof CliError) {
+      throw new CliError(`${error.message}; or pass --offline to send the built-in sample`);
+    }
+    throw error;
+  } finally {
+    await session.close();
+  }
 }
 
 export const sendTestCommand: Command = {
@@ -106,39 +157,14 @@ ${API_OPTIONS_HELP}`,
     if (problems.length > 0) throw new UsageError(problems[0]!, spec.usage);
 
     const { io, reporter } = context;
-    let envelope: WebhookEnvelope;
-    let source: string;
-    const session = values.offline ? undefined : await openSession(spec, values, context, { optional: true });
-    try {
-      if (session) {
-        try {
-          const resolved = await resolveScope(session, request, scope);
-          envelope = await session.call(
-            "fetch a sample delivery (GET /sample_webhook_data)",
-            (client) => client.getSampleWebhookData({ event, ...resolved }),
-            { scope, events: [event] },
-          );
-        } catch (error) {
-          if (error instanceof CliError)
-            throw new CliError(`${error.message}; or pass --offline to send the built-in sample`);
-          throw error;
-        }
-        source = `Calendly's sample from ${session.apiUrl}/sample_webhook_data`;
-      } else {
-        if (!values.offline)
-          reporter.note(
-            "no Calendly token: sending the built-in sample (set CALENDLY_TOKEN to use Calendly's)",
-          );
-        envelope = sampleEnvelope(event, {
-          organization: request.organization,
-          user: request.user,
-          group: request.group,
-        });
-        source = "the built-in sample";
-      }
-    } finally {
-      await session?.close();
-    }
+    const { envelope, source } = await sampleFor(
+      event,
+      scope,
+      request,
+      Boolean(values.offline),
+      values,
+      context,
+    );
 
     // Signed over the exact bytes that are sent: never serialize twice.
     const body = Buffer.from(JSON.stringify(envelope), "utf8");

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignature } from "../../calendly/signature";
+import { judgeGenuine, postDelivery } from "../../cli/delivery";
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
 import { runCli, runInProcess, startVerifyingReceiver } from "./helpers";
 
@@ -15,6 +16,7 @@ let careless: Receiver;
 let gone: Receiver;
 let redirecting: Receiver;
 let brokenOn401: Receiver;
+let hanging: Receiver;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
@@ -26,10 +28,13 @@ beforeAll(async () => {
     headers: { location: "https://elsewhere.example/hook" },
   }));
   brokenOn401 = await startReceiver(() => ({ status: 500 }));
+  hanging = await startReceiver(() => "hang");
 });
 
 afterAll(async () => {
-  await Promise.all([emu, verifying, careless, gone, redirecting, brokenOn401].map((s) => s?.close()));
+  await Promise.all(
+    [emu, verifying, careless, gone, redirecting, brokenOn401, hanging].map((s) => s?.close()),
+  );
 });
 
 describe("send-test", () => {
@@ -160,5 +165,19 @@ describe("send-test", () => {
     expect(run.stderr).toContain("401");
     expect(run.stderr).toContain("or pass --offline to send the built-in sample");
     expect(verifying.received.length).toBe(before);
+  });
+
+  it("a receiver that does not answer in time is a failure Calendly would retry (short timeout here)", async () => {
+    const result = await postDelivery({
+      url: hanging.url,
+      body: Buffer.from("{}"),
+      signature: "t=1,v1=00",
+      timeouts: { responseMs: 200 },
+    });
+    expect(result).toMatchObject({ kind: "no_answer", error: "timeout" });
+    expect(result.latencyMs).toBeGreaterThanOrEqual(150);
+    const verdict = judgeGenuine(result);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.lines.join("\n")).toContain("no answer within 15 s");
   });
 });

@@ -107,6 +107,10 @@ describe("usage errors exit 2 with the usage line", () => {
     [["whoami", "extra"], 'unexpected argument "extra"'],
     [["list", "--scope"], "--scope needs a value"],
     [["whoami", "--json=yes"], "--json is a flag and takes no value"],
+    [
+      ["verify", "--key", "-dash-key", "--header", "h", "--body", "b"],
+      '--key\'s value starts with "-": write it as --key=<value>',
+    ],
   ])("%j: %s", async (args, message) => {
     const run = await runInProcess(args, {
       CALENDLY_TOKEN: "unused",
@@ -114,6 +118,8 @@ describe("usage errors exit 2 with the usage line", () => {
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+    // A value that may be a signing key is never echoed.
+    expect(run.stderr).not.toContain("dash-key");
     expect(run.stderr).toMatch(new RegExp(`\\nusage: calendly-webhooks ${args[0]} `));
     expect(run.stdout).toBe("");
   });
