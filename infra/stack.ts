@@ -3,8 +3,10 @@
  * an existing one), the subscriptions wired to it, and the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { WebhookSubscription } from "../providers/calendly";
 import { awsProvider, stackTags } from "./aws-provider";
 import { readStackConfig, type StackConfig } from "./config";
+import { resourcePrefix } from "./naming";
 import { CalendlyWebhookReceiver } from "./receiver";
 import { keyParameterValue, type SubscriptionSigningKeys, subscriptionSigningKeys } from "./signing-keys";
 import { calendlySubscriptions } from "./subscriptions";
@@ -29,11 +31,6 @@ export interface StackOutputs {
   archiveName?: pulumi.Output<string>;
   keyParameterName?: pulumi.Output<string>;
   claimCheckBucketName?: pulumi.Output<string>;
-}
-
-/** Short, stack-specific prefix for resource names, so dev and prod coexist in one account. */
-export function resourcePrefix(stack: string): string {
-  return `calendly-${stack}`.slice(0, 28).replace(/-+$/, "");
 }
 
 export function defineStack(): StackOutputs {
@@ -100,7 +97,7 @@ function deployReceiver(config: StackConfig, signingKeys: pulumi.Output<string>)
 }
 
 function summarize(
-  subscriptions: ReadonlyMap<string, import("../providers/calendly").WebhookSubscription>,
+  subscriptions: ReadonlyMap<string, WebhookSubscription>,
 ): pulumi.Output<Record<string, SubscriptionSummary>> {
   const entries = [...subscriptions].map(([name, s]) =>
     pulumi
