@@ -9,6 +9,18 @@
  * - a validly signed, fresh delivery is 200 if its body is a Calendly envelope and 400 otherwise;
  *   a signed but stale or future one is 401;
  * - signature parsing never throws, whatever the header.
+ * Added for the long fuzzing run (test/fuzz/run.ts), each over what the ones above leave out:
+ * - text and base64 transport of the same bytes get the same answer; a signature over the base64
+ *   text, not the bytes, is refused;
+ * - signature headers in any casing, repeated (joined by commas as API Gateway does, or as
+ *   separate keys) are accepted only when a copy is valid;
+ * - the signed `t=` text is taken as sent: leading zeros, far past and future, 13+ digits, signs,
+ *   decimals, exponents, spaces, non-ASCII digits;
+ * - JSON oddities (huge and tiny numbers, big integers, -0, lone surrogates, a BOM, duplicate and
+ *   `__proto__` keys) in a signed body are judged, not crashed on;
+ * - deeply nested signed bodies are judged too (never a 5xx);
+ * - any event shape (missing context, headers or body; garbage declared base64) gets an answer
+ *   from the allowed set, and no 200 without a valid signature.
  */
 import { createHmac } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
@@ -214,8 +226,277 @@ export function receiverProperties(ctx: PropertyContext) {
         return typeof check.ok === "boolean";
       },
     ),
+
+    /** The same bytes as text or base64 (canonical or not) get the same answer. */
+    encodingDoesNotChangeTheVerdict: fc.asyncProperty(
+      bodyArb.chain((body) =>
+        fc.tuple(fc.constant(body), fc.option(invalidSignatureArb(ctx.key, body), { nil: "valid" })),
+      ),
+      fc.constantFrom("unpadded", "mime-lines", "url-safe"),
+      async ([body, header], variant) => {
+        const signed = () => {
+          const t = String(now());
+          return `t=${t},v1=${hmac(ctx.key, t, body)}`;
+        };
+        const headers = (value: string | undefined): Record<string, string> =>
+          value === undefined ? {} : { "calendly-webhook-signature": value };
+        const value = header === "valid" ? signed() : header;
+        const asBase64 = await ctx.handle(event("POST", body, true, headers(value)));
+        const asText = await ctx.handle(event("POST", body, false, headers(value)));
+        if (asBase64.statusCode !== asText.statusCode) {
+          throw new Error(`base64 answered ${asBase64.statusCode}, text ${asText.statusCode}`);
+        }
+        const odd = event("POST", body, true, headers(value));
+        odd.body = nonCanonicalBase64(body, variant);
+        const { statusCode: oddStatus } = await ctx.handle(odd);
+        if (!ALLOWED.has(oddStatus)) throw new Error(`${variant} base64 answered ${oddStatus}`);
+        if (oddStatus === 200 && asBase64.statusCode !== 200) {
+          throw new Error(
+            `${variant} base64 accepted what canonical base64 did not (${asBase64.statusCode})`,
+          );
+        }
+        // Signed over the transport text instead of the bytes: the wrong layer, never accepted.
+        if (body.length > 0) {
+          const text = body.toString("base64");
+          const t = String(now());
+          const wrong = event("POST", body, true, {
+            "calendly-webhook-signature": `t=${t},v1=${hmac(ctx.key, t, Buffer.from(text))}`,
+          });
+          const { statusCode } = await ctx.handle(wrong);
+          if (statusCode !== 401) throw new Error(`a signature over the base64 text answered ${statusCode}`);
+        }
+      },
+    ),
+
+    /** Signature headers in any casing, repeated or not: accepted only when a valid copy is there. */
+    signatureHeaderCasingAndRepeats: fc.asyncProperty(
+      bodyArb.chain((body) =>
+        fc.tuple(
+          fc.constant(body),
+          fc.array(
+            fc.record({
+              name: headerNameCasingArb,
+              value: fc.oneof(fc.constant("valid" as const), invalidSignatureArb(ctx.key, body)),
+            }),
+            { minLength: 1, maxLength: 3 },
+          ),
+        ),
+      ),
+      fc.boolean(),
+      async ([body, copies], joined) => {
+        const t = String(now());
+        const valid = `t=${t},v1=${hmac(ctx.key, t, body)}`;
+        const present = copies
+          .map((copy) => ({ name: copy.name, value: copy.value === "valid" ? valid : copy.value }))
+          .filter((copy): copy is { name: string; value: string } => copy.value !== undefined);
+        const e = event("POST", body, false, {});
+        if (joined && present.length > 0) {
+          // API Gateway lower-cases names and joins repeats with commas.
+          e.headers["calendly-webhook-signature"] = present.map((copy) => copy.value).join(",");
+        } else {
+          for (const copy of present) e.headers[copy.name] = copy.value;
+        }
+        const sent = Object.entries(e.headers).filter(
+          ([name]) => name.toLowerCase() === "calendly-webhook-signature",
+        );
+        const { statusCode } = await ctx.handle(e);
+        if (sent.length === 1 && sent[0]![1] === valid) {
+          // One header, whatever its casing, holding a valid signature: judged on the body.
+          const expected = isEnvelope(body) ? 200 : 400;
+          if (statusCode !== expected) throw new Error(`answered ${statusCode}, expected ${expected}`);
+          return;
+        }
+        if (![200, 400, 401].includes(statusCode)) throw new Error(`answered ${statusCode}`);
+        // Past the signature check (200 or 400), some copy must carry the body's true digest for a
+        // fresh time: copies invalid alone may join into a valid header, but nothing else may pass.
+        if (statusCode !== 401) {
+          const digests = freshDigests(ctx.key, body);
+          if (!sent.some(([, value]) => digests.some((digest) => value?.includes(digest)))) {
+            throw new Error(`answered ${statusCode} with no copy carrying the body's signature`);
+          }
+        }
+      },
+    ),
+
+    /** `t=` is the text as sent: accepted only as 1 to 12 ASCII digits whose value is in time. */
+    timestampTextsAreTakenAsSent: fc.asyncProperty(
+      fc.oneof(envelopeBodyArb, bodyArb),
+      timestampTextArb,
+      async (body, t) => {
+        const value = Number(t);
+        const digits = /^[0-9]{1,12}$/.test(t);
+        const age = now() - value;
+        const near = (edge: number) => Math.abs(edge) <= 2;
+        fc.pre(
+          !digits || (!near(age - DEFAULT_TOLERANCE_SECONDS) && !near(-age - DEFAULT_FUTURE_SKEW_SECONDS)),
+        );
+        const { statusCode } = await ctx.handle(
+          event("POST", body, false, { "calendly-webhook-signature": `t=${t},v1=${hmac(ctx.key, t, body)}` }),
+        );
+        const inTime = digits && age <= DEFAULT_TOLERANCE_SECONDS && -age <= DEFAULT_FUTURE_SKEW_SECONDS;
+        const expected = !inTime ? 401 : isEnvelope(body) ? 200 : 400;
+        if (statusCode !== expected)
+          throw new Error(`t=${JSON.stringify(t)}: answered ${statusCode}, expected ${expected}`);
+      },
+    ),
+
+    /** Signed bodies with JSON oddities are judged on their content, never a crash. */
+    oddJsonIsJudged: fc.asyncProperty(oddJsonBodyArb, fc.boolean(), async (body, base64) => {
+      const t = String(now());
+      const { statusCode } = await ctx.handle(
+        event("POST", body, base64, { "calendly-webhook-signature": `t=${t},v1=${hmac(ctx.key, t, body)}` }),
+      );
+      const expected = isEnvelope(body) ? 200 : 400;
+      if (statusCode !== expected) throw new Error(`answered ${statusCode}, expected ${expected}`);
+    }),
+
+    /** A signed body nested thousands deep is bad input like any other: 200 or 400, never 5xx. */
+    deeplyNestedSignedBodiesAreJudged: fc.asyncProperty(
+      fc.integer({ min: 1, max: 20_000 }),
+      fc.constantFrom("array", "object"),
+      fc.constantFrom("payload", "envelope extra", "top level"),
+      async (depth, kind, where) => {
+        const [open, close] = kind === "array" ? ["[", "]"] : ['{"a":', "}"];
+        const nested = `${open.repeat(depth)}0${close.repeat(depth)}`;
+        const envelope = (extra: string) =>
+          `{"event":"invitee.created","created_at":"2024-01-02T03:04:05.678000Z","created_by":"https://api.calendly.com/users/x",${extra}}`;
+        const text =
+          where === "payload"
+            ? envelope(`"payload":{"deep":${nested}}`)
+            : where === "envelope extra"
+              ? envelope(`"payload":{},"deep":${nested}`)
+              : nested;
+        const body = Buffer.from(text);
+        const t = String(now());
+        const { statusCode } = await ctx.handle(
+          event("POST", body, false, { "calendly-webhook-signature": `t=${t},v1=${hmac(ctx.key, t, body)}` }),
+        );
+        if (statusCode !== 200 && statusCode !== 400)
+          throw new Error(`depth ${depth}: answered ${statusCode}`);
+      },
+    ),
+
+    /** Whatever the event's shape, the answer is in the allowed set, and 200 needs a valid signature. */
+    anyEventShapeIsAnswered: fc.asyncProperty(
+      fc.record({
+        method: fc.option(methodArb, { nil: undefined }),
+        context: fc.constantFrom("full", "no http", "none"),
+        body: fc.option(fc.oneof(fc.string({ maxLength: 200 }), fc.base64String({ maxLength: 200 })), {
+          nil: undefined,
+        }),
+        isBase64Encoded: fc.option(fc.boolean(), { nil: undefined }),
+        headers: fc.option(extraHeadersArb, { nil: undefined }),
+        signature: fc.constantFrom("valid", "absent", "garbage"),
+      }),
+      async (shape) => {
+        // Built loose on purpose: fields are deleted or set to what API Gateway would never send.
+        const e = apiGatewayEvent({ method: shape.method ?? "POST" }) as unknown as Record<string, unknown>;
+        const bytes = Buffer.from(shape.body ?? "", shape.isBase64Encoded ? "base64" : "utf8");
+        const t = String(now());
+        const signature = {
+          valid: `t=${t},v1=${hmac(ctx.key, t, bytes)}`,
+          garbage: `t=${t},v1=${"0".repeat(64)}`,
+          absent: undefined,
+        }[shape.signature];
+        e.headers =
+          signature === undefined
+            ? shape.headers
+            : { ...shape.headers, "calendly-webhook-signature": signature };
+        if (shape.body === undefined) delete e.body;
+        else e.body = shape.body;
+        if (shape.isBase64Encoded === undefined) delete e.isBase64Encoded;
+        else e.isBase64Encoded = shape.isBase64Encoded;
+        const context = e.requestContext as Record<string, unknown>;
+        if (shape.context === "no http") delete context.http;
+        if (shape.context === "none") delete e.requestContext;
+        const { statusCode } = await ctx.handle(e as unknown as APIGatewayProxyEventV2);
+        if (!ALLOWED.has(statusCode)) throw new Error(`answered ${statusCode}`);
+        if (statusCode === 200 && shape.signature !== "valid")
+          throw new Error("accepted without a valid signature");
+      },
+    ),
   };
 }
+
+/** The true digests of `body` for the last few seconds, to recognise a valid signature's parts. */
+function freshDigests(key: string, body: Buffer): string[] {
+  return Array.from({ length: 8 }, (_, i) => hmac(key, String(now() + 1 - i), body));
+}
+
+/** Header names that lower-case to the signature header's, in random casing. */
+const headerNameCasingArb = fc
+  .array(fc.boolean(), { minLength: 26, maxLength: 26 })
+  .map((upper) => [..."calendly-webhook-signature"].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(""));
+
+/** Base64 that Node decodes to the same bytes but API Gateway would never send. */
+function nonCanonicalBase64(body: Buffer, variant: "unpadded" | "mime-lines" | "url-safe"): string {
+  const canonical = body.toString("base64");
+  if (variant === "unpadded") return canonical.replace(/=+$/, "");
+  if (variant === "url-safe") return body.toString("base64url");
+  return canonical.replace(/.{1,76}/g, "$&\r\n");
+}
+
+/** Calendly envelopes (known events, sample payloads): bodies that a valid signature gets accepted. */
+const envelopeBodyArb: fc.Arbitrary<Buffer> = fc
+  .constantFrom(...WEBHOOK_EVENTS)
+  .map((name) => Buffer.from(JSON.stringify(sampleEnvelope(name))));
+
+/** `t=` texts: fresh with leading zeros, far past and future, too long, and not numbers at all. */
+const timestampTextArb: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 0, max: 4 }).map((zeros) => "0".repeat(zeros) + String(now())),
+  fc.integer({ min: -400, max: 400 }).map((offset) => String(now() + offset)),
+  fc.constantFrom("0", "1", "-1", "999999999999", "1000000000000", "9999999999999999999999", "1e3"),
+  fc.integer({ min: 0, max: 10 ** 12 - 1 }).map(String),
+  fc.bigInt({ min: 10n ** 12n, max: 10n ** 30n }).map(String),
+  fc
+    .constantFrom("+", "-", " ", "\t", ".5", ".0", "e0", "n", "0x")
+    .map((affix) => `${String(now())}${affix}`),
+  fc.constantFrom("+", "-", " ", "0x", "\u0660").map((prefix) => `${prefix}${String(now())}`),
+  // Non-ASCII digits (Arabic-Indic, fullwidth) that some parsers take for numbers.
+  fc.constant(String(now()).replace(/[0-9]/g, (d) => String.fromCharCode(0x0660 + Number(d)))),
+  fc.constant(String(now()).replace(/[0-9]/g, (d) => String.fromCharCode(0xff10 + Number(d)))),
+  fc.string({ maxLength: 20 }),
+);
+
+/** Number texts JSON allows but doubles do not hold exactly (or at all). */
+const oddNumberArb = fc.constantFrom(
+  "1e400",
+  "-1e400",
+  "1E-400",
+  "-0",
+  "0.000000000000000000000000001",
+  "123456789012345678901234567890",
+  "9007199254740993",
+  "-9007199254740993",
+  "1.7976931348623157e309",
+  "5e-324",
+);
+
+/** Signed-body oddities around a valid envelope. */
+const oddJsonBodyArb: fc.Arbitrary<Buffer> = fc
+  .record({
+    sample: envelopeBodyArb,
+    number: oddNumberArb,
+    where: fc.constantFrom("payload field", "payload", "created_at", "extra key"),
+    bom: fc.boolean(),
+    duplicateEvent: fc.option(fc.constantFrom(...WEBHOOK_EVENTS, "", "not an event!"), { nil: undefined }),
+    proto: fc.boolean(),
+    loneSurrogate: fc.boolean(),
+  })
+  .map(({ sample, number, where, bom, duplicateEvent, proto, loneSurrogate }) => {
+    let text = sample.toString("utf8");
+    const insert = (key: string, value: string) => text.replace(/^\{/, `{"${key}":${value},`);
+    if (where === "payload field") text = text.replace('"payload":{', `"payload":{"odd":${number},`);
+    if (where === "payload") text = text.replace(/"payload":\{/, `"payload":${number},"was":{`);
+    if (where === "created_at") text = insert("created_at", number).replace(/,"created_at":"[^"]*"/, "");
+    if (where === "extra key") text = insert("odd", number);
+    // A repeated key: JSON.parse keeps the last one.
+    if (duplicateEvent !== undefined)
+      text = text.replace(/\}$/, `,"event":${JSON.stringify(duplicateEvent)}}`);
+    if (proto) text = insert("__proto__", '{"polluted":true}');
+    if (loneSurrogate) text = insert("lone", '"\\ud800 and \\udfff"');
+    return Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(text)]);
+  });
 
 /** The receiver's definition of an envelope, restated for the oracle. */
 function isEnvelope(body: Buffer): boolean {

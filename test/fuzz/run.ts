@@ -1,0 +1,180 @@
+/**
+ * `npm run test:fuzz`: the receiver's properties (test/lambda/properties.ts) over hostile headers,
+ * bodies, encodings and timestamps, 100,000 cases in all by default.
+ *
+ *   npm run test:fuzz                                    # 100,000 cases, random seed
+ *   npm run test:fuzz -- --runs 1000000 --seed 42        # more, reproducibly
+ *   npm run test:fuzz -- --property oddJsonIsJudged --seed 42 --path "17:3:0"   # replay a failure
+ *
+ * The receiver is `createReceiver()` with one key, forwarding through the real AWS SDK to the
+ * EventBridge and S3 stubs on loopback (no faults: the properties judge the receiver's answers to
+ * its input, not to outages). Logs and metrics are produced as on Lambda and dropped.
+ *
+ * Prints, per property, the cases run, skips, time and verdict, then the seed. A failing property
+ * prints its shrunk counterexample and the command replaying it; the exit code is then 1.
+ */
+import { parseArgs } from "node:util";
+import fc from "fast-check";
+import { table } from "../../bench/stats";
+import { createReceiver } from "../../lambda/handler";
+import { startAwsStubs } from "../../tools/aws-stubs";
+import { type PropertyContext, receiverProperties } from "../lambda/properties";
+import { captureStdout, KEY } from "../lambda/support";
+
+type Properties = ReturnType<typeof receiverProperties>;
+type PropertyName = keyof Properties;
+
+/**
+ * Share of the cases per property. The verifier alone is cheap, so it gets no more than its share;
+ * deep nesting builds bodies up to 120 KB, so it gets fewer.
+ */
+const WEIGHTS: Record<PropertyName, number> = {
+  neverGoneRedirectOrServerError: 15,
+  neverAcceptsAnInvalidSignature: 15,
+  signedDeliveriesAreJudgedOnTheirBody: 12,
+  verifierNeverThrows: 10,
+  encodingDoesNotChangeTheVerdict: 10,
+  signatureHeaderCasingAndRepeats: 10,
+  timestampTextsAreTakenAsSent: 10,
+  oddJsonIsJudged: 10,
+  deeplyNestedSignedBodiesAreJudged: 3,
+  anyEventShapeIsAnswered: 5,
+};
+
+interface Outcome {
+  name: PropertyName;
+  runs: number;
+  skips: number;
+  seconds: number;
+  failure?: { counterexample: string; path: string; error: string; shrinks: number };
+}
+
+function truncate(text: string, max = 600): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/** Bodies are Buffers: show them as text, which is what a reader needs to see. */
+function show(value: unknown): string {
+  return truncate(
+    fc
+      .stringify(value)
+      .replace(/Buffer\.from\(\[([0-9,]+)\]\)/g, (_, bytes: string) =>
+        JSON.stringify(Buffer.from(bytes.split(",").map(Number)).toString("utf8")),
+      ),
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: "string", default: "100000" },
+      seed: { type: "string" },
+      property: { type: "string" },
+      path: { type: "string" },
+    },
+  });
+  const total = Number(values.runs);
+  if (!Number.isInteger(total) || total < 1) throw new Error("--runs must be a positive whole number");
+  const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
+  if (!Number.isInteger(seed)) throw new Error("--seed must be a whole number");
+
+  const stubs = await startAwsStubs();
+  const receiver = createReceiver({
+    env: { ...stubs.env, EVENT_BUS_NAME: "fuzz", CLAIM_CHECK_BUCKET: "fuzz", CALENDLY_SIGNING_KEYS: KEY },
+  });
+  const ctx: PropertyContext = {
+    key: KEY,
+    handle: async (event) => {
+      // Accepted events pile up in the stub; nothing here reads them.
+      if (stubs.eventBridge.entries.length > 1000) stubs.eventBridge.reset();
+      return (await captureStdout(() => receiver.handle(event))).result;
+    },
+  };
+  const properties = receiverProperties(ctx);
+  const names = Object.keys(WEIGHTS) as PropertyName[];
+  const unknown = Object.keys(properties).filter((name) => !(name in WEIGHTS));
+  if (unknown.length > 0)
+    throw new Error(`properties without a weight in test/fuzz/run.ts: ${unknown.join(", ")}`);
+  const selected = values.property === undefined ? names : names.filter((name) => name === values.property);
+  if (selected.length === 0) throw new Error(`--property must be one of ${names.join(", ")}`);
+  const weightSum = selected.reduce((sum, name) => sum + WEIGHTS[name], 0);
+
+  console.error(`fuzz: ${total} cases over ${selected.length} properties, seed ${seed}`);
+  const started = performance.now();
+  const outcomes: Outcome[] = [];
+  try {
+    for (const name of selected) {
+      const numRuns = Math.max(1, Math.round((total * WEIGHTS[name]) / weightSum));
+      const begun = performance.now();
+      const details = await fc.check(properties[name] as fc.IAsyncProperty<unknown[]>, {
+        numRuns,
+        seed,
+        ...(values.path !== undefined ? { path: values.path, endOnFailure: true } : {}),
+      });
+      const outcome: Outcome = {
+        name,
+        runs: details.numRuns,
+        skips: details.numSkips,
+        seconds: (performance.now() - begun) / 1000,
+      };
+      if (details.failed && details.counterexamplePath !== null) {
+        const error =
+          details.errorInstance instanceof Error
+            ? details.errorInstance.message
+            : String(details.errorInstance);
+        outcome.failure = {
+          counterexample: show(details.counterexample),
+          path: details.counterexamplePath,
+          error: truncate(error, 300),
+          shrinks: details.numShrinks,
+        };
+      } else if (details.failed) {
+        outcome.failure = {
+          counterexample: "-",
+          path: "-",
+          error: "too many skipped cases or interrupted",
+          shrinks: 0,
+        };
+      }
+      outcomes.push(outcome);
+      console.error(
+        `  ${name}: ${outcome.runs} cases, ${outcome.seconds.toFixed(1)} s${outcome.failure ? ", FAILED" : ""}`,
+      );
+    }
+  } finally {
+    await stubs.close();
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const cases = outcomes.reduce((sum, o) => sum + o.runs, 0);
+  console.log(`\nReceiver fuzzing (fast-check ${fc.__version}), seed ${seed}\n`);
+  console.log(
+    table([
+      ["property", "cases", "skipped", "seconds", "verdict"],
+      ...outcomes.map((o) => [
+        o.name,
+        String(o.runs),
+        String(o.skips),
+        o.seconds.toFixed(1),
+        o.failure ? "FAILED" : "held",
+      ]),
+      ["total", String(cases), "", seconds.toFixed(1), outcomes.some((o) => o.failure) ? "FAILED" : "held"],
+    ]),
+  );
+  const failures = outcomes.filter((o) => o.failure);
+  for (const o of failures) {
+    console.log(
+      `\n${o.name} FAILED after ${o.runs} cases (${o.failure!.shrinks} shrinks): ${o.failure!.error}`,
+    );
+    console.log(`  counterexample: ${o.failure!.counterexample}`);
+    console.log(
+      `  replay: npm run test:fuzz -- --property ${o.name} --seed ${seed} --path "${o.failure!.path}"`,
+    );
+  }
+  if (failures.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(`test:fuzz: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});
