@@ -14,8 +14,10 @@ import type { CalendlyClient } from "../../calendly/client";
 import { isConflict, isUnknownOutcome } from "../../calendly/errors";
 import type { CalendlyUser, CreateWebhookSubscriptionInput, WebhookSubscription } from "../../calendly/types";
 import type { SubscriptionInputs } from "./inputs";
+import { findByUrl, findCreatedSince, sameEvents } from "./lookup";
 import { explainCalendlyError } from "./messages";
 import { type ProviderDefault, type SubscriptionOutputs, subscriptionId, toOutputs } from "./outputs";
+import { pendingCreationError } from "./pending";
 
 export interface CreateDeps {
   client: CalendlyClient;
@@ -28,41 +30,6 @@ export interface CreateDeps {
 
 /** How many times a create whose outcome stayed unknown is tried again. */
 export const UNKNOWN_OUTCOME_RETRIES = 4;
-/** Clock difference tolerated between us and Calendly when asking "created since we began?". */
-export const CLOCK_SKEW_MS = 120_000;
-
-function sameEvents(a: readonly string[], b: readonly string[]): boolean {
-  const left = [...new Set(a)].sort();
-  const right = [...new Set(b)].sort();
-  return left.length === right.length && left.every((e, i) => e === right[i]);
-}
-
-function sameUrl(a: string, b: string): boolean {
-  if (a === b) return true;
-  try {
-    return new URL(a).href === new URL(b).href;
-  } catch {
-    return false;
-  }
-}
-
-/** Subscriptions in the request's scope and owner whose callback URL is the request's. */
-async function findByUrl(
-  client: CalendlyClient,
-  request: CreateWebhookSubscriptionInput,
-): Promise<WebhookSubscription[]> {
-  const found: WebhookSubscription[] = [];
-  for await (const sub of client.listWebhookSubscriptions({
-    organization: request.organization,
-    scope: request.scope,
-    user: request.scope === "user" ? request.user : undefined,
-    group: request.scope === "group" ? request.group : undefined,
-  })) {
-    if (sameUrl(sub.callbackUrl, request.url)) found.push(sub);
-  }
-  return found;
-}
-
 function describe(sub: WebhookSubscription): string {
   return `${sub.uri} (scope ${sub.scope}, events ${sub.events.join(", ")}, state ${sub.state}, created ${sub.createdAt})`;
 }
@@ -116,10 +83,26 @@ export async function createSubscription(
   });
   const began = deps.now();
 
-  /** Our own subscription, if an attempt whose answer we never saw did land. */
-  const findOwn = async () =>
-    (await findByUrl(deps.client, request)).find(
-      (sub) => sameEvents(sub.events, request.events) && Date.parse(sub.createdAt) >= began - CLOCK_SKEW_MS,
+  /**
+   * Whether an attempt whose answer we never saw landed: ours if so (we know its key), `none` if
+   * Calendly says not, `unknown` if we cannot even ask. An unknown outcome is recorded as a pending
+   * resource, never forgotten: the next `pulumi up` replaces it, and that delete removes whatever
+   * this create left at Calendly (see pending.ts).
+   */
+  const lookForOwn = async (): Promise<WebhookSubscription | "none" | "unknown"> => {
+    try {
+      return (await findCreatedSince(deps.client, request, began)).at(-1) ?? "none";
+    } catch {
+      return "unknown";
+    }
+  };
+  const unresolved = (why: string) =>
+    pendingCreationError(
+      `Could not ${action}: ${why}, so whether Calendly holds it is unknown. Pulumi records it as pending; ` +
+        "the next `pulumi up` replaces it, deleting anything this attempt left behind.",
+      request,
+      resolved,
+      began,
     );
 
   let uncertain = false;
@@ -133,20 +116,31 @@ export async function createSubscription(
         continue;
       }
       if (isConflict(error) && (uncertain || error.afterUncertainAttempt)) {
-        const own = await findOwn().catch(() => undefined);
-        if (own) return done(own);
+        const own = await lookForOwn();
+        if (own === "unknown")
+          throw unresolved("an attempt may have landed and Calendly could not be asked which");
+        if (own !== "none") return done(own);
       }
       if (isConflict(error)) return adoptOrExplain(inputs, request, deps, resolved);
+      if (uncertain) {
+        const own = await lookForOwn();
+        if (own === "unknown")
+          throw unresolved(
+            `an attempt may have landed, then ${error instanceof Error ? error.message : String(error)}`,
+          );
+        if (own !== "none") return done(own);
+      }
       throw explainCalendlyError(error, { action, events: inputs.events, scope: inputs.scope });
     }
   }
 
   // Every attempt ended without an answer. If one of them landed, it is ours: keep it.
-  const own = await findOwn().catch(() => undefined);
-  if (own) return done(own);
+  const own = await lookForOwn();
+  if (own === "unknown") throw unresolved(`Calendly did not answer ${UNKNOWN_OUTCOME_RETRIES + 1} attempts`);
+  if (own !== "none") return done(own);
   throw new Error(
-    `Could not ${action}: Calendly did not answer ${UNKNOWN_OUTCOME_RETRIES + 1} attempts, and no subscription ` +
-      `for this URL was found afterwards. Nothing was created; run \`pulumi up\` again.`,
+    `Could not ${action}: Calendly did not answer ${UNKNOWN_OUTCOME_RETRIES + 1} attempts, and lists no ` +
+      "subscription for this URL since. Nothing was created; run `pulumi up` again.",
   );
 }
 

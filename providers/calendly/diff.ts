@@ -53,8 +53,9 @@ export function diffSubscription(
   // A generated key stays until the program gives one; a given key that differs rotates it.
   if (news.signingKey !== undefined) replaceIf("signingKey", differs(news.signingKey, olds.signingKey));
 
-  // Calendly has no re-enable call: a disabled subscription is deleted and created again.
-  replaceIf("state", olds.state === "disabled");
+  // Calendly has no re-enable call: a disabled subscription is deleted and created again. A create
+  // whose outcome stayed unknown is replaced too: its delete removes whatever it left.
+  replaceIf("state", olds.state === "disabled" || olds.state === "unknown");
 
   const adoptChanged = (news.adoptExisting ?? false) !== (olds.adoptExisting ?? false);
   return {

@@ -77,7 +77,8 @@ export function explainCalendlyError(error: unknown, context: ErrorContext): Err
     );
   }
   if (isTransportError(error)) {
-    return new Error(`${prefix}: ${error.message}. Check calendly:apiUrl and the network, then run again.`, {
+    // The client's message already says to check the API URL and the network.
+    return new Error(`${prefix}: ${error.message} (the API URL is stack config calendly:apiUrl).`, {
       cause: error,
     });
   }

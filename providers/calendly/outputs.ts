@@ -20,7 +20,8 @@ export interface SubscriptionOutputs {
   adoptExisting: boolean;
   uri: string;
   callbackUrl: string;
-  state: "active" | "disabled";
+  /** `unknown` only for a create whose outcome could not be found out (see pending.ts). */
+  state: "active" | "disabled" | "unknown";
   creator: string | null;
   createdAt: string;
   updatedAt: string;

@@ -13,6 +13,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { type CalendlyClient, createCalendlyClient, DEFAULT_API_URL } from "../../calendly/client";
+import type { RetryPolicy } from "../../calendly/retry";
 import type { CalendlyUser } from "../../calendly/types";
 import { createSubscription } from "./create";
 import { diffSubscription } from "./diff";
@@ -39,6 +40,8 @@ export const MISSING_TOKEN_MESSAGE =
 export interface ProviderOptions {
   /** Waits between create attempts whose outcome was unknown (a test seam). */
   sleep?: (ms: number) => Promise<void>;
+  /** The client's retry policy (a test seam; the defaults suit Calendly). */
+  retry?: Partial<RetryPolicy>;
 }
 
 export function createWebhookSubscriptionProvider(
@@ -55,6 +58,7 @@ export function createWebhookSubscriptionProvider(
         token,
         baseUrl: state.apiUrl || process.env.CALENDLY_API_URL || DEFAULT_API_URL,
         userAgentSuffix: "pulumi-dynamic-provider",
+        retry: options.retry,
       });
     }
     return state.client;

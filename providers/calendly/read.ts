@@ -1,10 +1,12 @@
 /**
- * `read` (refresh) and `delete`: one call each.
+ * `read` (refresh) and `delete`: one call each, except for a pending create (see pending.ts), which
+ * first looks for what it may have left.
  */
 import type { CalendlyClient } from "../../calendly/client";
 import { isNotFound } from "../../calendly/errors";
 import { explainCalendlyError } from "./messages";
 import { inputsFromOutputs, type SubscriptionOutputs, toOutputs } from "./outputs";
+import { findPendingLeftovers, isPendingId } from "./pending";
 
 export interface ReadOutcome {
   /** Empty when the subscription is gone: the engine then drops the resource from state. */
@@ -18,6 +20,7 @@ export async function readSubscription(
   id: string,
   stored: SubscriptionOutputs,
 ): Promise<ReadOutcome> {
+  if (isPendingId(id)) return readPending(client, id, stored);
   try {
     const remote = await client.getWebhookSubscription(id);
     const outs = toOutputs(remote, {
@@ -34,19 +37,49 @@ export async function readSubscription(
   }
 }
 
+/** Nothing left at Calendly: forget it. Something left: keep it pending; the next up replaces it. */
+async function readPending(
+  client: CalendlyClient,
+  id: string,
+  stored: SubscriptionOutputs,
+): Promise<ReadOutcome> {
+  let leftovers: unknown[];
+  try {
+    leftovers = await findPendingLeftovers(client, id, stored);
+  } catch (error) {
+    throw explainCalendlyError(error, { action: `refresh the pending subscription for ${stored.url}` });
+  }
+  if (leftovers.length === 0) return { id: "", props: {} };
+  const props: Record<string, unknown> = { ...stored };
+  delete props.__provider;
+  return { id, props, inputs: inputsFromOutputs(stored) };
+}
+
 export async function deleteSubscription(
   client: CalendlyClient,
   id: string,
   stored: Partial<SubscriptionOutputs>,
 ) {
-  try {
-    await client.deleteWebhookSubscription(id);
-  } catch (error) {
-    // Already gone (deleted by hand, by a 410 from the receiver, or by our own earlier attempt).
-    if (isNotFound(error)) return;
-    throw explainCalendlyError(error, {
-      action: `delete webhook subscription ${stored.uri ?? id} (it still exists)`,
-      scope: stored.scope,
-    });
+  let targets = [id];
+  if (isPendingId(id)) {
+    try {
+      targets = (await findPendingLeftovers(client, id, stored as SubscriptionOutputs)).map((sub) => sub.uri);
+    } catch (error) {
+      throw explainCalendlyError(error, {
+        action: `find what the pending create for ${stored.url} left (it may still exist)`,
+      });
+    }
+  }
+  for (const target of targets) {
+    try {
+      await client.deleteWebhookSubscription(target);
+    } catch (error) {
+      // Already gone (deleted by hand, by a 410 from the receiver, or by our own earlier attempt).
+      if (isNotFound(error)) continue;
+      throw explainCalendlyError(error, {
+        action: `delete webhook subscription ${stored.uri || target} (it still exists)`,
+        scope: stored.scope,
+      });
+    }
   }
 }

@@ -56,6 +56,7 @@ async function main() {
             engine: createEngine(host, provider),
             emulator,
             receiver,
+            trace: seeds.length === 1 ? (line: string) => console.log(`  ${line}`) : undefined,
           });
           results.push(result);
           if (seeds.length === 1) console.log(JSON.stringify(result, null, 2));

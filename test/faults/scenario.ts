@@ -34,9 +34,10 @@ const MAX_RERUNS = 6;
 
 export async function runScenario(
   seed: number,
-  parts: { engine: Engine; emulator: Emulator; receiver: RecordingReceiver },
+  parts: { engine: Engine; emulator: Emulator; receiver: RecordingReceiver; trace?: (line: string) => void },
 ): Promise<ScenarioResult> {
   const { engine, emulator, receiver } = parts;
+  const trace = parts.trace ?? (() => undefined);
   await emulator.control.reset();
   const random = seededRandom(seed);
   const rules = faultSchedule(random);
@@ -62,10 +63,22 @@ export async function runScenario(
   /** Runs a step until it succeeds, as a user re-running the command would. */
   async function step(name: string, run: () => Promise<void>) {
     for (let attempt = 0; attempt <= MAX_RERUNS; attempt++) {
+      const firstCall = emulator.control.requests().length;
+      const calls = () =>
+        emulator.control
+          .requests()
+          .slice(firstCall)
+          .map(
+            (r) =>
+              `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ":id")} → ${r.status ?? "dropped"}${r.fault ? ` (${r.fault})` : ""}`,
+          )
+          .join(", ");
       try {
         await run();
+        trace(`${name}: ok; state ${state ? state.id : "none"}; calls: ${calls()}`);
         return;
       } catch (error) {
+        trace(`${name}: FAILED (${(error as Error).message.split("\n")[0]}); calls: ${calls()}`);
         if (error instanceof UpFailedError) state = error.state;
         if (attempt === MAX_RERUNS) result.stuck.push(`${name}: ${(error as Error).message.split("\n")[0]}`);
         else result.reruns++;
@@ -82,6 +95,7 @@ export async function runScenario(
       return;
     }
     const held = subs.find((s) => s.uuid === state!.id);
+    trace(`check: state ${state.id}; Calendly holds ${subs.map((s) => s.uuid).join(", ") || "nothing"}`);
     if (!held) {
       result.lost++;
       result.orphans += subs.length;
@@ -105,7 +119,10 @@ export async function runScenario(
         body: delivery.body,
         keys: [state.outputs.signingKey as string],
       }).ok;
-    if (!verified) result.lost++;
+    if (!verified) {
+      trace("check: the key in state does not verify Calendly's delivery");
+      result.lost++;
+    }
   }
 
   const inputs = (events: string[]) => ({ url, events, scope: "user" });

@@ -11,6 +11,7 @@ import {
   createEngine,
   type Engine,
   type ResourceState,
+  UpFailedError,
 } from "../../tools/pulumi-host/engine";
 import { type DynamicProviderHost, startDynamicProviderHost, UNKNOWN } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
@@ -283,6 +284,36 @@ describe("faults during create and delete: never a duplicate, an orphan or a los
     expect(
       emulator.control.requests({ operation: "deleteWebhookSubscription" }).map((r) => r.status),
     ).toEqual([204, 404]);
+  });
+
+  it("a create whose outcome stays unknown is recorded as pending, and the next up converges to one subscription", async () => {
+    // One create lands unseen; the retry's 409 then needs a look that Calendly refuses six times.
+    emulator.control.injectFaults([
+      {
+        match: { method: "POST", path: "/webhook_subscriptions" },
+        fault: { kind: "apply_then_drop" },
+        times: 1,
+      },
+      {
+        match: { method: "GET", path: "/webhook_subscriptions" },
+        fault: { kind: "status", status: 500 },
+        times: 6,
+      },
+    ]);
+    const failed = await engine.up(undefined, inputs("pending")).catch((e) => e);
+    expect(failed).toBeInstanceOf(UpFailedError);
+    const pending = (failed as UpFailedError).state!;
+    expect(pending.id).toMatch(/^pending-/);
+    expect(pending.outputs.state).toBe("unknown");
+    emulator.control.clearFaults();
+    // `pulumi up` again: a replacement whose delete removes the leftover, then a clean create.
+    const up = await engine.up(pending, inputs("pending"));
+    expect(up).toMatchObject({
+      operation: "replace",
+      diff: { replaces: ["state"], deleteBeforeReplace: true },
+    });
+    await expectEmulatorMatches(up.state);
+    await engine.destroy(up.state);
   });
 
   it("connection reset before a create is applied: retried safely", async () => {

@@ -25,7 +25,10 @@ afterEach(async () => {
 });
 
 async function providerFor(token: string | undefined): Promise<WebhookSubscriptionProvider> {
-  const provider = createWebhookSubscriptionProvider({ sleep: async () => {} });
+  const provider = createWebhookSubscriptionProvider({
+    sleep: async () => {},
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+  });
   const values: Record<string, string | undefined> = {
     "calendly:token": token,
     "calendly:apiUrl": emulator.url,
@@ -144,5 +147,68 @@ describe("delete", () => {
     const error = await member.delete!(created.id, created.outs).catch((e) => e);
     expect(error.message).toMatch(/it still exists/);
     expect(emulator.control.subscriptions()).toHaveLength(1);
+  });
+});
+
+describe("a create whose outcome cannot be found out", () => {
+  const url = "https://hooks.example.com/pending";
+  const faults = [
+    // The create lands but its answer is lost, every time...
+    {
+      match: { method: "POST", path: "/webhook_subscriptions" },
+      fault: { kind: "apply_then_drop" as const },
+      times: 20,
+    },
+    // ...and Calendly cannot be asked what exists.
+    {
+      match: { method: "GET", path: "/webhook_subscriptions" },
+      fault: { kind: "status" as const, status: 500 as const },
+      times: 50,
+    },
+  ];
+
+  it("is recorded as pending (id, key, state unknown), replaced by the next up, and its leftovers deleted", async () => {
+    const provider = await providerFor("emu-owner-token");
+    emulator.control.injectFaults(faults);
+    const error = await provider.create({ ...base, url }).catch((e) => e);
+    expect(error.message).toMatch(/whether Calendly holds it is unknown/);
+    expect(error.id).toMatch(/^pending-\d+-[0-9a-f]{8}$/);
+    expect(error.properties).toMatchObject({
+      url,
+      state: "unknown",
+      scope: "user",
+      events: ["invitee.created"],
+    });
+    expect(error.properties.signingKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(JSON.parse(JSON.stringify(error.properties))).toEqual(error.properties);
+    // The create did land.
+    expect(emulator.control.subscriptions()).toHaveLength(1);
+    emulator.control.clearFaults();
+
+    // The next up: diff replaces; refresh keeps it pending while something is left.
+    expect((await provider.diff!(error.id, error.properties, { ...base, url })).replaces).toEqual(["state"]);
+    const read = await provider.read!(error.id, error.properties);
+    expect(read.id).toBe(error.id);
+    // The replacement's delete removes what the failed create left.
+    await provider.delete!(error.id, error.properties);
+    expect(emulator.control.subscriptions()).toEqual([]);
+    // Nothing left: a refresh forgets it.
+    expect((await provider.read!(error.id, error.properties)).id).toBe("");
+  });
+
+  it("a pending create's delete leaves alone a subscription with the same URL created before it began", async () => {
+    const provider = await providerFor("emu-owner-token");
+    const older = await provider.create({ ...base, url });
+    // A pending create of the same subscription that began a minute after the older one was made.
+    const pendingId = `pending-${Date.now() + 60_000}-0badcafe`;
+    await provider.delete!(pendingId, { ...older.outs, uri: "", state: "unknown" });
+    expect(emulator.control.subscriptions().map((s) => s.uuid)).toEqual([older.id]);
+    // One that began before it: the older one may be what it left, and is deleted.
+    await provider.delete!(`pending-${Date.now() - 60_000}-0badcafe`, {
+      ...older.outs,
+      uri: "",
+      state: "unknown",
+    });
+    expect(emulator.control.subscriptions()).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * It mirrors what `pulumi up/refresh/destroy` does with state for this one resource, so that
  * tests, `npm run dev` and the fault runs exercise the provider as a deployment would.
  */
-import type { DiffResult, DynamicProviderHost, PropertyMap } from "./host";
+import { type DiffResult, type DynamicProviderHost, HostCallError, type PropertyMap } from "./host";
 
 /** What the engine's state file holds for the resource. */
 export interface ResourceState {
@@ -77,8 +77,22 @@ export function createEngine(host: DynamicProviderHost, provider: string): Engin
   }
 
   async function create(inputs: PropertyMap): Promise<ResourceState> {
-    const created = await host.create(inputs);
-    return { id: created.id, inputs, outputs: created.properties };
+    try {
+      const created = await host.create(inputs);
+      return { id: created.id, inputs, outputs: created.properties };
+    } catch (error) {
+      // A create that reports an id failed part-way: the engine records that resource (with its
+      // properties and an init error) rather than forget it, so the next `up` can deal with it.
+      if (error instanceof HostCallError && error.partialId) {
+        const partial = {
+          id: error.partialId,
+          inputs,
+          outputs: { ...error.partialProperties, __provider: inputs.__provider },
+        };
+        throw new UpFailedError(partial, error);
+      }
+      throw error;
+    }
   }
 
   return {
@@ -111,6 +125,7 @@ export function createEngine(host: DynamicProviderHost, provider: string): Engin
         await host.delete(state!.id, state!.outputs, state!.inputs);
         return { operation, diff, state: next };
       } catch (error) {
+        if (error instanceof UpFailedError) throw error;
         throw new UpFailedError(current, error);
       }
     },

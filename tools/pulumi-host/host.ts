@@ -49,6 +49,8 @@ export class HostCallError extends Error {
     readonly details: string,
     /** For create/update: the id of a partially created resource, when the provider reported one. */
     readonly partialId?: string,
+    /** Its properties, which the engine records in state. */
+    readonly partialProperties?: PropertyMap,
   ) {
     super(`${method} failed: ${details}`);
     this.name = "HostCallError";
@@ -93,8 +95,8 @@ function fromStruct(value: Struct | undefined): PropertyMap {
   return (value?.toJavaScript() ?? {}) as PropertyMap;
 }
 
-/** Reads `ErrorResourceInitFailed.id` from a failed create's status details, as the engine does. */
-function partialIdOf(error: grpc.ServiceError): string | undefined {
+/** Reads `ErrorResourceInitFailed` from a failed create's status details, as the engine does. */
+function partialOf(error: grpc.ServiceError): { id: string; properties: PropertyMap } | undefined {
   const raw = error.metadata?.get("grpc-status-details-bin")?.[0];
   if (!raw || typeof raw === "string") return undefined;
   // google.rpc.Status { code = 1; message = 2; details = 3 (Any { type_url = 1; value = 2 }) }
@@ -107,7 +109,8 @@ function partialIdOf(error: grpc.ServiceError): string | undefined {
   };
   for (const detail of Status.deserializeBinary(raw).getDetailsList()) {
     if (detail.getTypeUrl().endsWith("pulumirpc.ErrorResourceInitFailed")) {
-      return providerPb.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8()).getId();
+      const failed = providerPb.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
+      return { id: failed.getId(), properties: fromStruct(failed.getProperties()) };
     }
   }
   return undefined;
@@ -161,8 +164,10 @@ export async function startDynamicProviderHost(options: HostOptions): Promise<Dy
       type Unary = (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => void;
       const fn = (client as unknown as Record<string, Unary>)[method]!;
       fn.call(client, request, (err, res) => {
-        if (err) reject(new HostCallError(method, err.code, err.details, partialIdOf(err)));
-        else resolve(res);
+        if (err) {
+          const partial = partialOf(err);
+          reject(new HostCallError(method, err.code, err.details, partial?.id, partial?.properties));
+        } else resolve(res);
       });
     });
   }

@@ -1,0 +1,84 @@
+/**
+ * A create whose outcome could not be found out (the POST may have landed, and Calendly could not
+ * be asked) is not forgotten: it fails with an error carrying an id and properties, which Pulumi
+ * records as a resource that failed to initialize. Its state is `unknown`, so:
+ * - the next `pulumi up` replaces it (diff), and the delete of that replacement removes whatever
+ *   the failed create left at Calendly, found by URL, scope, owner, events and creation time;
+ * - a refresh drops it from state if Calendly holds nothing of it;
+ * - `pulumi destroy` deletes what it left.
+ * So a failed step always leaves state the next run converges from: never an orphan.
+ */
+import { randomBytes } from "node:crypto";
+import type { CalendlyClient } from "../../calendly/client";
+import type { CreateWebhookSubscriptionInput, WebhookSubscription } from "../../calendly/types";
+import { findCreatedSince } from "./lookup";
+import type { ResolvedInputs, SubscriptionOutputs } from "./outputs";
+
+export const PENDING_ID_PREFIX = "pending-";
+
+export function isPendingId(id: string): boolean {
+  return id.startsWith(PENDING_ID_PREFIX);
+}
+
+/** When the pending create began (ms since the epoch), from its id `pending-<ms>-<random>`. */
+export function pendingSince(id: string): number {
+  return Number(id.slice(PENDING_ID_PREFIX.length).split("-")[0]);
+}
+
+export interface PendingCreationError extends Error {
+  /** Read by Pulumi's dynamic-provider host: the resource is recorded with this id and properties. */
+  id: string;
+  properties: SubscriptionOutputs;
+  reasons: string[];
+}
+
+export function pendingCreationError(
+  message: string,
+  request: CreateWebhookSubscriptionInput,
+  resolved: ResolvedInputs,
+  began: number,
+): PendingCreationError {
+  const properties: SubscriptionOutputs = {
+    url: resolved.url,
+    events: [...new Set(request.events)].sort(),
+    scope: request.scope,
+    organization: request.organization,
+    user: request.user ?? null,
+    group: request.group ?? null,
+    signingKey: resolved.signingKey,
+    adoptExisting: resolved.adoptExisting,
+    uri: "",
+    callbackUrl: request.url,
+    state: "unknown",
+    creator: null,
+    createdAt: "",
+    updatedAt: "",
+    retryStartedAt: null,
+    providerDefaults: [...resolved.providerDefaults],
+  };
+  return Object.assign(new Error(message), {
+    id: `${PENDING_ID_PREFIX}${began}-${randomBytes(4).toString("hex")}`,
+    properties,
+    reasons: [message],
+  });
+}
+
+/** What a pending create may have left at Calendly. */
+export function findPendingLeftovers(
+  client: CalendlyClient,
+  id: string,
+  stored: SubscriptionOutputs,
+): Promise<WebhookSubscription[]> {
+  return findCreatedSince(
+    client,
+    {
+      url: stored.callbackUrl || stored.url,
+      organization: stored.organization,
+      scope: stored.scope,
+      user: stored.user,
+      group: stored.group,
+      events: stored.events,
+    },
+    pendingSince(id),
+  );
+}
