@@ -131,7 +131,8 @@ export function createKeySource(config: SigningKeysConfig, options: KeySourceOpt
         const why = error instanceof SigningKeysFormatError ? error.message : errorName(error);
         throw new SigningKeysUnavailableError(
           `cannot read signing keys from SSM parameter ${parameterName} (${why}); check that it exists, ` +
-            "is a SecureString holding a JSON array of keys, and that the function may ssm:GetParameter and kms:Decrypt it",
+            "is a SecureString holding a JSON array of keys, and that the function may ssm:GetParameter it " +
+            "(and kms:Decrypt, if the parameter uses a customer-managed key)",
           { cause: error },
         );
       } finally {
