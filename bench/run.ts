@@ -1,0 +1,278 @@
+/**
+ * `npm run bench`: every benchmark of issue 7, each figure a ratio against a baseline measured in
+ * the same run (rounds alternate; medians with min–max over rounds).
+ *
+ *   npm run bench                                 # all, about 3 minutes on 2 cores
+ *   npm run bench -- --quick                      # fewer rounds, for a smoke test
+ *   npm run bench -- --only handler,cold          # some: handler, throughput, cold, sizes, calls
+ *   npm run bench -- --json bench-results.json    # raw figures too
+ *
+ * 1. handler:    warm per-event handler vs HMAC + JSON.parse (bench/handler.ts)
+ * 2. throughput: local receiver vs a bare node:http server doing the baseline, same load
+ *                (bench/throughput.ts)
+ * 3. cold:       fresh process loading the bundle and handling one event vs an empty process
+ *                (bench/cold-start.ts)
+ * 4. sizes:      bundle vs its sources; `__provider` vs the rest of a resource's state (bench/sizes.ts)
+ * 5. calls:      Calendly calls per provider operation vs the minimum (bench/calendly-calls.ts)
+ * Numbers go to stdout; nothing asserts on them, except that the work itself succeeded.
+ */
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { type CallsResult, measureCalendlyCalls } from "./calendly-calls";
+import { type ColdStartResult, measureColdStart } from "./cold-start";
+import { measureWarmHandler, type WarmHandlerResult } from "./handler";
+import { type BundleSize, measureBundle, measureProvider, type ProviderSize } from "./sizes";
+import { formatSpread, type Spread, table } from "./stats";
+import { measureThroughput, type ThroughputResult } from "./throughput";
+
+const AREAS = ["handler", "throughput", "cold", "sizes", "calls"] as const;
+type Area = (typeof AREAS)[number];
+
+const COMMANDS: Record<Area, string> = {
+  handler: "npm run bench -- --only handler",
+  throughput: "npm run bench -- --only throughput",
+  cold: "npm run bench -- --only cold",
+  sizes: "npm run bench -- --only sizes,calls",
+  calls: "npm run bench -- --only calls",
+};
+
+export interface Machine {
+  date: string;
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  freeGiB: number;
+  loadAverage: number[];
+}
+
+function machine(): Machine {
+  let model = cpus()[0]?.model ?? "unknown";
+  try {
+    model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? model;
+  } catch {
+    // Not Linux: the os module's name will do.
+  }
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: model.trim(),
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    freeGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+const us = (s: Spread) =>
+  formatSpread({ ...s, median: s.median / 1000, min: s.min / 1000, max: s.max / 1000 }, 1, " µs");
+const ratio = (s: Spread) => `${formatSpread(s, 2)}×`;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+type Row = [area: string, figure: string, value: string, baseline: string, ratio: string, command: string];
+
+function handlerRows(r: WarmHandlerResult): Row[] {
+  const c = COMMANDS.handler;
+  return [
+    [
+      "1 warm handler",
+      `per event (${r.bodyBytes} B invitee.created, network excluded), ${r.iterations} calls in ${r.rounds} rounds`,
+      us(r.handlerNs),
+      `HMAC + compare + JSON.parse ${us(r.baselineNs)}`,
+      ratio(r.ratio),
+      c,
+    ],
+    ["", "  of which the SDK's PutEvents call alone", us(r.sdkOnlyNs), "", "", c],
+    [
+      "",
+      `  handler + EventBridge stub over loopback HTTP (${r.loopbackIterations} calls)`,
+      us(r.loopbackNs),
+      "",
+      "",
+      c,
+    ],
+  ];
+}
+
+function throughputRows(r: ThroughputResult): Row[] {
+  const c = COMMANDS.throughput;
+  const rps = (s: Spread) => formatSpread(s, 0, " req/s");
+  const ms = (s: Spread) => formatSpread(s, 1, " ms");
+  return [
+    [
+      "2 throughput",
+      `local receiver, ${r.connections} connections, ${r.rounds} × ${r.seconds} s alternating`,
+      rps(r.receiver.rps),
+      `bare node:http + HMAC + JSON.parse ${rps(r.baseline.rps)}`,
+      ratio(r.ratio),
+      c,
+    ],
+    ["", "  latency p50", ms(r.receiver.p50Ms), ms(r.baseline.p50Ms), "", c],
+    ["", "  latency p99", ms(r.receiver.p99Ms), ms(r.baseline.p99Ms), "", c],
+    [
+      "",
+      "  server CPU per answer",
+      formatSpread(r.receiver.cpuMsPerAnswer, 3, " ms"),
+      formatSpread(r.baseline.cpuMsPerAnswer, 3, " ms"),
+      ratio(r.cpuRatio),
+      c,
+    ],
+  ];
+}
+
+function coldRows(r: ColdStartResult): Row[] {
+  const c = COMMANDS.cold;
+  const ms = (s: Spread) => formatSpread(s, 1, " ms");
+  return [
+    [
+      "3 cold start",
+      `node process: load bundle + handle 1 event (forwarded), ${r.runs} runs`,
+      ms(r.bundleMs),
+      `empty node process ${ms(r.emptyMs)}`,
+      ratio(r.ratio),
+      c,
+    ],
+    ["", "  added to a process start", ms(r.addedMs), "", "", c],
+    ["", "  inside: node bootstrap, until our code runs", ms(r.begunMs), "", "", c],
+    ["", "  inside: require(bundle)", ms(r.requireMs), "", "", c],
+    ["", "  inside: first handler() call", ms(r.firstHandleMs), "", "", c],
+  ];
+}
+
+function sizeRows(bundle: BundleSize, provider: ProviderSize, calls: CallsResult | undefined): Row[] {
+  const c = COMMANDS.sizes;
+  const rows: Row[] = [
+    [
+      "4 sizes",
+      "Lambda bundle handler.js (minified)",
+      `${bundle.bytes} B (${kib(bundle.bytes)})`,
+      `${bundle.sourceFiles} source files ${bundle.sourceBytes} B (${kib(bundle.sourceBytes)})`,
+      `${(bundle.bytes / bundle.sourceBytes).toFixed(3)}×`,
+      c,
+    ],
+    [
+      "",
+      "  gzip -9 (about the deployed zip)",
+      `${bundle.gzipBytes} B (${kib(bundle.gzipBytes)})`,
+      "Lambda's 50 MB zip upload limit",
+      `${(bundle.gzipBytes / (50 * 2 ** 20)).toFixed(4)}×`,
+      c,
+    ],
+    [
+      "",
+      "serialized __provider",
+      `${provider.bytes} B (${kib(provider.bytes)}), gzip ${provider.gzipBytes} B`,
+      "",
+      "",
+      c,
+    ],
+  ];
+  if (calls) {
+    rows.push([
+      "",
+      "  one resource's state, with __provider (in inputs and outputs)",
+      `${calls.stateBytes} B`,
+      `without __provider ${calls.stateBytesWithoutProvider} B`,
+      `${(calls.stateBytes / calls.stateBytesWithoutProvider).toFixed(1)}×`,
+      c,
+    ]);
+  }
+  return rows;
+}
+
+function callRows(r: CallsResult): Row[] {
+  return r.rows.map((row, index) => [
+    index === 0 ? "5 Calendly calls" : "",
+    row.operation,
+    `${row.total} (${
+      Object.entries(row.calls)
+        .map(([op, n]) => `${op} ${n}`)
+        .join(", ") || "none"
+    }), ${row.ms.toFixed(0)} ms`,
+    `minimum ${row.minimum}: ${row.expected}`,
+    row.minimum === 0
+      ? row.total === 0
+        ? "= (0 = 0)"
+        : `+${row.total}`
+      : `${(row.total / row.minimum).toFixed(2)}×`,
+    COMMANDS.calls,
+  ]);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      json: { type: "string" },
+    },
+  });
+  const only = values.only?.split(",").map((s) => s.trim()) ?? [...AREAS];
+  const bad = only.filter((area) => !(AREAS as readonly string[]).includes(area));
+  if (bad.length > 0) throw new Error(`--only takes ${AREAS.join(", ")} (got ${bad.join(", ")})`);
+  const want = (area: Area) => only.includes(area);
+  const quick = values.quick;
+
+  const before = machine();
+  const results: Record<string, unknown> = { machine: before };
+  const rows: Row[] = [];
+  const step = (name: string) => process.stderr.write(`bench: ${name}…\n`);
+
+  if (want("handler")) {
+    step("warm handler");
+    const r = await measureWarmHandler({ iterations: quick ? 3000 : 20_000, rounds: quick ? 3 : 7 });
+    results.handler = r;
+    rows.push(...handlerRows(r));
+  }
+  if (want("throughput")) {
+    step("throughput");
+    const r = await measureThroughput({ rounds: quick ? 2 : 5, seconds: quick ? 3 : 8, connections: 32 });
+    results.throughput = r;
+    rows.push(...throughputRows(r));
+  }
+  if (want("cold")) {
+    step("cold start");
+    const r = await measureColdStart(quick ? 3 : 9);
+    results.cold = r;
+    rows.push(...coldRows(r));
+  }
+  let calls: CallsResult | undefined;
+  if (want("calls")) {
+    step("Calendly calls per provider operation");
+    calls = await measureCalendlyCalls();
+    results.calls = calls;
+  }
+  if (want("sizes")) {
+    step("sizes");
+    const [bundle, provider] = await Promise.all([measureBundle(), measureProvider()]);
+    results.sizes = { bundle, provider };
+    rows.push(...sizeRows(bundle, provider, calls));
+  }
+  if (calls) rows.push(...callRows(calls));
+
+  const after = machine();
+  results.loadAverageAfter = after.loadAverage;
+  console.log(
+    `\nBenchmarks, ${before.date}: node ${before.node}, ${before.cpus} × ${before.cpuModel}, ${before.memoryGiB} GiB; ` +
+      `load average ${before.loadAverage.join(" ")} before, ${after.loadAverage.join(" ")} after\n`,
+  );
+  // Each area's command once, on its first row.
+  const shown = rows.map(
+    (row, i): Row =>
+      i > 0 && rows[i - 1]![5] === row[5] ? [row[0], row[1], row[2], row[3], row[4], ""] : row,
+  );
+  console.log(
+    table([["area", "figure", "value: median (min–max)", "baseline", "ratio", "command"], ...shown]),
+  );
+  if (values.json) {
+    await writeFile(values.json, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\nraw figures: ${values.json}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});
