@@ -352,7 +352,12 @@ export function receiverProperties(ctx: PropertyContext) {
 
     /** A signed body nested thousands deep is bad input like any other: 200 or 400, never 5xx. */
     deeplyNestedSignedBodiesAreJudged: fc.asyncProperty(
-      fc.integer({ min: 1, max: 20_000 }),
+      // Steps of 500 above 500: where a limit lies depends on the stack in use at the time, so a
+      // counterexample shrunk to the exact edge would not replay; one 500 past it does.
+      fc.oneof(
+        fc.integer({ min: 1, max: 499 }),
+        fc.integer({ min: 1, max: 40 }).map((steps) => steps * 500),
+      ),
       fc.constantFrom("array", "object"),
       fc.constantFrom("payload", "envelope extra", "top level"),
       async (depth, kind, where) => {
