@@ -54,7 +54,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const stub = await startEventBridgeStub();
   const servers: ServerProcess[] = [];
   try {
-    const [baseline, receiver] = await Promise.all([
+    const started = await Promise.allSettled([
       spawnServer("bench/baseline-server.ts", { CALENDLY_SIGNING_KEYS: KEY }),
       spawnServer("test/load/receiver-process.ts", {
         AWS_ENDPOINT_URL_EVENTBRIDGE: stub.url,
@@ -66,7 +66,10 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
         CALENDLY_SIGNING_KEYS: KEY,
       }),
     ]);
-    servers.push(baseline, receiver);
+    for (const result of started) if (result.status === "fulfilled") servers.push(result.value);
+    const failure = started.find((result) => result.status === "rejected");
+    if (failure !== undefined) throw failure.reason;
+    const [baseline, receiver] = servers as [ServerProcess, ServerProcess];
 
     const round = async (server: ServerProcess, seconds: number): Promise<Round> => {
       const cpuBefore = await server.cpuMicros();

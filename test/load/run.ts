@@ -60,6 +60,9 @@ async function main(): Promise<void> {
     EVENT_BUS_NAME: "calendly-load",
     CLAIM_CHECK_BUCKET: "calendly-load",
     CALENDLY_SIGNING_KEYS: KEY,
+  }).catch(async (error: unknown) => {
+    await stubs.close();
+    throw error;
   });
   const faults = values["no-faults"]
     ? undefined
