@@ -71,6 +71,24 @@ export function buildEntry(eventBusName: string, detail: CalendlyEventDetail): P
   };
 }
 
+/**
+ * The entry, or `undefined` when the detail cannot be written as one JSON document: a payload
+ * nested thousands of levels deep parses, but `JSON.stringify` runs out of stack on it. Such an
+ * authentic delivery is not refused (Calendly would retry it for a day, then disable the
+ * subscription): like an oversized one, it goes to the claim-check bucket as the raw bytes.
+ */
+function entryIfSerializable(
+  eventBusName: string,
+  detail: CalendlyEventDetail,
+): PutEventsRequestEntry | undefined {
+  try {
+    return buildEntry(eventBusName, detail);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
 /** Name or code of an SDK error, for logs: never a message that could quote data. */
 export function errorCodeOf(error: unknown): string {
   if (error instanceof Error) return error.name;
@@ -102,8 +120,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       let attempts = 0;
       let claimChecked = false;
       try {
-        let entry = buildEntry(options.eventBusName, detail);
-        if (entrySize(entry) >= options.maxEntryBytes) {
+        let entry = entryIfSerializable(options.eventBusName, detail);
+        if (entry === undefined || entrySize(entry) >= options.maxEntryBytes) {
           claimChecked = true;
           try {
             const stored = options.claimCheck.store(detail.id, rawBody, abort.signal);

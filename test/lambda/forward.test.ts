@@ -191,6 +191,22 @@ describe("the claim check", () => {
     expect(stubs.s3.getObject(BUCKET, claimCheckKey(sha256(body)))?.writes).toBe(2);
   });
 
+  it("carries an authentic body nested too deeply to write as one JSON entry, as its raw bytes", async () => {
+    // JSON.parse copes with this depth; JSON.stringify runs out of stack on it.
+    const depth = 20_000;
+    const body = `{"event":"invitee.created","created_at":"2026-11-01T00:00:00.000000Z","created_by":"https://api.calendly.com/users/U","payload":{"deep":${"[".repeat(depth)}0${"]".repeat(depth)}}}`;
+    const { response, logs } = await invoke(receiver(), delivery(body));
+    expect(response.statusCode).toBe(200);
+    const id = sha256(body);
+    expect(stubs.s3.getObject(BUCKET, claimCheckKey(id))?.body.toString("utf8")).toBe(body);
+    expect(stubs.eventBridge.entries[0]!.detail).toMatchObject({
+      id,
+      payload: null,
+      payloadRef: { key: `calendly/${id}.json` },
+    });
+    expect(logs[0]).toMatchObject({ claimChecked: true, outcome: "accepted" });
+  });
+
   it("is used from the size EventBridge counts, not the body size", async () => {
     // Just under the limit as a body, over it once wrapped in the Detail document.
     const body = bigBody(256 * 1024 - 1);

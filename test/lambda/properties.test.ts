@@ -43,4 +43,28 @@ describe("receiver properties", () => {
   it("parses and verifies any header without throwing", () => {
     fc.assert(receiverProperties(ctx).verifierNeverThrows, { numRuns: RUNS * 5 });
   });
+
+  it("gives the same verdict to a body sent as text or base64", async () => {
+    await fc.assert(receiverProperties(ctx).encodingDoesNotChangeTheVerdict, { numRuns: RUNS / 2 });
+  });
+
+  it("finds the signature header whatever its casing, and refuses it repeated", async () => {
+    await fc.assert(receiverProperties(ctx).signatureHeaderCasingAndRepeats, { numRuns: RUNS / 2 });
+  });
+
+  it("verifies the t= text exactly as sent", async () => {
+    await fc.assert(receiverProperties(ctx).timestampTextsAreTakenAsSent, { numRuns: RUNS / 2 });
+  });
+
+  it("judges odd JSON (huge numbers, lone surrogates, BOM, duplicate keys) without a 5xx", async () => {
+    await fc.assert(receiverProperties(ctx).oddJsonIsJudged, { numRuns: RUNS / 4 });
+  });
+
+  it("hands on an authentic envelope however deeply nested", async () => {
+    await fc.assert(receiverProperties(ctx).deeplyNestedSignedBodiesAreJudged, { numRuns: 60 });
+  });
+
+  it("answers any API Gateway event shape within the allowed statuses", async () => {
+    await fc.assert(receiverProperties(ctx).anyEventShapeIsAnswered, { numRuns: RUNS });
+  });
 });
