@@ -12,6 +12,7 @@ import type { CalendlyEventDetail } from "../../lambda/detail";
 import { generateSigningKey } from "../../providers/calendly/signing-key";
 import { LOCAL_BUS_NAME, type LocalStack, startLocalStack } from "../../tools/local/stack";
 import type { ResourceState } from "../../tools/pulumi-host/engine";
+import { until } from "../support/until";
 
 let stack: LocalStack;
 let state: ResourceState | undefined;
@@ -37,14 +38,6 @@ function fire(event: string) {
     organization: sub.organization,
     user: sub.user ?? undefined,
   });
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function details(): CalendlyEventDetail[] {
@@ -91,7 +84,7 @@ describe("end to end", () => {
     await until(
       () =>
         stack.emulator.control.deliveries({ event: "invitee.canceled" }).some((a) => a.outcome === "failure"),
-      "a failed delivery attempt",
+      10_000,
     );
     expect(stack.aws.eventBridge.entries).toHaveLength(1);
     await stack.startReceiver();

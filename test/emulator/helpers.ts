@@ -2,8 +2,7 @@
  * Shared test scaffolding for the emulator suites: start an emulator with the default seed, call it
  * as a Calendly client would (undici), and run throwaway webhook receivers, all on 127.0.0.1 port 0.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { request } from "undici";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator/server";
 
@@ -113,65 +112,22 @@ export function orgSubscription(
   };
 }
 
-export interface ReceivedWebhook {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  /** The raw body bytes exactly as received. */
-  raw: Buffer;
-  receivedAt: number;
-}
+/** The twelve keys every webhook subscription always has (API.md). */
+export const SUBSCRIPTION_KEYS = [
+  "uri",
+  "callback_url",
+  "created_at",
+  "updated_at",
+  "retry_started_at",
+  "state",
+  "events",
+  "scope",
+  "organization",
+  "user",
+  "group",
+  "creator",
+] as const;
 
-export type ReceiverReply =
-  | { status: number; headers?: Record<string, string> }
-  /** Never answer (the emulator's response timeout fires). */
-  | "hang";
-
-export interface Receiver {
-  url: string;
-  received: ReceivedWebhook[];
-  /** Decides each answer; default 200. Receives the 1-based request number. */
-  reply: (n: number, webhook: ReceivedWebhook) => ReceiverReply;
-  close(): Promise<void>;
-}
-
-/** A webhook receiver on 127.0.0.1 that records what it gets and answers as scripted. */
-export async function startReceiver(reply: Receiver["reply"] = () => ({ status: 200 })): Promise<Receiver> {
-  const received: ReceivedWebhook[] = [];
-  const receiver: Receiver = { url: "", received, reply, close: async () => undefined };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const webhook = {
-        method: req.method ?? "",
-        path: req.url ?? "",
-        headers: req.headers,
-        raw: Buffer.concat(chunks),
-        receivedAt: Date.now(),
-      };
-      received.push(webhook);
-      const answer = receiver.reply(received.length, webhook);
-      if (answer === "hang") return;
-      res.writeHead(answer.status, answer.headers);
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/calendly`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  return receiver;
-}
-
-/** Waits until `condition()` holds (polling every few ms), failing after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+// Shared with the provider, receiver and end-to-end suites.
+export { type ReceivedWebhook, type Receiver, type ReceiverReply, startReceiver } from "../support/receiver";
+export { until } from "../support/until";

@@ -6,7 +6,7 @@
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCOPES, WEBHOOK_EVENTS } from "../../calendly/events";
-import { orgSubscription, startTestEmulator, type TestEmulator } from "./helpers";
+import { orgSubscription, SUBSCRIPTION_KEYS, startTestEmulator, type TestEmulator } from "./helpers";
 import { describeErrors, loadOpenApi, type OpenApi } from "./openapi-schema";
 
 let emu: TestEmulator;
@@ -32,20 +32,7 @@ const apiMd = new Ajv({ allErrors: true });
 const apiMdSubscription = apiMd.compile({
   type: "object",
   additionalProperties: false,
-  required: [
-    "uri",
-    "callback_url",
-    "created_at",
-    "updated_at",
-    "retry_started_at",
-    "state",
-    "events",
-    "scope",
-    "organization",
-    "user",
-    "group",
-    "creator",
-  ],
+  required: [...SUBSCRIPTION_KEYS],
   properties: {
     uri,
     callback_url: uri,

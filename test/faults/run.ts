@@ -14,7 +14,7 @@ import { startEmulator } from "../../emulator/server";
 import { createEngine } from "../../tools/pulumi-host/engine";
 import { startDynamicProviderHost } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
-import { startRecordingReceiver } from "../support/recording-receiver";
+import { startReceiver } from "../support/receiver";
 import { runScenario, type ScenarioResult } from "./scenario";
 import { FAULT_KINDS } from "./schedule";
 
@@ -45,7 +45,7 @@ async function main() {
     const emulator = await startEmulator({
       delivery: { retryInitialMs: 20, retryMaxMs: 50, retryWindowMs: 5_000 },
     });
-    const receiver = await startRecordingReceiver();
+    const receiver = await startReceiver();
     try {
       for (let seed = queue.shift(); seed !== undefined; seed = queue.shift()) {
         // A fresh host per schedule, as each `pulumi up` starts one (and asks /users/me again).

@@ -7,7 +7,7 @@
 import { SIGNATURE_HEADER, verifySignature } from "../../calendly/signature";
 import type { Emulator } from "../../emulator/server";
 import { type Engine, type ResourceState, UpFailedError } from "../../tools/pulumi-host/engine";
-import type { RecordingReceiver } from "../support/recording-receiver";
+import type { Receiver } from "../support/receiver";
 import { seededRandom } from "./prng";
 import { type FaultKind, faultSchedule, kindOf } from "./schedule";
 
@@ -34,7 +34,7 @@ const MAX_RERUNS = 6;
 
 export async function runScenario(
   seed: number,
-  parts: { engine: Engine; emulator: Emulator; receiver: RecordingReceiver; trace?: (line: string) => void },
+  parts: { engine: Engine; emulator: Emulator; receiver: Receiver; trace?: (line: string) => void },
 ): Promise<ScenarioResult> {
   const { engine, emulator, receiver } = parts;
   const trace = parts.trace ?? (() => undefined);
@@ -116,7 +116,7 @@ export async function runScenario(
       delivery !== undefined &&
       verifySignature({
         header: delivery.headers[SIGNATURE_HEADER.toLowerCase()] as string,
-        body: delivery.body,
+        body: delivery.raw,
         keys: [state.outputs.signingKey as string],
       }).ok;
     if (!verified) {

@@ -3,11 +3,13 @@
  * (the same handler as on Lambda, over HTTP), which forwards them through the real EventBridge SDK
  * client to the EventBridge stub.
  */
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import type { CalendlyEventDetail } from "../../lambda/detail";
 import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
+import { until } from "../support/until";
 
 const SIGNING_KEY = "emulator-e2e-signing-key";
 const TOKEN = "emu-owner-token";
@@ -44,14 +46,6 @@ async function subscribe(events: string[], signingKey: string | undefined): Prom
   });
   expect(created.status).toBe(201);
   return created.body.resource.uri;
-}
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** A local receiver forwarding within `deadlineMs`; the subscription must point at its URL. */

@@ -15,14 +15,14 @@ import {
 } from "../../tools/pulumi-host/engine";
 import { type DynamicProviderHost, startDynamicProviderHost, UNKNOWN } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
-import { type RecordingReceiver, startRecordingReceiver } from "../support/recording-receiver";
+import { type Receiver, startReceiver } from "../support/receiver";
 
 const OWNER_TOKEN = "emu-owner-token";
 const PULUMI_CONFIG_TOKEN = "pulumi-config-token-MUST-NOT-LEAK";
 const ENV_TOKEN = "env-token-MUST-NOT-LEAK";
 
 let emulator: Emulator;
-let receiver: RecordingReceiver;
+let receiver: Receiver;
 let host: DynamicProviderHost;
 let engine: Engine;
 let provider: string;
@@ -39,7 +39,7 @@ beforeAll(async () => {
   provider = serialized.provider;
   additionalSecretOutputs = serialized.additionalSecretOutputs;
   emulator = await startEmulator({ delivery: { retryInitialMs: 50, retryMaxMs: 100, retryWindowMs: 2_000 } });
-  receiver = await startRecordingReceiver();
+  receiver = await startReceiver();
   const env = { ...process.env };
   delete env.CALENDLY_TOKEN;
   delete env.CALENDLY_API_URL;
@@ -92,7 +92,7 @@ async function expectEmulatorMatches(state: ResourceState) {
   expect(delivered).toHaveLength(1);
   const check = verifySignature({
     header: delivered[0]!.headers[SIGNATURE_HEADER.toLowerCase()] as string,
-    body: delivered[0]!.body,
+    body: delivered[0]!.raw,
     keys: [state.outputs.signingKey as string],
   });
   expect(check.ok).toBe(true);
