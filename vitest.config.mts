@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "test/faults/**", "test/load/**"],
+    exclude: ["**/node_modules/**", "test/faults/**", "test/load/**", "test/engine/**"],
     // Suites spawn real servers and Pulumi's provider host; forks keep them isolated.
     pool: "forks",
     testTimeout: 30_000,

@@ -63,6 +63,29 @@ export function pendingCreationError(
   });
 }
 
+export function isPendingCreationError(error: unknown): error is PendingCreationError {
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<PendingCreationError>).id === "string" &&
+    isPendingId((error as PendingCreationError).id) &&
+    typeof (error as Partial<PendingCreationError>).properties === "object"
+  );
+}
+
+/**
+ * The error with the resource's serialized provider added to its properties. Pulumi's host packs
+ * only `error.properties` into `ErrorResourceInitFailed`, and the engine stores exactly those as
+ * the resource's outputs; the host's read and delete then load the code to run from the outputs'
+ * `__provider`. Without it every later refresh, up and destroy of the stack fails with "code must
+ * be a string" (seen with the real engine: test/engine/failures.test.ts).
+ */
+export function withSerializedProvider(error: PendingCreationError, provider: unknown): PendingCreationError {
+  if (typeof provider === "string") {
+    error.properties = { ...error.properties, __provider: provider } as SubscriptionOutputs;
+  }
+  return error;
+}
+
 /** What a pending create may have left at Calendly. */
 export function findPendingLeftovers(
   client: CalendlyClient,

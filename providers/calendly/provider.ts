@@ -19,6 +19,7 @@ import { createSubscription } from "./create";
 import { diffSubscription } from "./diff";
 import { checkSubscriptionInputs, type SubscriptionInputs } from "./inputs";
 import type { SubscriptionOutputs } from "./outputs";
+import { isPendingCreationError, withSerializedProvider } from "./pending";
 import { deleteSubscription, readSubscription } from "./read";
 import { generateSigningKey } from "./signing-key";
 
@@ -100,13 +101,18 @@ export function createWebhookSubscriptionProvider(
     },
 
     async create(props) {
-      return createSubscription(checkedInputs(props), {
-        client: client(),
-        currentUser,
-        generateSigningKey,
-        now: Date.now,
-        sleep,
-      });
+      try {
+        return await createSubscription(checkedInputs(props), {
+          client: client(),
+          currentUser,
+          generateSigningKey,
+          now: Date.now,
+          sleep,
+        });
+      } catch (error) {
+        // The pending resource must carry the code that later reads and deletes it (pending.ts).
+        throw isPendingCreationError(error) ? withSerializedProvider(error, props.__provider) : error;
+      }
     },
 
     async read(id, props) {

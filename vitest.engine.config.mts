@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// `npm run test:engine`: the real Pulumi CLI (npm run pulumi:install) against the emulator.
+// Each `pulumi up` starts Node processes and ts-node, so steps take seconds; files run two at a time.
+export default defineConfig({
+  test: {
+    include: ["test/engine/**/*.test.ts"],
+    pool: "forks",
+    maxWorkers: 2,
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+  },
+});
