@@ -83,8 +83,17 @@ export interface EmulatorControl {
   disableSubscription(uuid: string): SubscriptionView | undefined;
   /** Deletes a subscription out of band (drift); `false` if there was none. */
   deleteSubscription(uuid: string): boolean;
+  /** Puts back subscriptions recorded earlier (same uuid, times and state), with their keys. */
+  restoreSubscriptions(subscriptions: readonly RestoredSubscription[]): SubscriptionView[];
+  /** Revokes a token, as its owner would in Calendly; `false` for an unknown token. */
+  revokeToken(token: string): boolean;
   /** Back to the seed: no subscriptions, requests, deliveries, faults or rate-limit windows. */
   reset(): Promise<void>;
+}
+
+export interface RestoredSubscription extends WebhookSubscriptionResource {
+  uuid: string;
+  signing_key: string | null;
 }
 
 export interface ControlParts {
@@ -146,6 +155,12 @@ export function createControl({
       return subscriptionView(store, uuid);
     },
     deleteSubscription: (uuid) => store.deleteSubscription(uuid),
+    restoreSubscriptions: (subscriptions) =>
+      subscriptions.map(({ signing_key, ...resource }) => {
+        const sub = store.restoreSubscription({ ...resource, signingKey: signing_key });
+        return subscriptionView(store, sub.uuid)!;
+      }),
+    revokeToken: (token) => store.revokeToken(token),
     async reset() {
       await deliverer.reset();
       store.clearSubscriptions();

@@ -214,6 +214,31 @@ export class Store {
     return sub;
   }
 
+  /**
+   * Puts back a subscription exactly as it was (same uuid, times, state), e.g. the Calendly side of
+   * a state file made earlier. Its URI is re-based on this emulator's URL.
+   */
+  restoreSubscription(
+    resource: WebhookSubscriptionResource & { uuid: string; signingKey: string | null },
+  ): StoredSubscription {
+    const sub: StoredSubscription = {
+      ...resource,
+      events: [...resource.events],
+      uri: `${this.baseUrl}/webhook_subscriptions/${resource.uuid}`,
+      seq: this.nextSeq++,
+    };
+    this.subscriptions.set(sub.uuid, sub);
+    return sub;
+  }
+
+  /** Marks a token revoked, as a user revoking it in Calendly does: its next call gets 401. */
+  revokeToken(token: string): boolean {
+    const grant = this.tokens.get(token);
+    if (!grant) return false;
+    grant.state = "revoked";
+    return true;
+  }
+
   subscription(uuid: string): StoredSubscription | undefined {
     return this.subscriptions.get(uuid);
   }

@@ -83,12 +83,10 @@ export function createEngine(host: DynamicProviderHost, provider: string): Engin
     } catch (error) {
       // A create that reports an id failed part-way: the engine records that resource (with its
       // properties and an init error) rather than forget it, so the next `up` can deal with it.
+      // The outputs are exactly the properties the provider reported, as Pulumi stores them (no
+      // `__provider` added here: the real engine adds none, test/engine/failures.test.ts).
       if (error instanceof HostCallError && error.partialId) {
-        const partial = {
-          id: error.partialId,
-          inputs,
-          outputs: { ...error.partialProperties, __provider: inputs.__provider },
-        };
+        const partial = { id: error.partialId, inputs, outputs: { ...error.partialProperties } };
         throw new UpFailedError(partial, error);
       }
       throw error;

@@ -95,7 +95,14 @@ function fromStruct(value: Struct | undefined): PropertyMap {
   return (value?.toJavaScript() ?? {}) as PropertyMap;
 }
 
-/** Reads `ErrorResourceInitFailed` from a failed create's status details, as the engine does. */
+/**
+ * Reads `ErrorResourceInitFailed` from a failed create's status details, as the engine does.
+ *
+ * Limit: the details travel in one trailer, `grpc-status-details-bin`, and Node's HTTP/2 (nghttp2)
+ * refuses any single header over 64 KiB with "Protocol error", whatever the session settings;
+ * gRPC-Go, the engine's client, takes up to 16 MiB. So this driver sees a partial create only while
+ * its properties (`__provider` included) stay well under 48 KiB.
+ */
 function partialOf(error: grpc.ServiceError): { id: string; properties: PropertyMap } | undefined {
   const raw = error.metadata?.get("grpc-status-details-bin")?.[0];
   if (!raw || typeof raw === "string") return undefined;

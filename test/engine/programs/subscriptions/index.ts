@@ -1,8 +1,9 @@
 /**
  * WebhookSubscriptions from stack config, for the real-engine scenarios:
  *
- *   engine-subscriptions:subscriptions  [{name, url, events, scope?}]
- *   engine-subscriptions:signingKey     optional secret, given to every subscription
+ *   engine-subscriptions:subscriptions  [{name, url, events, scope?, explicitKey?}]
+ *   engine-subscriptions:signingKeys    secret object, name → signing key, for those declared with
+ *                                       `explicitKey: true` (the provider generates the others')
  *   calendly:token / calendly:apiUrl    as in any stack
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -14,19 +15,18 @@ interface Declared {
   url: string;
   events: WebhookEvent[];
   scope?: Scope;
+  explicitKey?: boolean;
 }
 
 const config = new pulumi.Config();
 const declared = config.requireObject<Declared[]>("subscriptions");
-const signingKey = config.getSecret("signingKey");
+const declaredKeys = config.getSecretObject<Record<string, string>>("signingKeys");
 
-const subscriptions = declared.map(
-  (d) =>
-    [
-      d.name,
-      new WebhookSubscription(d.name, { url: d.url, events: d.events, scope: d.scope ?? "user", signingKey }),
-    ] as const,
-);
+const subscriptions = declared.map((d) => {
+  const signingKey = d.explicitKey ? declaredKeys?.apply((keys) => keys[d.name] ?? "") : undefined;
+  const args = { url: d.url, events: d.events, scope: d.scope ?? "user", signingKey };
+  return [d.name, new WebhookSubscription(d.name, args)] as const;
+});
 
 export const uris = pulumi.all(Object.fromEntries(subscriptions.map(([name, s]) => [name, s.uri])));
 export const states = pulumi.all(Object.fromEntries(subscriptions.map(([name, s]) => [name, s.state])));
