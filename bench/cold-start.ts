@@ -57,7 +57,8 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ wallMs: number; 
     child.once("error", fail);
     child.once("close", (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0) fail(new Error(`node ${args.slice(0, 2).join(" ")} exited ${code}: ${stdout.slice(-500)}`));
+      if (code !== 0)
+        fail(new Error(`node ${args.slice(0, 2).join(" ")} exited ${code}: ${stdout.slice(-500)}`));
       else done({ wallMs, stdout });
     });
   });
@@ -128,7 +129,8 @@ export async function measureColdStart(bundles: Bundles, runs: number): Promise<
       const line = stdout.split("\n").find((l) => l.startsWith(MARK));
       if (line === undefined) throw new Error(`cold start: no report in the output:\n${stdout.slice(-500)}`);
       const report = JSON.parse(line.slice(MARK.length)) as Report;
-      if (report.status !== 200) throw new Error(`cold start (${side}): the handler answered ${report.status}`);
+      if (report.status !== 200)
+        throw new Error(`cold start (${side}): the handler answered ${report.status}`);
       forwarded += 1;
       wall[side].push(wallMs);
       reports[side].push(report);
@@ -145,7 +147,9 @@ export async function measureColdStart(bundles: Bundles, runs: number): Promise<
       for (const side of i % 2 === 0 ? order : order.reverse()) await once(side);
     }
     if (stubs.eventBridge.entries.length !== forwarded) {
-      throw new Error(`cold start: ${stubs.eventBridge.entries.length} events reached the stub, expected ${forwarded}`);
+      throw new Error(
+        `cold start: ${stubs.eventBridge.entries.length} events reached the stub, expected ${forwarded}`,
+      );
     }
     const figures = (side: ColdSide): ColdSideFigures =>
       side === "empty"

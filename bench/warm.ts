@@ -53,7 +53,10 @@ export interface WarmResult extends WarmOptions {
 
 function runProcess(env: NodeJS.ProcessEnv): Promise<number[]> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ["-e", SCRIPT], { env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const child = spawn(process.execPath, ["-e", SCRIPT], {
+      env,
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
     let answer: { ns?: number[]; error?: string } | undefined;
     child.on("message", (message: { ns?: number[]; error?: string }) => {
       answer = message;
@@ -97,7 +100,9 @@ export async function measureWarm(bundles: Bundles, options: WarmOptions): Promi
         const ns = await runProcess({ ...env, BENCH_BUNDLE: bundles[side].file });
         const expected = options.warmup + options.rounds * options.events;
         if (stub.entries.length !== expected) {
-          throw new Error(`warm (${side}): ${stub.entries.length} events reached the stub, expected ${expected}`);
+          throw new Error(
+            `warm (${side}): ${stub.entries.length} events reached the stub, expected ${expected}`,
+          );
         }
         stub.reset();
         (side === "peer" ? peer : ours).push(medianOf(ns));
