@@ -3,6 +3,8 @@
  * temporary folder: the receiver and the minimal peer (bench/peer/handler.ts). `sdkExternal`
  * builds both with `@aws-sdk/*` left out, as they would run on the `nodejs22.x` runtime's own SDK
  * (here resolved from the project's node_modules, which is what the runtime does from its own).
+ * `BENCH_OURS_BUNDLE=<handler.js>` measures that file as the receiver instead (an older commit's
+ * build, for before/after figures in the same conditions).
  */
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -37,8 +39,15 @@ export async function buildBundles(options: { sdkExternal?: boolean } = {}): Pro
     const js = await readFile(built.entryFile);
     return { file: built.entryFile, bytes: built.bytes, gzipBytes: gzipSync(js, { level: 9 }).byteLength };
   };
+  // Another build of the receiver (e.g. an older commit's, for before/after), measured as "ours".
+  const other = process.env.BENCH_OURS_BUNDLE;
+  const given = async (file: string): Promise<BuiltBundle> => {
+    const js = await readFile(file);
+    return { file, bytes: js.byteLength, gzipBytes: gzipSync(js, { level: 9 }).byteLength };
+  };
   try {
-    const [ours, peer] = [await one(ENTRY_POINT, "ours"), await one(PEER_ENTRY_POINT, "peer")];
+    const ours = other ? await given(other) : await one(ENTRY_POINT, "ours");
+    const peer = await one(PEER_ENTRY_POINT, "peer");
     return {
       ours,
       peer,

@@ -34,6 +34,7 @@ bundle[process.env.BENCH_EXPORT](JSON.parse(process.env.BENCH_EVENT)).then((resu
   const answered = performance.now();
   process.stdout.write("\\n${MARK}" + JSON.stringify({
     status: result.statusCode, begunMs: begun, requireMs: loaded - begun, handleMs: answered - loaded, answeredMs: answered,
+    cpuMs: (() => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; })(),
   }) + "\\n", () => process.exit(0));
 });
 `;
@@ -44,6 +45,8 @@ interface Report {
   requireMs: number;
   handleMs: number;
   answeredMs: number;
+  /** CPU time (user + system) of the whole process until the answer: what a loaded machine barely changes. */
+  cpuMs: number;
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ wallMs: number; stdout: string }> {
@@ -73,6 +76,7 @@ export interface ColdSideFigures {
   begunMs?: Spread;
   requireMs?: Spread;
   firstHandleMs?: Spread;
+  cpuMs?: Spread;
 }
 
 export interface ColdStartResult {
@@ -82,6 +86,9 @@ export interface ColdStartResult {
   ratio: Spread;
   /** ours with SSM keys / peer, per round. */
   ratioSsm: Spread;
+  /** CPU time until the answer, ours / peer and ours with SSM keys / peer, per round. */
+  cpuRatio: Spread;
+  cpuRatioSsm: Spread;
   /** ours − empty process, per round: what loading and one delivery add to a process start. */
   addedMs: Spread;
   /** peer − empty process, per round. */
@@ -159,6 +166,7 @@ export async function measureColdStart(bundles: Bundles, runs: number): Promise<
             begunMs: spread(reports[side].map((r) => r.begunMs)),
             requireMs: spread(reports[side].map((r) => r.requireMs)),
             firstHandleMs: spread(reports[side].map((r) => r.handleMs)),
+            cpuMs: spread(reports[side].map((r) => r.cpuMs)),
           };
     const per = (a: ColdSide, b: ColdSide, f: (x: number, y: number) => number) =>
       spread(wall[a].map((ms, i) => f(ms, wall[b][i]!)));
@@ -172,6 +180,8 @@ export async function measureColdStart(bundles: Bundles, runs: number): Promise<
       },
       ratio: per("ours", "peer", (x, y) => x / y),
       ratioSsm: per("oursSsm", "peer", (x, y) => x / y),
+      cpuRatio: spread(reports.ours.map((r, i) => r.cpuMs / reports.peer[i]!.cpuMs)),
+      cpuRatioSsm: spread(reports.oursSsm.map((r, i) => r.cpuMs / reports.peer[i]!.cpuMs)),
       addedMs: per("ours", "empty", (x, y) => x - y),
       peerAddedMs: per("peer", "empty", (x, y) => x - y),
     };

@@ -14,6 +14,8 @@
  *                same way: bundle size (bench/bundles.ts), cold start in a fresh process (with an
  *                empty process as the floor; bench/cold-start.ts), warm per event over the same
  *                loopback EventBridge stub (bench/warm.ts)
+ *    parts:      what each library (S3 and SSM clients, Powertools, zod) adds to the bundle and to
+ *                require() on top of the EventBridge client (bench/parts.ts)
  * 3. throughput: local receiver vs the peer behind the same HTTP adapter, same load
  *                (bench/throughput.ts)
  * 4. sizes:      bundle vs its sources; `__provider` vs the rest of a resource's state (bench/sizes.ts)
@@ -28,18 +30,20 @@ import { type Bundles, buildBundles } from "./bundles";
 import { type CallsResult, measureCalendlyCalls } from "./calendly-calls";
 import { type ColdStartResult, measureColdStart } from "./cold-start";
 import { measureWarmHandler, type WarmHandlerResult } from "./handler";
+import { measureParts, type PartFigure } from "./parts";
 import { type BundleSize, measureBundle, measureProvider, type ProviderSize } from "./sizes";
 import { formatSpread, type Spread, table } from "./stats";
 import { measureThroughput, type ThroughputResult } from "./throughput";
 import { measureWarm, type WarmResult } from "./warm";
 
-const AREAS = ["handler", "peer", "throughput", "sizes", "calls"] as const;
+const AREAS = ["handler", "peer", "parts", "throughput", "sizes", "calls"] as const;
 type Area = (typeof AREAS)[number];
 
 const COMMANDS: Record<Area, string> = {
   handler: "npm run bench -- --only handler",
   throughput: "npm run bench -- --only throughput",
   peer: "npm run bench -- --only peer",
+  parts: "npm run bench -- --only parts",
   sizes: "npm run bench -- --only sizes,calls",
   calls: "npm run bench -- --only calls",
 };
@@ -102,16 +106,28 @@ function handlerRows(r: WarmHandlerResult): Row[] {
   ];
 }
 
+function partRows(parts: PartFigure[]): Row[] {
+  const c = COMMANDS.parts;
+  return parts.map((p, index) => [
+    index === 0 ? "2b parts" : "",
+    p.part,
+    `require ${formatSpread(p.requireMs, 1, " ms")}, ${p.bytes} B`,
+    index === 0 ? "" : `+${p.addedMs.toFixed(1)} ms, +${(p.addedBytes / 1024).toFixed(1)} KiB`,
+    "",
+    c,
+  ]);
+}
+
 function throughputRows(r: ThroughputResult): Row[] {
   const c = COMMANDS.throughput;
   const rps = (s: Spread) => formatSpread(s, 0, " req/s");
   const ms = (s: Spread) => formatSpread(s, 1, " ms");
   return [
     [
-      "2 throughput",
+      "3 throughput",
       `local receiver, ${r.connections} connections, ${r.rounds} × ${r.seconds} s alternating`,
       rps(r.receiver.rps),
-      `bare node:http + HMAC + JSON.parse ${rps(r.baseline.rps)}`,
+      `peer behind the same adapter ${rps(r.baseline.rps)}`,
       ratio(r.ratio),
       c,
     ],
@@ -181,6 +197,14 @@ function peerRows(bundles: Bundles, cold: ColdStartResult, warm: WarmResult, sdk
       "",
       c,
     ],
+    [
+      "",
+      "  CPU time until the answer (sturdier on a loaded machine)",
+      ms(cold.sides.ours.cpuMs!),
+      `peer ${ms(cold.sides.peer.cpuMs!)}; with SSM keys ${ms(cold.sides.oursSsm.cpuMs!)}`,
+      `${ratio(cold.cpuRatio)}; SSM ${ratio(cold.cpuRatioSsm)}`,
+      c,
+    ],
     part("node bootstrap, until the script runs", (f) => f.begunMs),
     part("require(bundle)", (f) => f.requireMs),
     part("first handler() call", (f) => f.firstHandleMs),
@@ -192,6 +216,7 @@ function peerRows(bundles: Bundles, cold: ColdStartResult, warm: WarmResult, sdk
       ratio(warm.ratio),
       c,
     ],
+    ["", "  CPU time per event", us(warm.oursCpuNs), `peer ${us(warm.peerCpuNs)}`, ratio(warm.cpuRatio), c],
   ];
 }
 
@@ -280,6 +305,12 @@ async function main(): Promise<void> {
     const r = await measureWarmHandler({ iterations: quick ? 3000 : 20_000, rounds: quick ? 3 : 7 });
     results.handler = r;
     rows.push(...handlerRows(r));
+  }
+  if (want("parts")) {
+    step("parts: what each library adds to require()");
+    const r = await measureParts(quick ? 5 : 15);
+    results.parts = r;
+    rows.push(...partRows(r));
   }
   if (want("throughput")) {
     step("throughput");

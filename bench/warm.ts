@@ -25,12 +25,16 @@ const call = async () => {
 (async () => {
   for (let i = 0; i < warmup; i++) await call();
   const ns = [];
+  const cpuNs = [];
   for (let r = 0; r < rounds; r++) {
     const start = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     for (let i = 0; i < events; i++) await call();
     ns.push(Number(process.hrtime.bigint() - start) / events);
+    const used = process.cpuUsage(cpu);
+    cpuNs.push(((used.user + used.system) * 1000) / events);
   }
-  process.send({ ns }, () => process.exit(0));
+  process.send({ ns, cpuNs }, () => process.exit(0));
 })().catch((error) => { process.send({ error: String(error) }, () => process.exit(1)); });
 `;
 
@@ -49,21 +53,30 @@ export interface WarmResult extends WarmOptions {
   oursNs: Spread;
   /** ours / peer, per pair of processes. */
   ratio: Spread;
+  /** CPU time per event of the handler's process: the sturdier figure on a loaded machine. */
+  peerCpuNs: Spread;
+  oursCpuNs: Spread;
+  cpuRatio: Spread;
 }
 
-function runProcess(env: NodeJS.ProcessEnv): Promise<number[]> {
+interface ProcessReport {
+  ns: number[];
+  cpuNs: number[];
+}
+
+function runProcess(env: NodeJS.ProcessEnv): Promise<ProcessReport> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ["-e", SCRIPT], {
       env,
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
-    let answer: { ns?: number[]; error?: string } | undefined;
-    child.on("message", (message: { ns?: number[]; error?: string }) => {
+    let answer: (Partial<ProcessReport> & { error?: string }) | undefined;
+    child.on("message", (message: Partial<ProcessReport> & { error?: string }) => {
       answer = message;
     });
     child.once("error", fail);
     child.once("exit", (code) => {
-      if (answer?.ns && code === 0) done(answer.ns);
+      if (answer?.ns && answer.cpuNs && code === 0) done({ ns: answer.ns, cpuNs: answer.cpuNs });
       else fail(new Error(`warm: process exited ${code}: ${answer?.error ?? "no report"}`));
     });
   });
@@ -94,10 +107,12 @@ export async function measureWarm(bundles: Bundles, options: WarmOptions): Promi
     const medianOf = (ns: number[]) => spread(ns).median;
     const peer: number[] = [];
     const ours: number[] = [];
+    const peerCpu: number[] = [];
+    const oursCpu: number[] = [];
     for (let i = 0; i < options.processes; i++) {
       const order = i % 2 === 0 ? (["peer", "ours"] as const) : (["ours", "peer"] as const);
       for (const side of order) {
-        const ns = await runProcess({ ...env, BENCH_BUNDLE: bundles[side].file });
+        const report = await runProcess({ ...env, BENCH_BUNDLE: bundles[side].file });
         const expected = options.warmup + options.rounds * options.events;
         if (stub.entries.length !== expected) {
           throw new Error(
@@ -105,7 +120,8 @@ export async function measureWarm(bundles: Bundles, options: WarmOptions): Promi
           );
         }
         stub.reset();
-        (side === "peer" ? peer : ours).push(medianOf(ns));
+        (side === "peer" ? peer : ours).push(medianOf(report.ns));
+        (side === "peer" ? peerCpu : oursCpu).push(medianOf(report.cpuNs));
       }
     }
     return {
@@ -114,6 +130,9 @@ export async function measureWarm(bundles: Bundles, options: WarmOptions): Promi
       peerNs: spread(peer),
       oursNs: spread(ours),
       ratio: spread(ours.map((ns, i) => ns / peer[i]!)),
+      peerCpuNs: spread(peerCpu),
+      oursCpuNs: spread(oursCpu),
+      cpuRatio: spread(oursCpu.map((ns, i) => ns / peerCpu[i]!)),
     };
   } finally {
     await stub.close();
