@@ -4,14 +4,20 @@
  *
  *   npm run bench                                 # all, about 3 minutes on 2 cores
  *   npm run bench -- --quick                      # fewer rounds, for a smoke test
- *   npm run bench -- --only handler,cold          # some: handler, throughput, cold, sizes, calls
+ *   npm run bench -- --only peer                  # some: handler, peer, throughput, sizes, calls
+ *   npm run bench -- --only peer --sdk-external   # both bundles on the runtime's SDK (left out)
  *   npm run bench -- --json bench-results.json    # raw figures too
  *
- * 1. handler:    warm per-event handler vs HMAC + JSON.parse (bench/handler.ts)
- * 2. throughput: local receiver vs a bare node:http server doing the baseline, same load
+ * 1. handler:    warm per-event handler in-process vs HMAC + JSON.parse, with its breakdown
+ *                (bench/handler.ts)
+ * 2. peer:       the receiver vs the minimal hand-written peer (bench/peer/handler.ts), bundled the
+ *                same way: bundle size (bench/bundles.ts), cold start in a fresh process (with an
+ *                empty process as the floor; bench/cold-start.ts), warm per event over the same
+ *                loopback EventBridge stub (bench/warm.ts)
+ *    parts:      what each library (S3 and SSM clients, Powertools, zod) adds to the bundle and to
+ *                require() on top of the EventBridge client (bench/parts.ts)
+ * 3. throughput: local receiver vs the peer behind the same HTTP adapter, same load
  *                (bench/throughput.ts)
- * 3. cold:       fresh process loading the bundle and handling one event vs an empty process
- *                (bench/cold-start.ts)
  * 4. sizes:      bundle vs its sources; `__provider` vs the rest of a resource's state (bench/sizes.ts)
  * 5. calls:      Calendly calls per provider operation vs the minimum (bench/calendly-calls.ts)
  * Numbers go to stdout; nothing asserts on them, except that the work itself succeeded.
@@ -20,20 +26,24 @@ import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { type Bundles, buildBundles } from "./bundles";
 import { type CallsResult, measureCalendlyCalls } from "./calendly-calls";
 import { type ColdStartResult, measureColdStart } from "./cold-start";
 import { measureWarmHandler, type WarmHandlerResult } from "./handler";
+import { measureParts, type PartFigure } from "./parts";
 import { type BundleSize, measureBundle, measureProvider, type ProviderSize } from "./sizes";
 import { formatSpread, type Spread, table } from "./stats";
 import { measureThroughput, type ThroughputResult } from "./throughput";
+import { measureWarm, type WarmResult } from "./warm";
 
-const AREAS = ["handler", "throughput", "cold", "sizes", "calls"] as const;
+const AREAS = ["handler", "peer", "parts", "throughput", "sizes", "calls"] as const;
 type Area = (typeof AREAS)[number];
 
 const COMMANDS: Record<Area, string> = {
   handler: "npm run bench -- --only handler",
   throughput: "npm run bench -- --only throughput",
-  cold: "npm run bench -- --only cold",
+  peer: "npm run bench -- --only peer",
+  parts: "npm run bench -- --only parts",
   sizes: "npm run bench -- --only sizes,calls",
   calls: "npm run bench -- --only calls",
 };
@@ -96,16 +106,28 @@ function handlerRows(r: WarmHandlerResult): Row[] {
   ];
 }
 
+function partRows(parts: PartFigure[]): Row[] {
+  const c = COMMANDS.parts;
+  return parts.map((p, index) => [
+    index === 0 ? "2b parts" : "",
+    p.part,
+    `require ${formatSpread(p.requireMs, 1, " ms")}, ${p.bytes} B`,
+    index === 0 ? "" : `+${p.addedMs.toFixed(1)} ms, +${(p.addedBytes / 1024).toFixed(1)} KiB`,
+    "",
+    c,
+  ]);
+}
+
 function throughputRows(r: ThroughputResult): Row[] {
   const c = COMMANDS.throughput;
   const rps = (s: Spread) => formatSpread(s, 0, " req/s");
   const ms = (s: Spread) => formatSpread(s, 1, " ms");
   return [
     [
-      "2 throughput",
+      "3 throughput",
       `local receiver, ${r.connections} connections, ${r.rounds} × ${r.seconds} s alternating`,
       rps(r.receiver.rps),
-      `bare node:http + HMAC + JSON.parse ${rps(r.baseline.rps)}`,
+      `peer behind the same adapter ${rps(r.baseline.rps)}`,
       ratio(r.ratio),
       c,
     ],
@@ -122,22 +144,79 @@ function throughputRows(r: ThroughputResult): Row[] {
   ];
 }
 
-function coldRows(r: ColdStartResult): Row[] {
-  const c = COMMANDS.cold;
+function peerRows(bundles: Bundles, cold: ColdStartResult, warm: WarmResult, sdkExternal: boolean): Row[] {
+  const c = COMMANDS.peer + (sdkExternal ? " --sdk-external" : "");
   const ms = (s: Spread) => formatSpread(s, 1, " ms");
+  const part = (name: string, pick: (f: ColdStartResult["sides"]["ours"]) => Spread | undefined): Row => [
+    "",
+    `  inside: ${name}`,
+    ms(pick(cold.sides.ours)!),
+    `${ms(pick(cold.sides.peer)!)}; with SSM keys ${ms(pick(cold.sides.oursSsm)!)}`,
+    "",
+    c,
+  ];
+  const sdk = sdkExternal ? "SDK left to the runtime" : "SDK bundled";
   return [
     [
-      "3 cold start",
-      `node process: load bundle + handle 1 event (forwarded), ${r.runs} runs`,
-      ms(r.bundleMs),
-      `empty node process ${ms(r.emptyMs)}`,
-      ratio(r.ratio),
+      "2 vs peer",
+      `bundle handler.js (minified, ${sdk})`,
+      `${bundles.ours.bytes} B (${kib(bundles.ours.bytes)})`,
+      `peer ${bundles.peer.bytes} B (${kib(bundles.peer.bytes)})`,
+      `${(bundles.ours.bytes / bundles.peer.bytes).toFixed(2)}×`,
       c,
     ],
-    ["", "  added to a process start", ms(r.addedMs), "", "", c],
-    ["", "  inside: node bootstrap, until our code runs", ms(r.begunMs), "", "", c],
-    ["", "  inside: require(bundle)", ms(r.requireMs), "", "", c],
-    ["", "  inside: first handler() call", ms(r.firstHandleMs), "", "", c],
+    [
+      "",
+      "  gzip -9",
+      `${bundles.ours.gzipBytes} B (${kib(bundles.ours.gzipBytes)})`,
+      `peer ${bundles.peer.gzipBytes} B (${kib(bundles.peer.gzipBytes)})`,
+      `${(bundles.ours.gzipBytes / bundles.peer.gzipBytes).toFixed(2)}×`,
+      c,
+    ],
+    [
+      "",
+      `cold start: new process, load bundle + 1 event forwarded, keys from env, ${cold.runs} runs`,
+      ms(cold.sides.ours.wallMs),
+      `peer ${ms(cold.sides.peer.wallMs)}`,
+      ratio(cold.ratio),
+      c,
+    ],
+    [
+      "",
+      "  the same with keys read from SSM (as deployed: one more round trip)",
+      ms(cold.sides.oursSsm.wallMs),
+      `peer ${ms(cold.sides.peer.wallMs)}`,
+      ratio(cold.ratioSsm),
+      c,
+    ],
+    [
+      "",
+      "  added to an empty process start",
+      ms(cold.addedMs),
+      `peer ${ms(cold.peerAddedMs)}; empty process ${ms(cold.sides.empty.wallMs)}`,
+      "",
+      c,
+    ],
+    [
+      "",
+      "  CPU time until the answer (sturdier on a loaded machine)",
+      ms(cold.sides.ours.cpuMs!),
+      `peer ${ms(cold.sides.peer.cpuMs!)}; with SSM keys ${ms(cold.sides.oursSsm.cpuMs!)}`,
+      `${ratio(cold.cpuRatio)}; SSM ${ratio(cold.cpuRatioSsm)}`,
+      c,
+    ],
+    part("node bootstrap, until the script runs", (f) => f.begunMs),
+    part("require(bundle)", (f) => f.requireMs),
+    part("first handler() call", (f) => f.firstHandleMs),
+    [
+      "",
+      `warm per event over loopback (${warm.bodyBytes} B event, ${warm.processes} processes × ${warm.rounds} × ${warm.events} calls each)`,
+      us(warm.oursNs),
+      `peer ${us(warm.peerNs)}`,
+      ratio(warm.ratio),
+      c,
+    ],
+    ["", "  CPU time per event", us(warm.oursCpuNs), `peer ${us(warm.peerCpuNs)}`, ratio(warm.cpuRatio), c],
   ];
 }
 
@@ -207,6 +286,7 @@ async function main(): Promise<void> {
       quick: { type: "boolean", default: false },
       only: { type: "string" },
       json: { type: "string" },
+      "sdk-external": { type: "boolean", default: false },
     },
   });
   const only = values.only?.split(",").map((s) => s.trim()) ?? [...AREAS];
@@ -226,17 +306,37 @@ async function main(): Promise<void> {
     results.handler = r;
     rows.push(...handlerRows(r));
   }
+  if (want("parts")) {
+    step("parts: what each library adds to require()");
+    const r = await measureParts(quick ? 5 : 15);
+    results.parts = r;
+    rows.push(...partRows(r));
+  }
   if (want("throughput")) {
     step("throughput");
     const r = await measureThroughput({ rounds: quick ? 2 : 5, seconds: quick ? 3 : 8, connections: 32 });
     results.throughput = r;
     rows.push(...throughputRows(r));
   }
-  if (want("cold")) {
-    step("cold start");
-    const r = await measureColdStart(quick ? 3 : 9);
-    results.cold = r;
-    rows.push(...coldRows(r));
+  if (want("peer")) {
+    const sdkExternal = values["sdk-external"];
+    step(`receiver vs peer: bundles${sdkExternal ? " (SDK left to the runtime)" : ""}`);
+    const bundles = await buildBundles({ sdkExternal });
+    try {
+      step("receiver vs peer: cold start");
+      const cold = await measureColdStart(bundles, quick ? 3 : 15);
+      step("receiver vs peer: warm per event");
+      const warm = await measureWarm(bundles, {
+        processes: quick ? 2 : 4,
+        rounds: quick ? 3 : 5,
+        events: quick ? 300 : 1000,
+        warmup: quick ? 300 : 1000,
+      });
+      results.peer = { bundles: { ours: bundles.ours, peer: bundles.peer }, cold, warm, sdkExternal };
+      rows.push(...peerRows(bundles, cold, warm, sdkExternal));
+    } finally {
+      await bundles.remove();
+    }
   }
   let calls: CallsResult | undefined;
   if (want("calls")) {

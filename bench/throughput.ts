@@ -1,7 +1,7 @@
 /**
  * Throughput of the local receiver (lambda/local/server.ts: the Lambda handler behind the HTTP
- * adapter, forwarding to the EventBridge stub) against a bare node:http server doing the baseline
- * work (baseline-server.ts), under the same autocannon load of unique signed deliveries, in
+ * adapter, forwarding to the EventBridge stub) against the minimal hand-written peer behind the same
+ * adapter, forwarding to the same stub (baseline-server.ts), under the same autocannon load of unique signed deliveries, in
  * alternating rounds. Each server runs in its own process (test/load/spawn.ts); autocannon and the
  * stub share this one. Besides answers per second and latency, each server's CPU time per answer.
  */
@@ -54,17 +54,18 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const stub = await startEventBridgeStub();
   const servers: ServerProcess[] = [];
   try {
+    const env = {
+      AWS_ENDPOINT_URL_EVENTBRIDGE: stub.url,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "bench",
+      AWS_SECRET_ACCESS_KEY: "bench",
+      EVENT_BUS_NAME: "bench",
+      CLAIM_CHECK_BUCKET: "bench",
+      CALENDLY_SIGNING_KEYS: KEY,
+    };
     const started = await Promise.allSettled([
-      spawnServer("bench/baseline-server.ts", { CALENDLY_SIGNING_KEYS: KEY }),
-      spawnServer("test/load/receiver-process.ts", {
-        AWS_ENDPOINT_URL_EVENTBRIDGE: stub.url,
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "bench",
-        AWS_SECRET_ACCESS_KEY: "bench",
-        EVENT_BUS_NAME: "bench",
-        CLAIM_CHECK_BUCKET: "bench",
-        CALENDLY_SIGNING_KEYS: KEY,
-      }),
+      spawnServer("bench/baseline-server.ts", env),
+      spawnServer("test/load/receiver-process.ts", env),
     ]);
     for (const result of started) if (result.status === "fulfilled") servers.push(result.value);
     const failure = started.find((result) => result.status === "rejected");

@@ -57,7 +57,13 @@ export type SignatureFailureReason =
 
 export type SignatureCheck =
   | { ok: true; timestamp: number; keyIndex: number }
-  | { ok: false; reason: SignatureFailureReason; detail: string };
+  | {
+      ok: false;
+      reason: SignatureFailureReason;
+      detail: string;
+      /** For `stale` and `future`: now minus the signature's time, in seconds. */
+      ageSeconds?: number;
+    };
 
 export interface ParsedSignatureHeader {
   timestamp: number;
@@ -109,12 +115,26 @@ export interface VerifyOptions {
   futureSkewSeconds?: number;
 }
 
-export function verifySignature(options: VerifyOptions): SignatureCheck {
-  const keys = options.keys.filter((k) => k.length > 0);
-  if (keys.length === 0) return { ok: false, reason: "no_keys", detail: "no signing key is configured" };
+/** The header's shape and timestamp, checked without any key: what a receiver can refuse for free. */
+export interface PrecheckOptions {
+  header: string | undefined | null;
+  /** Current time in unix seconds. */
+  now?: number;
+  toleranceSeconds?: number;
+  futureSkewSeconds?: number;
+}
+
+export type SignaturePrecheck =
+  | { ok: true; parsed: ParsedSignatureHeader }
+  | { ok: false; reason: "missing" | "malformed" | "stale" | "future"; detail: string; ageSeconds?: number };
+
+/**
+ * Parses the header and checks the timestamp against the window. A receiver runs this before it
+ * loads any key, so a request that could never verify costs no key read.
+ */
+export function precheckSignature(options: PrecheckOptions): SignaturePrecheck {
   const parsed = parseSignatureHeader(options.header);
   if ("reason" in parsed) return { ok: false, ...parsed };
-
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const skew = options.futureSkewSeconds ?? DEFAULT_FUTURE_SKEW_SECONDS;
@@ -124,6 +144,7 @@ export function verifySignature(options: VerifyOptions): SignatureCheck {
       ok: false,
       reason: "stale",
       detail: `signed ${age}s ago, more than the ${tolerance}s tolerance`,
+      ageSeconds: age,
     };
   }
   if (-age > skew) {
@@ -131,14 +152,25 @@ export function verifySignature(options: VerifyOptions): SignatureCheck {
       ok: false,
       reason: "future",
       detail: `signed ${-age}s in the future, more than ${skew}s of skew`,
+      ageSeconds: age,
     };
   }
+  return { ok: true, parsed };
+}
 
+/** Whether any of `keys` produced the (prechecked) signature over `body`. */
+export function matchSignature(
+  parsed: ParsedSignatureHeader,
+  body: Uint8Array | string,
+  keys: readonly string[],
+): SignatureCheck {
+  const usable = keys.filter((k) => k.length > 0);
+  if (usable.length === 0) return { ok: false, reason: "no_keys", detail: "no signing key is configured" };
   // Compare against every key, without stopping at the first match, so timing does not reveal
   // which key (or whether any) matched.
   let matched = -1;
-  keys.forEach((key, index) => {
-    const expected = signatureDigest(key, parsed.timestampText, options.body);
+  usable.forEach((key, index) => {
+    const expected = signatureDigest(key, parsed.timestampText, body);
     if (timingSafeEqual(expected, parsed.v1) && matched === -1) matched = index;
   });
   if (matched === -1) {
@@ -149,4 +181,13 @@ export function verifySignature(options: VerifyOptions): SignatureCheck {
     };
   }
   return { ok: true, timestamp: parsed.timestamp, keyIndex: matched };
+}
+
+export function verifySignature(options: VerifyOptions): SignatureCheck {
+  if (options.keys.every((k) => k.length === 0)) {
+    return { ok: false, reason: "no_keys", detail: "no signing key is configured" };
+  }
+  const pre = precheckSignature(options);
+  if (!pre.ok) return pre;
+  return matchSignature(pre.parsed, options.body, options.keys);
 }

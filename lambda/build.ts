@@ -31,11 +31,27 @@ export interface ReceiverBundle {
   sha256: string;
 }
 
+export interface BundleOptions {
+  /** Source file, relative to the project root. */
+  entryPoint: string;
+  /** Output folder (relative to the project root, or absolute). */
+  outdir: string;
+  /** Packages left to the runtime instead of bundled (e.g. `@aws-sdk/*`, which nodejs22.x ships). */
+  external?: string[];
+}
+
+/** Builds the receiver; `npm run bench` builds its minimal peer with the same settings. */
 export async function buildReceiverBundle(outdir = "dist/lambda"): Promise<ReceiverBundle> {
-  const target = resolve(PROJECT_ROOT, outdir);
+  return buildLambdaBundle({ entryPoint: ENTRY_POINT, outdir });
+}
+
+/** One Lambda entry point bundled into `<outdir>/handler.js` (+ map), deterministically. */
+export async function buildLambdaBundle(options: BundleOptions): Promise<ReceiverBundle> {
+  const target = resolve(PROJECT_ROOT, options.outdir);
   const result = await build({
     absWorkingDir: PROJECT_ROOT,
-    entryPoints: { handler: ENTRY_POINT },
+    entryPoints: { handler: options.entryPoint },
+    external: options.external ?? [],
     bundle: true,
     platform: "node",
     target: "node22",

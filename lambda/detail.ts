@@ -1,11 +1,19 @@
 /**
- * The `Detail` document of every EventBridge event the receiver puts on the bus
- * (`Source: "calendly"`, `DetailType: <event name>`). Downstream consumers and our end-to-end tests
- * import this type; changes must stay backward compatible (add optional fields only).
+ * The `Detail` documents of the EventBridge events the receiver puts on the bus (`Source:
+ * "calendly"`): `CalendlyEventDetail` with `DetailType: <event name>` for every envelope, and
+ * `UnparsedDeliveryDetail` with `DetailType: "Calendly Unparsed Delivery"` for an authentic
+ * delivery whose body is not one. Downstream consumers and our end-to-end tests import these types;
+ * changes must stay backward compatible (add optional fields only).
  */
 import { createHash } from "node:crypto";
 
 export const EVENT_SOURCE = "calendly";
+
+/**
+ * The DetailType of an unparsed delivery. It has spaces, which no Calendly event name may have
+ * (names are `[A-Za-z0-9_.:-]`), so it can never be mistaken for an event.
+ */
+export const UNPARSED_DETAIL_TYPE = "Calendly Unparsed Delivery";
 
 /**
  * - `valid`: a known event whose payload has every field consumers rely on;
@@ -46,6 +54,28 @@ export interface CalendlyEventDetail {
   validation: ValidationMarker;
   /** Paths of the offending fields (e.g. `payload.scheduled_event.start_time`), never values. */
   issues?: string[];
+}
+
+/**
+ * Why a correctly signed body was not parsed: not UTF-8 JSON, JSON but not an envelope
+ * `{event, created_at, created_by, payload}` within its bounds, or above `MAX_BODY_BYTES`.
+ */
+export type UnparsedReason = "not_json" | "not_envelope" | "too_large";
+
+/**
+ * An authentic delivery (its signature verified) whose body could not be read as an envelope.
+ * The raw bytes are in the claim-check bucket at `payloadRef`; consumers read them from there.
+ */
+export interface UnparsedDeliveryDetail {
+  /** SHA-256 (hex) of the raw body, as for events. */
+  id: string;
+  unparsed: UnparsedReason;
+  /** For `not_envelope`: paths of the offending fields, never values. */
+  issues?: string[];
+  bodyBytes: number;
+  payloadRef: PayloadRef;
+  /** When the receiver got the delivery (ISO 8601, UTC). */
+  receivedAt: string;
 }
 
 /** The dedupe id of a delivery: SHA-256 hex of the raw body bytes. */

@@ -17,7 +17,13 @@ import {
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
 import type { ClaimCheck } from "./claim-check";
-import { type CalendlyEventDetail, EVENT_SOURCE } from "./detail";
+import {
+  type CalendlyEventDetail,
+  EVENT_SOURCE,
+  type PayloadRef,
+  UNPARSED_DETAIL_TYPE,
+  type UnparsedDeliveryDetail,
+} from "./detail";
 
 /** Entry error codes worth another attempt; others (validation, permissions) will not heal. */
 export const RETRYABLE_ENTRY_ERRORS: ReadonlySet<string> = new Set([
@@ -49,7 +55,13 @@ export type ForwardResult =
   | { ok: false; failure: ForwardFailure; errorCode?: string; attempts: number; claimChecked: boolean };
 
 export interface Forwarder {
+  /** An envelope's event, claim-checked when it cannot travel in one entry. */
   forward(detail: CalendlyEventDetail, rawBody: Uint8Array): Promise<ForwardResult>;
+  /** An authentic body that is not an envelope: always stored whole, then announced. */
+  forwardUnparsed(
+    detail: Omit<UnparsedDeliveryDetail, "payloadRef">,
+    rawBody: Uint8Array,
+  ): Promise<ForwardResult>;
 }
 
 /** An entry's size the way EventBridge counts it ("Calculating PutEvents event entry size"). */
@@ -69,6 +81,43 @@ export function buildEntry(eventBusName: string, detail: CalendlyEventDetail): P
     DetailType: detail.event,
     Detail: JSON.stringify(detail),
   };
+}
+
+export function buildUnparsedEntry(
+  eventBusName: string,
+  detail: UnparsedDeliveryDetail,
+): PutEventsRequestEntry {
+  return {
+    EventBusName: eventBusName,
+    Source: EVENT_SOURCE,
+    DetailType: UNPARSED_DETAIL_TYPE,
+    Detail: JSON.stringify(detail),
+  };
+}
+
+/**
+ * The entry of an event whose payload went to the claim check. Every field left is bounded (the
+ * envelope's strings by validation.ts, issue paths by count and length), so it fits far below
+ * EventBridge's 256 KiB; should a smaller configured limit still be exceeded, the issue paths go
+ * first, then the envelope's strings, which the stored body holds anyway.
+ */
+export function claimCheckedEntry(
+  eventBusName: string,
+  detail: CalendlyEventDetail,
+  ref: PayloadRef,
+  maxEntryBytes: number,
+): PutEventsRequestEntry {
+  const { envelopeExtra: _inObject, ...rest } = detail;
+  const slim: CalendlyEventDetail = { ...rest, payload: null, payloadRef: ref };
+  let entry = buildEntry(eventBusName, slim);
+  if (entrySize(entry) >= maxEntryBytes && slim.issues !== undefined) {
+    slim.issues = ["(issues left out: too large for one entry)"];
+    entry = buildEntry(eventBusName, slim);
+  }
+  if (entrySize(entry) >= maxEntryBytes) {
+    entry = buildEntry(eventBusName, { ...slim, createdAt: "", createdBy: "" });
+  }
+  return entry;
 }
 
 /**
@@ -107,79 +156,108 @@ function isRetryableRequestError(error: unknown): boolean {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createForwarder(options: ForwarderOptions): Forwarder {
-  return {
-    async forward(detail, rawBody) {
-      const startedAt = Date.now();
-      const deadline = startedAt + options.deadlineMs;
-      const abort = new AbortController();
-      const timer = setTimeout(() => abort.abort(), options.deadlineMs);
-      // Resolves at the deadline, so a call ignoring the abort signal cannot hold the answer.
-      const expired = new Promise<"deadline">((resolve) =>
-        abort.signal.addEventListener("abort", () => resolve("deadline")),
-      );
-      let attempts = 0;
-      let claimChecked = false;
-      try {
-        let entry = entryIfSerializable(options.eventBusName, detail);
-        if (entry === undefined || entrySize(entry) >= options.maxEntryBytes) {
-          claimChecked = true;
-          try {
-            const stored = options.claimCheck.store(detail.id, rawBody, abort.signal);
-            const ref = await Promise.race([stored, expired]);
-            if (ref === "deadline") return { ok: false, failure: "deadline", attempts, claimChecked };
-            const { envelopeExtra: _inObject, ...rest } = detail;
-            entry = buildEntry(options.eventBusName, { ...rest, payload: null, payloadRef: ref });
-          } catch (error) {
-            return {
-              ok: false,
-              failure: abort.signal.aborted ? "deadline" : "claim_check_failed",
-              errorCode: errorCodeOf(error),
-              attempts,
-              claimChecked,
-            };
-          }
+  /**
+   * Runs one forwarding within the deadline: `plan` says, given nothing stored yet, either the
+   * entry to send or that the body must first go to the claim check (as `kind`), and then, given
+   * where it was stored, the entry to send.
+   */
+  async function deliver(
+    rawBody: Uint8Array,
+    id: string,
+    plan: (ref: PayloadRef | undefined) => PutEventsRequestEntry | { claimCheck: "envelope" | "unparsed" },
+  ): Promise<ForwardResult> {
+    const startedAt = Date.now();
+    const deadline = startedAt + options.deadlineMs;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), options.deadlineMs);
+    // Resolves at the deadline, so a call ignoring the abort signal cannot hold the answer.
+    const expired = new Promise<"deadline">((resolve) =>
+      abort.signal.addEventListener("abort", () => resolve("deadline")),
+    );
+    let attempts = 0;
+    let claimChecked = false;
+    try {
+      let entry = plan(undefined);
+      if ("claimCheck" in entry) {
+        claimChecked = true;
+        try {
+          const stored = options.claimCheck.store(id, rawBody, abort.signal, entry.claimCheck);
+          const ref = await Promise.race([stored, expired]);
+          if (ref === "deadline") return { ok: false, failure: "deadline", attempts, claimChecked };
+          const next = plan(ref);
+          if ("claimCheck" in next) throw new Error("forward: no entry after the claim check");
+          entry = next;
+        } catch (error) {
+          return {
+            ok: false,
+            failure: abort.signal.aborted ? "deadline" : "claim_check_failed",
+            errorCode: errorCodeOf(error),
+            attempts,
+            claimChecked,
+          };
         }
+      }
 
-        let lastCode: string | undefined;
-        for (;;) {
-          attempts += 1;
-          let retryable: boolean;
-          try {
-            const sent = options.eventBridge().send(new PutEventsCommand({ Entries: [entry] }), {
-              abortSignal: abort.signal,
-            });
-            const result = await Promise.race([sent, expired]);
-            if (result === "deadline") {
-              return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
-            }
-            const outcome = result.Entries?.[0];
-            if ((result.FailedEntryCount ?? 0) === 0 && outcome?.ErrorCode === undefined) {
-              return { ok: true, eventId: outcome?.EventId, attempts, claimChecked };
-            }
-            lastCode = outcome?.ErrorCode ?? "UnknownEntryError";
-            retryable = RETRYABLE_ENTRY_ERRORS.has(lastCode);
-            if (!retryable)
-              return { ok: false, failure: "entry_rejected", errorCode: lastCode, attempts, claimChecked };
-          } catch (error) {
-            if (abort.signal.aborted) {
-              return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
-            }
-            lastCode = errorCodeOf(error);
-            retryable = isRetryableRequestError(error);
-            if (!retryable)
-              return { ok: false, failure: "request_failed", errorCode: lastCode, attempts, claimChecked };
-          }
-          // Full jitter, exponential from 50 ms, capped at 1 s and by the time left.
-          const backoff = Math.random() * Math.min(1000, 50 * 2 ** (attempts - 1));
-          if (Date.now() + backoff >= deadline) {
+      let lastCode: string | undefined;
+      for (;;) {
+        attempts += 1;
+        let retryable: boolean;
+        try {
+          const sent = options.eventBridge().send(new PutEventsCommand({ Entries: [entry] }), {
+            abortSignal: abort.signal,
+          });
+          const result = await Promise.race([sent, expired]);
+          if (result === "deadline") {
             return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
           }
-          await sleep(backoff);
+          const outcome = result.Entries?.[0];
+          if ((result.FailedEntryCount ?? 0) === 0 && outcome?.ErrorCode === undefined) {
+            return { ok: true, eventId: outcome?.EventId, attempts, claimChecked };
+          }
+          lastCode = outcome?.ErrorCode ?? "UnknownEntryError";
+          retryable = RETRYABLE_ENTRY_ERRORS.has(lastCode);
+          if (!retryable)
+            return { ok: false, failure: "entry_rejected", errorCode: lastCode, attempts, claimChecked };
+        } catch (error) {
+          if (abort.signal.aborted) {
+            return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
+          }
+          lastCode = errorCodeOf(error);
+          retryable = isRetryableRequestError(error);
+          if (!retryable)
+            return { ok: false, failure: "request_failed", errorCode: lastCode, attempts, claimChecked };
         }
-      } finally {
-        clearTimeout(timer);
-        abort.abort();
+        // Full jitter, exponential from 50 ms, capped at 1 s and by the time left.
+        const backoff = Math.random() * Math.min(1000, 50 * 2 ** (attempts - 1));
+        if (Date.now() + backoff >= deadline) {
+          return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
+        }
+        await sleep(backoff);
       }
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+  }
+
+  return {
+    forward(detail, rawBody) {
+      return deliver(rawBody, detail.id, (ref) => {
+        if (ref !== undefined) {
+          return claimCheckedEntry(options.eventBusName, detail, ref, options.maxEntryBytes);
+        }
+        const entry = entryIfSerializable(options.eventBusName, detail);
+        if (entry === undefined || entrySize(entry) >= options.maxEntryBytes)
+          return { claimCheck: "envelope" };
+        return entry;
+      });
+    },
+    forwardUnparsed(detail, rawBody) {
+      return deliver(rawBody, detail.id, (ref) =>
+        ref === undefined
+          ? { claimCheck: "unparsed" }
+          : buildUnparsedEntry(options.eventBusName, { ...detail, payloadRef: ref }),
+      );
     },
   };
 }

@@ -2,8 +2,10 @@
  * The receiver: an API Gateway HTTP API (payload format 2.0) Lambda that accepts only genuine
  * Calendly deliveries and puts each one on an EventBridge bus.
  *
- * Flow: method (405) → configuration (500) → size (413) → signature (401; 503 if keys cannot be
- * read) → JSON envelope (400) → payload validation (marks only) → forward (503 on failure) → 200.
+ * Flow: method (405) → configuration (500) → signature header's shape and timestamp (401, before any
+ * key is read) → keys (503 if they cannot be read) → HMAC (401) → body: an envelope is validated
+ * (marks only) and forwarded; anything else authentic (not JSON, not an envelope, above the size
+ * limit) is stored whole and forwarded as an unparsed delivery → 200, or 503 if forwarding failed.
  * Around it, one guard: whatever throws or whatever status escapes becomes a 500, never a 3xx and
  * never a 410, which would make Calendly delete the subscription.
  *
@@ -11,11 +13,12 @@
  * `handler` is Lambda's entry point over `process.env`, built on first use once per container.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { createAwsCaller } from "./aws-request";
 import { createClaimCheck } from "./claim-check";
 import { type AwsClients, createAwsClients } from "./clients";
 import { ConfigError, type Env, loadConfig, type ReceiverConfig } from "./config";
-import { type CalendlyEventDetail, deliveryId } from "./detail";
-import { createForwarder, type Forwarder } from "./forward";
+import { type CalendlyEventDetail, deliveryId, type UnparsedReason } from "./detail";
+import { createForwarder, type Forwarder, type ForwardResult } from "./forward";
 import {
   createKeySource,
   type SigningKeySource,
@@ -24,10 +27,18 @@ import {
 } from "./keys";
 import { createObservability, type DeliveryLog } from "./observability";
 import { guardResponse, type ReceiverResponse, responses } from "./responses";
+import { createParameterReader } from "./ssm";
 import { parseEnvelope, validatePayload } from "./validation";
 import { verifyDelivery } from "./verify";
 
-export type { CalendlyEventDetail, PayloadRef, ValidationMarker } from "./detail";
+export type {
+  CalendlyEventDetail,
+  PayloadRef,
+  UnparsedDeliveryDetail,
+  UnparsedReason,
+  ValidationMarker,
+} from "./detail";
+export { UNPARSED_DETAIL_TYPE } from "./detail";
 
 export interface Receiver {
   handle(event: APIGatewayProxyEventV2, context?: Context): Promise<ReceiverResponse>;
@@ -51,6 +62,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
   const observability = createObservability(env);
   const defaults = createAwsClients(env);
   const clients: AwsClients = { ...defaults, ...options.clients };
+  const callAws = createAwsCaller(clients.eventBridge);
   let ready: Ready | ConfigError | undefined;
 
   // Configuration is read on the first delivery, not at import, so a bad value answers 500 with a
@@ -60,8 +72,9 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     try {
       const config = loadConfig(env);
       const keys = createKeySource(config.signingKeys, {
-        ssmClient: clients.ssm,
+        readParameter: createParameterReader(callAws, env),
         refreshSeconds: config.keysRefreshSeconds,
+        maxAgeSeconds: config.keysMaxAgeSeconds,
         onRefreshError: (error) =>
           observability.logger.warn("signing key refresh failed; keeping the cached keys", {
             error: error instanceof Error ? error.message : String(error),
@@ -74,7 +87,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       }
       const forwarder = createForwarder({
         eventBridge: clients.eventBridge,
-        claimCheck: createClaimCheck(clients.s3, config.claimCheckBucket),
+        claimCheck: createClaimCheck(callAws, env, config.claimCheckBucket),
         eventBusName: config.eventBusName,
         deadlineMs: config.forwardDeadlineMs,
         maxEntryBytes: config.maxEntryBytes,
@@ -103,18 +116,15 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     }
     const { config, keys, forwarder } = state;
 
-    const body = readBody(event, config.maxBodyBytes);
-    if (body === "too_large") {
-      Object.assign(log, { outcome: "rejected", reason: "payload_too_large" });
-      return responses.payloadTooLarge(config.maxBodyBytes);
-    }
-    log.bodyBytes = body.byteLength;
-
     let check: Awaited<ReturnType<typeof verifyDelivery>>;
+    let body: Uint8Array | undefined;
     try {
       check = await verifyDelivery({
         headers: event.headers,
-        body,
+        body: () => {
+          body = readBody(event);
+          return body;
+        },
         keys,
         toleranceSeconds: config.toleranceSeconds,
         futureSkewSeconds: config.futureSkewSeconds,
@@ -127,39 +137,59 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       return responses.unavailable();
     }
     log.keysRefreshed = check.refreshed;
-    if (!check.ok) {
-      Object.assign(log, { outcome: "rejected", reason: check.reason });
+    if (!check.ok || body === undefined) {
+      const reason = check.ok ? "missing" : check.reason;
+      Object.assign(log, { outcome: "rejected", reason });
+      if (!check.ok && check.ageSeconds !== undefined) log.signatureAgeSeconds = check.ageSeconds;
       return responses.unauthorized();
     }
+    log.bodyBytes = body.byteLength;
 
+    // From here on the body is Calendly's: it is kept whatever it holds.
     const id = deliveryId(body);
     log.dedupeId = id;
-    const parsed = parseEnvelope(body);
+    const receivedAt = new Date(log.startedAt).toISOString();
+    // Above the limit the body is not parsed (JSON.parse of megabytes would hold the container).
+    const parsed =
+      body.byteLength > config.maxBodyBytes
+        ? ({ ok: false, reason: "too_large", issues: [] as string[] } as const)
+        : parseEnvelope(body);
+    let forwarded: ForwardResult;
     if (!parsed.ok) {
-      Object.assign(log, { outcome: "rejected", reason: parsed.reason, issues: parsed.issues });
-      return responses.badRequest(parsed.reason, parsed.issues);
+      const unparsed: UnparsedReason = parsed.reason;
+      Object.assign(log, { unparsed, ...(parsed.issues.length > 0 ? { issues: parsed.issues } : {}) });
+      forwarded = await forwarder.forwardUnparsed(
+        {
+          id,
+          unparsed,
+          ...(parsed.issues.length > 0 ? { issues: parsed.issues } : {}),
+          bodyBytes: body.byteLength,
+          receivedAt,
+        },
+        body,
+      );
+    } else {
+      const { envelope } = parsed;
+      const validation = validatePayload(envelope);
+      Object.assign(log, {
+        event: envelope.event,
+        validation: validation.validation,
+        issues: validation.issues,
+      });
+      const { event: name, created_at, created_by, payload, ...extra } = envelope;
+      const detail: CalendlyEventDetail = {
+        id,
+        event: name,
+        createdAt: created_at,
+        createdBy: created_by,
+        payload,
+        ...(Object.keys(extra).length > 0 ? { envelopeExtra: extra } : {}),
+        receivedAt,
+        validation: validation.validation,
+        ...(validation.issues ? { issues: validation.issues } : {}),
+      };
+      forwarded = await forwarder.forward(detail, body);
     }
-    const { envelope } = parsed;
-    const validation = validatePayload(envelope);
-    Object.assign(log, {
-      event: envelope.event,
-      validation: validation.validation,
-      issues: validation.issues,
-    });
-
-    const { event: name, created_at, created_by, payload, ...extra } = envelope;
-    const detail: CalendlyEventDetail = {
-      id,
-      event: name,
-      createdAt: created_at,
-      createdBy: created_by,
-      payload,
-      ...(Object.keys(extra).length > 0 ? { envelopeExtra: extra } : {}),
-      receivedAt: new Date(log.startedAt).toISOString(),
-      validation: validation.validation,
-      ...(validation.issues ? { issues: validation.issues } : {}),
-    };
-    const forwarded = await forwarder.forward(detail, body);
     Object.assign(log, { attempts: forwarded.attempts, claimChecked: forwarded.claimChecked });
     if (!forwarded.ok) {
       Object.assign(log, {
@@ -214,18 +244,10 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
   };
 }
 
-/** The raw body bytes (base64-decoded when API Gateway encoded them), or "too_large". */
-function readBody(event: APIGatewayProxyEventV2, maxBytes: number): Uint8Array | "too_large" {
-  const text = event.body ?? "";
-  if (event.isBase64Encoded) {
-    // Four base64 characters carry three bytes: refuse before decoding a huge string.
-    if (Math.floor((text.length * 3) / 4) > maxBytes + 3) return "too_large";
-    const bytes = Buffer.from(text, "base64");
-    return bytes.byteLength > maxBytes ? "too_large" : bytes;
-  }
-  if (text.length > maxBytes) return "too_large";
-  const bytes = Buffer.from(text, "utf8");
-  return bytes.byteLength > maxBytes ? "too_large" : bytes;
+/** The raw body bytes, base64-decoded when API Gateway encoded them. */
+function readBody(event: APIGatewayProxyEventV2): Uint8Array {
+  const text = typeof event.body === "string" ? event.body : "";
+  return Buffer.from(text, event.isBase64Encoded ? "base64" : "utf8");
 }
 
 function stackWithoutMessage(error: Error): string | undefined {

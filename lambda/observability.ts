@@ -1,12 +1,17 @@
 /**
- * Logs and metrics, with Powertools for AWS Lambda: one structured JSON line per delivery, and
- * CloudWatch embedded-format metrics (accepted, rejected by reason, forward failures).
+ * Logs and metrics: one structured JSON line per delivery, and CloudWatch embedded metric format
+ * (EMF) documents for the counts a user alarms on.
+ *
+ * Hand-written rather than Powertools' Logger and Metrics, which we used before: both write the
+ * same kind of line (the field names here are Powertools', so log queries keep working), but they
+ * cost 38 KB of the bundle and most of the receiver's lead over a hand-written handler at cold
+ * start and per event (docs/benchmarks.md, "Receiver against the minimal peer"). What we need of
+ * them is a JSON line and one EMF document per delivery, both specified by AWS and short to write.
  *
  * What may be logged is decided here, in `DeliveryLog`: ids, names, outcomes, timings, field paths.
  * Never a signing key, never the body, never payload values (invitee names and emails).
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Context } from "aws-lambda";
 import type { Env } from "./config";
 
 export const DEFAULT_SERVICE_NAME = "calendly-receiver";
@@ -26,16 +31,32 @@ export interface DeliveryLog {
   /** Why it was rejected or failed, e.g. `mismatch`, `stale`, `forward_deadline`. */
   reason?: string;
   event?: string;
-  /** SHA-256 of the body (only known once the body was read). */
+  /** SHA-256 of the body (only known once the signature verified). */
   dedupeId?: string;
   validation?: string;
+  /** Set when an authentic body was stored whole instead of parsed (`not_json`, ...). */
+  unparsed?: string;
   issues?: string[];
   claimChecked?: boolean;
   attempts?: number;
   errorCode?: string;
   keysRefreshed?: boolean;
+  /** For `stale` and `future`: how old the signature was, in seconds (negative: ahead). */
+  signatureAgeSeconds?: number;
   bodyBytes?: number;
   latencyMs: number;
+}
+
+type Level = "DEBUG" | "INFO" | "WARN" | "ERROR";
+const LEVELS: Record<string, number> = { DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 };
+
+export interface Logger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+  /** Adds the invocation's function name, memory, ARN, request id and cold-start flag. */
+  addContext(context: Context): void;
 }
 
 export interface Observability {
@@ -44,18 +65,108 @@ export interface Observability {
   delivery(log: DeliveryLog): void;
 }
 
-export function createObservability(env: Env): Observability {
-  const serviceName = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE_NAME;
-  const logger = new Logger({
-    serviceName,
-    logLevel: (env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || "INFO").toUpperCase() as "INFO",
-  });
-  const metrics = new Metrics({
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
-    serviceName,
-  });
+function createLogger(env: Env, service: string, write: (line: string) => void): Logger {
+  const threshold =
+    LEVELS[(env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || "INFO").toUpperCase()] ?? LEVELS.INFO!;
+  let context: Record<string, unknown> = {};
+  let coldStart = true;
+  const log = (level: Level) => (message: string, extra?: Record<string, unknown>) => {
+    if (LEVELS[level]! < threshold) return;
+    const traceId = env._X_AMZN_TRACE_ID?.split(";")[0]?.replace("Root=", "");
+    write(
+      JSON.stringify({
+        level,
+        message,
+        timestamp: new Date().toISOString(),
+        service,
+        ...context,
+        ...(traceId ? { xray_trace_id: traceId } : {}),
+        ...extra,
+      }),
+    );
+  };
+  return {
+    debug: log("DEBUG"),
+    info: log("INFO"),
+    warn: log("WARN"),
+    error: log("ERROR"),
+    addContext(lambda) {
+      context = {
+        cold_start: coldStart,
+        function_arn: lambda.invokedFunctionArn,
+        function_memory_size: Number(lambda.memoryLimitInMB),
+        function_name: lambda.functionName,
+        function_request_id: lambda.awsRequestId,
+      };
+      coldStart = false;
+    },
+  };
+}
 
+/** The counts of one delivery, by metric name (all `Count`). */
+export function deliveryMetrics(log: DeliveryLog): Record<string, number> {
+  const counts: Record<string, number> = {};
+  if (log.outcome === "accepted") {
+    counts.Accepted = 1;
+    if (log.claimChecked) counts.ClaimChecked = 1;
+    if (log.unparsed !== undefined) counts.Unparsed = 1;
+    if (log.validation === "unknown_event") counts.UnknownEvent = 1;
+    if (log.validation === "invalid_payload") counts.InvalidPayload = 1;
+  } else if (log.outcome === "rejected") {
+    counts.Rejected = 1;
+    // Alarmable on its own: Calendly retrying with its original t= past the tolerance shows here.
+    if (log.reason === "stale") counts.StaleSignatures = 1;
+  } else {
+    const forwarding = log.reason?.startsWith("forward") || log.reason === "claim_check_failed";
+    counts[forwarding ? "ForwardFailures" : "Errors"] = 1;
+  }
+  return counts;
+}
+
+/**
+ * One EMF document: every count under the `service` dimension; `Rejected` also under
+ * `service` + `Reason`.
+ */
+export function emfDocument(
+  namespace: string,
+  service: string,
+  log: DeliveryLog,
+  timestamp: number,
+): Record<string, unknown> {
+  const counts = deliveryMetrics(log);
+  const names = Object.keys(counts);
+  const directives: Record<string, unknown>[] = [
+    {
+      Namespace: namespace,
+      Dimensions: [["service"]],
+      Metrics: names.map((Name) => ({ Name, Unit: "Count" })),
+    },
+  ];
+  const reason = log.outcome === "rejected" ? (log.reason ?? "unknown") : undefined;
+  if (reason !== undefined) {
+    directives.push({
+      Namespace: namespace,
+      Dimensions: [["service", "Reason"]],
+      Metrics: [{ Name: "Rejected", Unit: "Count" }],
+    });
+  }
+  return {
+    _aws: { Timestamp: timestamp, CloudWatchMetrics: directives },
+    service,
+    ...(reason !== undefined ? { Reason: reason } : {}),
+    ...counts,
+  };
+}
+
+export function createObservability(env: Env): Observability {
+  const service = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE_NAME;
+  const namespace = env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE;
   const metricsDisabled = env.POWERTOOLS_METRICS_DISABLED?.toLowerCase() === "true";
+  // Straight to stdout, one line each: Lambda sends it to CloudWatch Logs as is.
+  const write = (line: string) => {
+    process.stdout.write(`${line}\n`);
+  };
+  const logger = createLogger(env, service, write);
 
   return {
     logger,
@@ -63,33 +174,13 @@ export function createObservability(env: Env): Observability {
       const level =
         log.outcome === "failed"
           ? "error"
-          : log.outcome === "rejected" || (log.validation !== undefined && log.validation !== "valid")
+          : log.outcome === "rejected" ||
+              log.unparsed !== undefined ||
+              (log.validation !== undefined && log.validation !== "valid")
             ? "warn"
             : "info";
       logger[level]("delivery", { ...log });
-
-      // Powertools reads this variable from process.env only; a receiver built over another
-      // environment (the local server) honours it here.
-      if (metricsDisabled) return;
-      if (log.outcome === "accepted") {
-        metrics.addMetric("Accepted", MetricUnit.Count, 1);
-        if (log.claimChecked) metrics.addMetric("ClaimChecked", MetricUnit.Count, 1);
-        if (log.validation === "unknown_event") metrics.addMetric("UnknownEvent", MetricUnit.Count, 1);
-        if (log.validation === "invalid_payload") metrics.addMetric("InvalidPayload", MetricUnit.Count, 1);
-      } else if (log.outcome === "rejected") {
-        // Dimensions added this way are cleared by the publish below.
-        metrics.addDimension("Reason", log.reason ?? "unknown");
-        metrics.addMetric("Rejected", MetricUnit.Count, 1);
-      } else {
-        metrics.addMetric(
-          log.reason?.startsWith("forward") || log.reason === "claim_check_failed"
-            ? "ForwardFailures"
-            : "Errors",
-          MetricUnit.Count,
-          1,
-        );
-      }
-      metrics.publishStoredMetrics();
+      if (!metricsDisabled) write(JSON.stringify(emfDocument(namespace, service, log, Date.now())));
     },
   };
 }

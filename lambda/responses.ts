@@ -1,12 +1,14 @@
 /**
  * Every answer the receiver gives. Calendly counts anything but 2xx as a failure and retries; a 3xx
  * is a failure too, and a 410 deletes the subscription at once. So the set of statuses is closed,
- * and `guardResponse` turns anything outside it into a 500 at the edge.
+ * and `guardResponse` turns anything outside it into a 500 at the edge. There is no 400 or 413: a
+ * body whose signature verifies is Calendly's and is kept whatever it holds (refusing it would only
+ * make Calendly retry it for a day and then disable the subscription); anything else is a 401.
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 
-export type ReceiverStatus = 200 | 400 | 401 | 405 | 413 | 500 | 503;
-const ALLOWED: ReadonlySet<number> = new Set<ReceiverStatus>([200, 400, 401, 405, 413, 500, 503]);
+export type ReceiverStatus = 200 | 401 | 405 | 500 | 503;
+const ALLOWED: ReadonlySet<number> = new Set<ReceiverStatus>([200, 401, 405, 500, 503]);
 
 export type ReceiverResponse = APIGatewayProxyStructuredResultV2 & { statusCode: ReceiverStatus };
 
@@ -27,16 +29,6 @@ export const responses = {
   /** Says nothing about why: the reason is logged, not told to whoever sent a bad signature. */
   unauthorized: () => json(401, { message: "Unauthorized" }),
   methodNotAllowed: () => json(405, { message: "Method Not Allowed" }, { allow: "POST" }),
-  payloadTooLarge: (limit: number) => json(413, { message: `Payload Too Large: at most ${limit} bytes` }),
-  /** Only after a valid signature, so the sender is Calendly (or has its key): field paths help. */
-  badRequest: (reason: "not_json" | "not_envelope", issues: string[]) =>
-    json(400, {
-      message:
-        reason === "not_json"
-          ? "Bad Request: body is not UTF-8 JSON"
-          : "Bad Request: body is not a Calendly webhook envelope {event, created_at, created_by, payload}",
-      ...(issues.length > 0 ? { issues } : {}),
-    }),
   /** Forwarding (or reading the keys) failed: Calendly retries with back-off. */
   unavailable: () => json(503, { message: "Service Unavailable: event not forwarded, retry later" }),
   internalError: () => json(500, { message: "Internal Server Error" }),

@@ -1,9 +1,11 @@
 /**
- * Checks a delivery's `Calendly-Webhook-Signature` against the current signing keys, with one
+ * Checks a delivery's `Calendly-Webhook-Signature` in the order that makes bad requests cheap:
+ * first the header's shape and its timestamp against the window (no key needed: a missing, garbled
+ * or stale header is refused without reading the keys), then the keys, then the HMAC, with one
  * forced key re-read (rate-limited by the key source) when no key matches: that is how a rotated
  * key reaches a warm container. The cryptography is calendly/signature.ts, shared project-wide.
  */
-import { type SignatureCheck, verifySignature } from "../calendly/signature";
+import { matchSignature, precheckSignature, type SignatureCheck } from "../calendly/signature";
 import type { SigningKeySource } from "./keys";
 
 /** Lower-case, as API Gateway (payload 2.0) delivers header names. */
@@ -11,7 +13,8 @@ export const SIGNATURE_HEADER_NAME = "calendly-webhook-signature";
 
 export interface VerifyDeliveryOptions {
   headers: Readonly<Record<string, string | undefined>> | undefined;
-  body: Uint8Array;
+  /** The raw body bytes; only read once the header passed its checks. */
+  body: () => Uint8Array;
   keys: SigningKeySource;
   toleranceSeconds: number;
   futureSkewSeconds: number;
@@ -29,7 +32,7 @@ export function headerValue(
   headers: Readonly<Record<string, string | undefined>> | undefined,
   name: string,
 ): string | undefined {
-  if (headers === undefined) return undefined;
+  if (headers === undefined || headers === null || typeof headers !== "object") return undefined;
   const direct = headers[name];
   if (direct !== undefined) return direct;
   for (const [key, value] of Object.entries(headers)) {
@@ -38,23 +41,20 @@ export function headerValue(
   return undefined;
 }
 
+/** Throws `SigningKeysUnavailableError` only for a request whose header is well formed and fresh. */
 export async function verifyDelivery(options: VerifyDeliveryOptions): Promise<DeliveryCheck> {
   const header = headerValue(options.headers, SIGNATURE_HEADER_NAME);
-  const check = (keys: readonly string[]) =>
-    verifySignature({
-      header,
-      body: options.body,
-      keys,
-      now: options.now,
-      toleranceSeconds: options.toleranceSeconds,
-      futureSkewSeconds: options.futureSkewSeconds,
-    });
-  const first = check(await options.keys.current());
-  // Only a well-formed, fresh signature that no key matches can be fixed by newer keys.
-  if (first.ok || (first.reason !== "mismatch" && first.reason !== "no_keys")) {
-    return { ...first, refreshed: false };
-  }
+  const pre = precheckSignature({
+    header: typeof header === "string" ? header : undefined,
+    now: options.now,
+    toleranceSeconds: options.toleranceSeconds,
+    futureSkewSeconds: options.futureSkewSeconds,
+  });
+  if (!pre.ok) return { ...pre, refreshed: false };
+  const body = options.body();
+  const first = matchSignature(pre.parsed, body, await options.keys.current());
+  if (first.ok) return { ...first, refreshed: false };
   const fresh = await options.keys.refreshAfterFailure();
   if (fresh === undefined) return { ...first, refreshed: false };
-  return { ...check(fresh), refreshed: true };
+  return { ...matchSignature(pre.parsed, body, fresh), refreshed: true };
 }

@@ -5,7 +5,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Context } from "aws-lambda";
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
 import { createReceiver } from "../handler";
 import { fromApiGatewayResult, toApiGatewayEvent } from "./apigw";
 
@@ -24,6 +24,11 @@ export interface LocalReceiverOptions {
    * `AWS_REGION=us-east-1`, and dummy credentials when an `AWS_ENDPOINT_URL*` points at a stub.
    */
   env?: Record<string, string>;
+  /**
+   * Another Lambda handler to serve instead of the receiver (the benchmark's hand-written peer),
+   * behind the same HTTP adapter.
+   */
+  handler?: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 }
 
 export interface LocalReceiver {
@@ -70,7 +75,11 @@ function lambdaContext(requestId: string): Context {
 }
 
 export async function startLocalReceiver(options: LocalReceiverOptions = {}): Promise<LocalReceiver> {
-  const receiver = createReceiver({ env: localReceiverEnv({ ...process.env, ...options.env }) });
+  const handle =
+    options.handler ??
+    ((receiver) => receiver.handle.bind(receiver))(
+      createReceiver({ env: localReceiverEnv({ ...process.env, ...options.env }) }),
+    );
   const routeKey = `ANY ${WEBHOOK_PATH}`;
 
   const server = createServer((req, res) => {
@@ -98,8 +107,7 @@ export async function startLocalReceiver(options: LocalReceiverOptions = {}): Pr
     req.on("end", () => {
       if (refused) return;
       const event = toApiGatewayEvent(req, Buffer.concat(chunks), { routeKey });
-      receiver
-        .handle(event, lambdaContext(event.requestContext.requestId))
+      handle(event, lambdaContext(event.requestContext.requestId))
         .then((result) => {
           const answer = fromApiGatewayResult(result);
           res.writeHead(answer.status, answer.headers);

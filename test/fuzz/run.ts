@@ -19,7 +19,7 @@ import { table } from "../../bench/stats";
 import { createReceiver } from "../../lambda/handler";
 import { startAwsStubs } from "../../tools/aws-stubs";
 import { type PropertyContext, receiverProperties } from "../lambda/properties";
-import { captureStdout, KEY } from "../lambda/support";
+import { captureStdout, KEY, keptOracle } from "../lambda/support";
 
 type Properties = ReturnType<typeof receiverProperties>;
 type PropertyName = keyof Properties;
@@ -85,10 +85,12 @@ async function main(): Promise<void> {
   const ctx: PropertyContext = {
     key: KEY,
     handle: async (event) => {
-      // Accepted events pile up in the stub; nothing here reads them.
+      // Accepted events and claim checks pile up in the stubs; only the last one is read.
       if (stubs.eventBridge.entries.length > 1000) stubs.eventBridge.reset();
+      if (stubs.s3.objects.size > 1000) stubs.s3.objects.clear();
       return (await captureStdout(() => receiver.handle(event))).result;
     },
+    kept: keptOracle(stubs),
   };
   const properties = receiverProperties(ctx);
   const names = Object.keys(WEIGHTS) as PropertyName[];

@@ -22,6 +22,7 @@ describe("loadConfig", () => {
       toleranceSeconds: 180,
       futureSkewSeconds: 30,
       keysRefreshSeconds: 60,
+      keysMaxAgeSeconds: 300,
       maxBodyBytes: 1024 * 1024,
       forwardDeadlineMs: 5000,
       maxEntryBytes: 256 * 1024,
@@ -35,6 +36,7 @@ describe("loadConfig", () => {
       SIGNATURE_TOLERANCE_SECONDS: "300",
       SIGNATURE_FUTURE_SKEW_SECONDS: "5",
       SIGNING_KEYS_REFRESH_SECONDS: "1",
+      SIGNING_KEYS_MAX_AGE_SECONDS: "0",
       MAX_BODY_BYTES: "65536",
       FORWARD_DEADLINE_MS: "2000",
       EVENTBRIDGE_MAX_ENTRY_BYTES: "1048576",
@@ -44,6 +46,7 @@ describe("loadConfig", () => {
       toleranceSeconds: 300,
       futureSkewSeconds: 5,
       keysRefreshSeconds: 1,
+      keysMaxAgeSeconds: 0,
       maxBodyBytes: 65536,
       forwardDeadlineMs: 2000,
       maxEntryBytes: 1048576,
@@ -65,7 +68,41 @@ describe("loadConfig", () => {
     );
     expect(message).toContain("CLAIM_CHECK_BUCKET is not set");
     expect(message).toMatch(/FORWARD_DEADLINE_MS is not valid .*well under Calendly's 15 s/);
-    expect(message).toMatch(/MAX_BODY_BYTES is not valid \(not a number\)/);
+    expect(message).toMatch(/MAX_BODY_BYTES is not valid \(not a whole decimal number/);
+  });
+
+  // Number() reads " " as 0 (no rate limit on key re-reads), "0x3c" as 60 and "1e6" as a million.
+  it.each([" ", "  60", "60 ", "0x3c", "1e6", "1e1", "+60", "-1", "60.0", "6_0", "٦٠", "Infinity", "NaN"])(
+    "refuses %j for a number, naming the variable, instead of reading it as something else",
+    (value) => {
+      for (const variable of [
+        "SIGNING_KEYS_REFRESH_SECONDS",
+        "SIGNING_KEYS_MAX_AGE_SECONDS",
+        "SIGNATURE_TOLERANCE_SECONDS",
+        "FORWARD_DEADLINE_MS",
+      ]) {
+        const message = problemsOf({ ...base, [variable]: value });
+        expect(message).toMatch(new RegExp(`^receiver configuration is invalid: ${variable} is not valid`));
+        expect(message).not.toContain(`"${value}"`);
+      }
+    },
+  );
+
+  it("accepts whole decimal numbers, leading zeros included, and refuses them outside the range", () => {
+    expect(loadConfig({ ...base, SIGNING_KEYS_REFRESH_SECONDS: "060" }).keysRefreshSeconds).toBe(60);
+    expect(loadConfig({ ...base, SIGNING_KEYS_MAX_AGE_SECONDS: "0" }).keysMaxAgeSeconds).toBe(0);
+    expect(problemsOf({ ...base, FORWARD_DEADLINE_MS: "99" })).toMatch(
+      /FORWARD_DEADLINE_MS is not valid \(outside 100\.\.14000\)/,
+    );
+    expect(problemsOf({ ...base, EVENTBRIDGE_MAX_ENTRY_BYTES: "1024" })).toMatch(
+      /EVENTBRIDGE_MAX_ENTRY_BYTES is not valid \(outside 8192\.\./,
+    );
+  });
+
+  it("refuses a blank name rather than trimming it to nothing", () => {
+    expect(problemsOf({ ...base, EVENT_BUS_NAME: "   " })).toMatch(
+      /EVENT_BUS_NAME is blank; set it to the name/,
+    );
   });
 
   it("refuses two key sources, without echoing either value", () => {

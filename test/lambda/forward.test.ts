@@ -5,9 +5,16 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { claimCheckKey } from "../../lambda/claim-check";
+import { MIN_ENTRY_BYTES } from "../../lambda/config";
 import type { CalendlyEventDetail } from "../../lambda/detail";
-import { buildEntry, entrySize } from "../../lambda/forward";
+import { buildEntry, claimCheckedEntry, entrySize } from "../../lambda/forward";
 import { createReceiver } from "../../lambda/handler";
+import {
+  MAX_CREATED_AT_LENGTH,
+  MAX_CREATED_BY_LENGTH,
+  MAX_ISSUE_PATH_LENGTH,
+  MAX_ISSUES,
+} from "../../lambda/validation";
 import { type AwsStubs, putEventsEntrySize, startAwsStubs } from "../../tools/aws-stubs";
 import { delivery, envelope, invoke, KEY } from "./support";
 
@@ -221,5 +228,41 @@ describe("the claim check", () => {
     expect(response.statusCode).toBe(503);
     expect(stubs.eventBridge.entries).toHaveLength(0);
     expect(logs[0]).toMatchObject({ outcome: "failed" });
+  });
+});
+
+describe("a claim-checked entry", () => {
+  // Every field at its bound: the largest claim-checked event validation lets through.
+  const detail: CalendlyEventDetail = {
+    id: "a".repeat(64),
+    event: "e".repeat(128),
+    createdAt: "t".repeat(MAX_CREATED_AT_LENGTH),
+    createdBy: "u".repeat(MAX_CREATED_BY_LENGTH),
+    payload: { huge: "p".repeat(400_000) },
+    envelopeExtra: { also: "x".repeat(100_000) },
+    receivedAt: new Date(0).toISOString(),
+    validation: "invalid_payload",
+    issues: [
+      ...Array.from({ length: MAX_ISSUES }, (_, i) => `${i}`.padEnd(MAX_ISSUE_PATH_LENGTH, "k")),
+      "(5 more)",
+    ],
+  };
+  const ref = { bucket: "b".repeat(63), key: claimCheckKey("a".repeat(64)) };
+
+  it("fits under the smallest limit the configuration accepts, with everything but the payload kept", () => {
+    const entry = claimCheckedEntry("bus", detail, ref, 256 * 1024);
+    expect(entrySize(entry)).toBeLessThan(MIN_ENTRY_BYTES);
+    const sent = JSON.parse(entry.Detail!) as CalendlyEventDetail;
+    expect(sent).toEqual({ ...detail, payload: null, payloadRef: ref, envelopeExtra: undefined });
+    expect(entrySize(claimCheckedEntry("bus", detail, ref, MIN_ENTRY_BYTES))).toBeLessThan(MIN_ENTRY_BYTES);
+  });
+
+  it("leaves out the issue paths, then the envelope's strings, rather than exceed a smaller limit", () => {
+    const withoutIssues = claimCheckedEntry("bus", detail, ref, 2000);
+    expect(JSON.parse(withoutIssues.Detail!).issues).toEqual(["(issues left out: too large for one entry)"]);
+    expect(entrySize(withoutIssues)).toBeLessThan(2000);
+    const bare = claimCheckedEntry("bus", detail, ref, 1000);
+    expect(JSON.parse(bare.Detail!)).toMatchObject({ createdAt: "", createdBy: "", payloadRef: ref });
+    expect(entrySize(bare)).toBeLessThan(1000);
   });
 });

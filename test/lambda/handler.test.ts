@@ -2,7 +2,12 @@ import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { signatureHeader } from "../../calendly/signature";
-import { type CalendlyEventDetail, createReceiver } from "../../lambda/handler";
+import {
+  type CalendlyEventDetail,
+  createReceiver,
+  UNPARSED_DETAIL_TYPE,
+  type UnparsedDeliveryDetail,
+} from "../../lambda/handler";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
 import { apiGatewayEvent, delivery, envelope, invoke, KEY, nowSeconds, OTHER_KEY } from "./support";
 
@@ -13,7 +18,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await stubs?.close();
 });
-beforeEach(() => stubs.eventBridge.reset());
+beforeEach(() => {
+  stubs.eventBridge.reset();
+  stubs.s3.objects.clear();
+});
 
 const BUS = "calendly-test-bus";
 const BUCKET = "calendly-claim-check";
@@ -158,6 +166,31 @@ describe("an unauthentic request", () => {
     },
   );
 
+  it("with a stale signature counts StaleSignatures on its own and logs the signature's age", async () => {
+    const { response, logs, lines } = await invoke(receiver(), delivery(body, { t: nowSeconds() - 600 }));
+    expect(response.statusCode).toBe(401);
+    expect(logs[0]).toMatchObject({ reason: "stale", signatureAgeSeconds: expect.any(Number) });
+    expect(logs[0]!.signatureAgeSeconds).toBeGreaterThanOrEqual(600);
+    const emf = lines.map((l) => JSON.parse(l)).find((l) => l._aws !== undefined);
+    expect(emf).toMatchObject({ Rejected: 1, StaleSignatures: 1, Reason: "stale" });
+    // StaleSignatures is published per service only; Rejected also per Reason.
+    expect(emf._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: "CalendlyWebhooks",
+        Dimensions: [["service"]],
+        Metrics: [
+          { Name: "Rejected", Unit: "Count" },
+          { Name: "StaleSignatures", Unit: "Count" },
+        ],
+      },
+      {
+        Namespace: "CalendlyWebhooks",
+        Dimensions: [["service", "Reason"]],
+        Metrics: [{ Name: "Rejected", Unit: "Count" }],
+      },
+    ]);
+  });
+
   it("is rejected by a receiver with no key configured (fails closed)", async () => {
     const r = receiver({ CALENDLY_SIGNING_KEYS: "" });
     const { response, logs, lines } = await invoke(r, delivery(body, { key: "" }));
@@ -174,38 +207,108 @@ describe("answers other than 200 and 401", () => {
     expect(response.headers).toMatchObject({ allow: "POST" });
   });
 
-  it("413 above MAX_BODY_BYTES, plain or base64, even when signed", async () => {
-    const r = receiver({ MAX_BODY_BYTES: "2048" });
-    const big = JSON.stringify({ ...envelope(), padding: "x".repeat(4096) });
-    expect((await invoke(r, delivery(big))).response.statusCode).toBe(413);
-    expect((await invoke(r, delivery(big, { base64: true }))).response.statusCode).toBe(413);
-    expect(stubs.eventBridge.requests).toHaveLength(0);
-  });
-
-  it.each([
-    ["not JSON", "event=invitee.created"],
-    ["invalid UTF-8", Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
-    ["a JSON array", "[]"],
-    ["JSON null", "null"],
-    [
-      "an envelope without payload",
-      JSON.stringify({ event: "invitee.created", created_at: "x", created_by: "y" }),
-    ],
-    ["an envelope with a non-string event", JSON.stringify({ ...envelope(), event: 42 })],
-    ["an empty body", ""],
-  ])("400 for a validly signed body that is %s", async (_name, body) => {
-    const { response, logs } = await invoke(receiver(), delivery(body, { base64: Buffer.isBuffer(body) }));
-    expect(response.statusCode).toBe(400);
-    expect(logs[0]).toMatchObject({ outcome: "rejected", status: 400 });
-    expect(stubs.eventBridge.requests).toHaveLength(0);
-  });
-
   it("500 naming the variable when the configuration is invalid", async () => {
     const r = receiver({ EVENT_BUS_NAME: "", FORWARD_DEADLINE_MS: "soon" });
     const { response, logs } = await invoke(r, delivery(JSON.stringify(envelope())));
     expect(response.statusCode).toBe(500);
     expect(logs[0]).toMatchObject({ reason: "config_error", level: "ERROR" });
     expect(String(logs[0]!.errorCode)).toMatch(/EVENT_BUS_NAME is not set.*FORWARD_DEADLINE_MS is not valid/);
+  });
+});
+
+describe("an authentic body that is not an envelope is kept, never refused", () => {
+  const emfOf = (lines: string[]) => lines.map((l) => JSON.parse(l)).find((l) => l._aws !== undefined);
+
+  it.each([
+    ["not JSON", "event=invitee.created", "not_json"],
+    ["invalid UTF-8", Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), "not_json"],
+    ["an empty body", "", "not_json"],
+    ["a JSON array", "[]", "not_envelope"],
+    ["JSON null", "null", "not_envelope"],
+    [
+      "an envelope without payload",
+      JSON.stringify({ event: "invitee.created", created_at: "x", created_by: "y" }),
+      "not_envelope",
+    ],
+    ["an envelope with a non-string event", JSON.stringify({ ...envelope(), event: 42 }), "not_envelope"],
+    [
+      "an event name with a slash",
+      JSON.stringify({ ...envelope(), event: "invitee/created" }),
+      "not_envelope",
+    ],
+    ["created_by: null", JSON.stringify({ ...envelope(), created_by: null }), "not_envelope"],
+    [
+      "a 300 KB created_by",
+      JSON.stringify({ ...envelope(), created_by: `https://api.calendly.com/users/${"x".repeat(300_000)}` }),
+      "not_envelope",
+    ],
+  ])(
+    "%s: stored whole, announced as an unparsed delivery, answered 200 and counted",
+    async (_name, body, reason) => {
+      const raw = Buffer.from(body);
+      const { response, logs, lines } = await invoke(
+        receiver(),
+        delivery(raw, { base64: Buffer.isBuffer(body) }),
+      );
+
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body!)).toEqual({ status: "accepted", id: sha256(raw) });
+      expect(stubs.eventBridge.entries).toHaveLength(1);
+      const { entry, detail } = stubs.eventBridge.entries[0]!;
+      expect(entry).toMatchObject({
+        EventBusName: BUS,
+        Source: "calendly",
+        DetailType: UNPARSED_DETAIL_TYPE,
+      });
+      const unparsed = detail as UnparsedDeliveryDetail;
+      expect(unparsed).toMatchObject({
+        id: sha256(raw),
+        unparsed: reason,
+        bodyBytes: raw.byteLength,
+        payloadRef: { bucket: BUCKET, key: `calendly/unparsed/${sha256(raw)}` },
+      });
+      const stored = stubs.s3.getObject(BUCKET, unparsed.payloadRef.key)!;
+      expect(Buffer.compare(stored.body, raw)).toBe(0);
+      expect(stored.contentType).toBe("application/octet-stream");
+      expect(stored.metadata).toEqual({ "calendly-delivery-id": sha256(raw) });
+      expect(Buffer.byteLength(entry.Detail!)).toBeLessThan(8 * 1024);
+      expect(logs[0]).toMatchObject({ level: "WARN", outcome: "accepted", unparsed: reason, status: 200 });
+      expect(emfOf(lines)).toMatchObject({ Accepted: 1, Unparsed: 1, ClaimChecked: 1 });
+    },
+  );
+
+  it("lists the offending fields of a JSON body that is not an envelope, never their values", async () => {
+    const body = JSON.stringify({ ...envelope(), created_by: null, event: "bad name" });
+    await invoke(receiver(), delivery(body));
+    const detail = stubs.eventBridge.entries[0]!.detail as UnparsedDeliveryDetail;
+    expect(detail.issues).toEqual(["event", "created_by"]);
+    expect(JSON.stringify(detail)).not.toContain("bad name");
+  });
+
+  it("above MAX_BODY_BYTES: signed, kept unparsed (too_large) without parsing; unsigned, 401", async () => {
+    const r = receiver({ MAX_BODY_BYTES: "2048" });
+    const big = JSON.stringify({ ...envelope(), padding: "x".repeat(4096) });
+    for (const base64 of [false, true]) {
+      stubs.eventBridge.reset();
+      const { response } = await invoke(r, delivery(big, { base64 }));
+      expect(response.statusCode).toBe(200);
+      const { entry, detail } = stubs.eventBridge.entries[0]!;
+      expect(entry.DetailType).toBe(UNPARSED_DETAIL_TYPE);
+      expect(detail).toMatchObject({ unparsed: "too_large", bodyBytes: Buffer.byteLength(big) });
+    }
+    stubs.eventBridge.reset();
+    const forged = await invoke(r, delivery(big, { key: OTHER_KEY }));
+    expect(forged.response.statusCode).toBe(401);
+    expect(stubs.eventBridge.requests).toHaveLength(0);
+  });
+
+  it("answers 503 when the body cannot be stored (Calendly retries), never 4xx", async () => {
+    stubs.s3.injectFaults({ type: "outage" }, 3);
+    const { response, logs } = await invoke(receiver(), delivery("not json"));
+    expect(response.statusCode).toBe(503);
+    expect(logs[0]).toMatchObject({ outcome: "failed", reason: "claim_check_failed", unparsed: "not_json" });
+    expect(stubs.eventBridge.requests).toHaveLength(0);
+    stubs.s3.clearFaults();
   });
 });
 

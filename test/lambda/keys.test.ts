@@ -1,6 +1,6 @@
-import { SSMClient } from "@aws-sdk/client-ssm";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { MAX_ATTEMPTS } from "../../lambda/aws-request";
 import { createReceiver } from "../../lambda/handler";
 import {
   createKeySource,
@@ -9,8 +9,18 @@ import {
   SigningKeysFormatError,
   SigningKeysUnavailableError,
 } from "../../lambda/keys";
+import type { ParameterReader } from "../../lambda/ssm";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
-import { delivery, envelope, invoke, KEY, OTHER_KEY } from "./support";
+import {
+  apiGatewayEvent,
+  delivery,
+  envelope,
+  invoke,
+  KEY,
+  nowSeconds,
+  OTHER_KEY,
+  parameterReader,
+} from "./support";
 
 describe("parseSigningKeys / formatSigningKeys", () => {
   it("reads a JSON array", () => {
@@ -59,17 +69,12 @@ describe("parseSigningKeys / formatSigningKeys", () => {
 
 describe("key sources", () => {
   let stubs: AwsStubs;
-  let ssm: SSMClient;
+  let ssm: ParameterReader;
   beforeAll(async () => {
     stubs = await startAwsStubs();
-    ssm = new SSMClient({
-      endpoint: stubs.ssm.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    });
+    ssm = parameterReader(stubs.env);
   });
   afterAll(async () => {
-    ssm?.destroy();
     await stubs?.close();
   });
   beforeEach(() => stubs.ssm.clearFaults());
@@ -78,7 +83,7 @@ describe("key sources", () => {
     stubs.ssm.putParameter("/t/cache", JSON.stringify([KEY, OTHER_KEY]));
     const source = createKeySource(
       { source: "ssm", parameterName: "/t/cache" },
-      { ssmClient: () => ssm, refreshSeconds: 60 },
+      { readParameter: ssm, maxAgeSeconds: 300, refreshSeconds: 60 },
     );
     expect(await source.current()).toEqual([KEY, OTHER_KEY]);
     expect(await source.current()).toEqual([KEY, OTHER_KEY]);
@@ -92,7 +97,7 @@ describe("key sources", () => {
     stubs.ssm.putParameter("/t/refresh", "k1");
     const source = createKeySource(
       { source: "ssm", parameterName: "/t/refresh" },
-      { ssmClient: () => ssm, refreshSeconds: 60, now: () => clock },
+      { readParameter: ssm, maxAgeSeconds: 300, refreshSeconds: 60, now: () => clock },
     );
     await source.current();
     stubs.ssm.putParameter("/t/refresh", "k1,k2");
@@ -114,7 +119,7 @@ describe("key sources", () => {
     stubs.ssm.putParameter("/t/concurrent", "k");
     const source = createKeySource(
       { source: "ssm", parameterName: "/t/concurrent" },
-      { ssmClient: () => ssm, refreshSeconds: 0 },
+      { readParameter: ssm, maxAgeSeconds: 300, refreshSeconds: 0 },
     );
     await Promise.all([source.current(), source.current(), source.current()]);
     expect(stubs.ssm.getCount("/t/concurrent")).toBe(1);
@@ -123,7 +128,7 @@ describe("key sources", () => {
   it("fails the first read with an actionable error when the parameter is missing or SSM is down", async () => {
     const missing = createKeySource(
       { source: "ssm", parameterName: "/t/missing" },
-      { ssmClient: () => ssm, refreshSeconds: 60 },
+      { readParameter: ssm, maxAgeSeconds: 300, refreshSeconds: 60 },
     );
     await expect(missing.current()).rejects.toThrow(SigningKeysUnavailableError);
     await expect(missing.current()).rejects.toThrow(/\/t\/missing.*ssm:GetParameter/);
@@ -132,7 +137,7 @@ describe("key sources", () => {
     stubs.ssm.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
     const down = createKeySource(
       { source: "ssm", parameterName: "/t/down" },
-      { ssmClient: () => ssm, refreshSeconds: 60 },
+      { readParameter: ssm, maxAgeSeconds: 300, refreshSeconds: 60 },
     );
     await expect(down.current()).rejects.toThrow(SigningKeysUnavailableError);
   });
@@ -142,7 +147,7 @@ describe("key sources", () => {
     const errors: unknown[] = [];
     const source = createKeySource(
       { source: "ssm", parameterName: "/t/keep" },
-      { ssmClient: () => ssm, refreshSeconds: 0, onRefreshError: (e) => errors.push(e) },
+      { readParameter: ssm, maxAgeSeconds: 300, refreshSeconds: 0, onRefreshError: (e) => errors.push(e) },
     );
     await source.current();
     stubs.ssm.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
@@ -151,10 +156,73 @@ describe("key sources", () => {
     expect(errors).toHaveLength(1);
   });
 
+  it("reads again once the cached keys are older than the maximum age, and on every call at 0", async () => {
+    let clock = 5_000_000;
+    stubs.ssm.putParameter("/t/age", "k1");
+    const source = createKeySource(
+      { source: "ssm", parameterName: "/t/age" },
+      { readParameter: ssm, maxAgeSeconds: 300, refreshSeconds: 60, now: () => clock },
+    );
+    expect(await source.current()).toEqual(["k1"]);
+    stubs.ssm.putParameter("/t/age", "k2"); // k1 revoked
+    clock += 299_999;
+    expect(await source.current()).toEqual(["k1"]);
+    clock += 1;
+    expect(await source.current()).toEqual(["k2"]);
+    expect(stubs.ssm.getCount("/t/age")).toBe(2);
+
+    const everyTime = createKeySource(
+      { source: "ssm", parameterName: "/t/age" },
+      { readParameter: ssm, maxAgeSeconds: 0, refreshSeconds: 60, now: () => clock },
+    );
+    await everyTime.current();
+    await everyTime.current();
+    expect(stubs.ssm.getCount("/t/age")).toBe(4);
+  });
+
+  it("never uses keys past their age when the re-read fails: it throws (503) instead", async () => {
+    let clock = 7_000_000;
+    stubs.ssm.putParameter("/t/expired", "k1");
+    const source = createKeySource(
+      { source: "ssm", parameterName: "/t/expired" },
+      { readParameter: ssm, maxAgeSeconds: 10, refreshSeconds: 60, now: () => clock },
+    );
+    await source.current();
+    clock += 10_000;
+    stubs.ssm.injectFaults({ type: "throttle" }, Number.POSITIVE_INFINITY);
+    await expect(source.current()).rejects.toThrow(SigningKeysUnavailableError);
+  });
+
+  it("backs off after a failed read instead of calling SSM on every request", async () => {
+    let clock = 9_000_000;
+    const source = createKeySource(
+      { source: "ssm", parameterName: "/t/backoff" },
+      { readParameter: ssm, maxAgeSeconds: 300, refreshSeconds: 0, now: () => clock },
+    );
+    const calls = () => stubs.ssm.getCount("/t/backoff");
+    await expect(source.current()).rejects.toThrow(/ParameterNotFound/);
+    expect(calls()).toBe(1);
+    for (let i = 0; i < 5; i++) {
+      await expect(source.current()).rejects.toThrow(/not retried for another 1 s/);
+      expect(await source.refreshAfterFailure()).toBeUndefined();
+    }
+    expect(calls()).toBe(1);
+    clock += 1000; // first pause: 1 s
+    await expect(source.current()).rejects.toThrow(/ParameterNotFound/);
+    expect(calls()).toBe(2);
+    clock += 1999; // second: 2 s
+    await expect(source.current()).rejects.toThrow(/not retried/);
+    expect(calls()).toBe(2);
+    clock += 1;
+    stubs.ssm.putParameter("/t/backoff", "k");
+    expect(await source.current()).toEqual(["k"]); // a success ends the backing off
+    expect(calls()).toBe(3);
+  });
+
   it("never re-reads a fixed source", async () => {
     const source = createKeySource(
       { source: "env", text: "a,b" },
-      { ssmClient: () => ssm, refreshSeconds: 0 },
+      { readParameter: ssm, maxAgeSeconds: 300, refreshSeconds: 0 },
     );
     expect(await source.current()).toEqual(["a", "b"]);
     expect(await source.refreshAfterFailure()).toBeUndefined();
@@ -210,6 +278,70 @@ describe("key rotation through SSM, end to end in the receiver", () => {
     expect(stubs.ssm.getCount("/calendly/keys")).toBe(3);
     // And the old key still works while it is listed.
     expect((await invoke(r, delivery(body, { key: KEY }))).response.statusCode).toBe(200);
+  });
+
+  it("revokes a key removed from the parameter within SIGNING_KEYS_MAX_AGE_SECONDS, in a warm container", async () => {
+    stubs.ssm.putParameter("/calendly/revoke", formatSigningKeys([KEY, OTHER_KEY]));
+    const r = createReceiver({
+      env: {
+        ...stubs.env,
+        EVENT_BUS_NAME: "bus",
+        CLAIM_CHECK_BUCKET: "bucket",
+        CALENDLY_SIGNING_KEY_PARAMETER: "/calendly/revoke",
+        SIGNING_KEYS_MAX_AGE_SECONDS: "1",
+      },
+    });
+    const body = JSON.stringify(envelope());
+    expect((await invoke(r, delivery(body, { key: OTHER_KEY }))).response.statusCode).toBe(200);
+    // OTHER_KEY leaked: removed from the parameter.
+    stubs.ssm.putParameter("/calendly/revoke", formatSigningKeys([KEY]));
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    const revoked = await invoke(r, delivery(body, { key: OTHER_KEY }));
+    expect(revoked.response.statusCode).toBe(401);
+    expect(revoked.logs[0]).toMatchObject({ reason: "mismatch" });
+    expect((await invoke(r, delivery(body))).response.statusCode).toBe(200);
+  });
+
+  it("never reads SSM for a request whose header could never verify, even when SSM is down", async () => {
+    stubs.ssm.putParameter("/calendly/cold", formatSigningKeys([KEY]));
+    stubs.ssm.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
+    const r = receiverFor("/calendly/cold", "60");
+    const body = JSON.stringify(envelope());
+    const bad = [
+      apiGatewayEvent({ body }),
+      apiGatewayEvent({ body, headers: { "calendly-webhook-signature": "garbage" } }),
+      apiGatewayEvent({ body, headers: { "calendly-webhook-signature": `t=1,v1=${"0".repeat(64)}` } }),
+      delivery(body, { t: nowSeconds() - 3600 }),
+      delivery(body, { t: nowSeconds() + 3600 }),
+    ];
+    for (const event of bad) {
+      const { response, logs } = await invoke(r, event);
+      expect(response.statusCode).toBe(401);
+      expect(logs[0]).toMatchObject({ outcome: "rejected" });
+    }
+    expect(stubs.ssm.getCount("/calendly/cold")).toBe(0);
+    // A well-formed, fresh one needs the keys: 503, and one read (its attempts), not one per request.
+    for (let i = 0; i < 3; i++) {
+      expect((await invoke(r, delivery(body, { key: "forged" }))).response.statusCode).toBe(503);
+    }
+    expect(stubs.ssm.getCount("/calendly/cold")).toBe(MAX_ATTEMPTS);
+    stubs.ssm.clearFaults();
+  });
+
+  it("bounds how long forged traffic can delay a rotated key: one refresh interval at most", async () => {
+    stubs.ssm.putParameter("/calendly/flood", formatSigningKeys([KEY]));
+    const r = receiverFor("/calendly/flood", "1");
+    const body = JSON.stringify(envelope());
+    expect((await invoke(r, delivery(body))).response.statusCode).toBe(200);
+    // A forged request spends the forced re-read; then the key rotates.
+    expect((await invoke(r, delivery(body, { key: "forged" }))).response.statusCode).toBe(401);
+    stubs.ssm.putParameter("/calendly/flood", formatSigningKeys([OTHER_KEY, KEY]));
+    const early = await invoke(r, delivery(body, { key: OTHER_KEY }));
+    expect(early.response.statusCode).toBe(401); // Calendly retries it
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    const later = await invoke(r, delivery(body, { key: OTHER_KEY }));
+    expect(later.response.statusCode).toBe(200);
+    expect(later.logs[0]).toMatchObject({ keysRefreshed: true });
   });
 
   it("answers 503 (Calendly retries) when the keys cannot be read at all", async () => {

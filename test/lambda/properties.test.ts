@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { createReceiver } from "../../lambda/handler";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
 import { type PropertyContext, receiverProperties } from "./properties";
-import { captureStdout, KEY } from "./support";
+import { captureStdout, KEY, keptOracle } from "./support";
 
 const RUNS = Number(process.env.RECEIVER_PROPERTY_RUNS ?? 800);
 
@@ -21,6 +21,7 @@ beforeAll(async () => {
   ctx = {
     key: KEY,
     handle: async (event) => (await captureStdout(() => receiver.handle(event))).result,
+    kept: keptOracle(stubs),
   };
 });
 afterAll(async () => {

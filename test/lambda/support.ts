@@ -3,10 +3,16 @@
  * them, signed deliveries, and a capture of what the receiver writes to stdout (its logs and EMF
  * metrics).
  */
+import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { WebhookEvent } from "../../calendly/events";
 import { type CalendlyEnvelope, sampleEnvelope } from "../../calendly/samples";
 import { signatureHeader } from "../../calendly/signature";
+import { createAwsCaller } from "../../lambda/aws-request";
+import { createAwsClients } from "../../lambda/clients";
+import { type PayloadRef, UNPARSED_DETAIL_TYPE } from "../../lambda/detail";
+import { createParameterReader, type ParameterReader } from "../../lambda/ssm";
+import type { AwsStubs } from "../../tools/aws-stubs";
 
 export const KEY = "whsec_test_0123456789abcdef";
 export const OTHER_KEY = "whsec_test_fedcba9876543210";
@@ -138,4 +144,26 @@ export async function invoke(
 ) {
   const { result, lines } = await captureStdout(() => receiver.handle(event));
   return { response: result, lines, logs: deliveryLines(lines) };
+}
+
+/** The receiver's own SSM GetParameter, pointed by `env` (endpoints, region, credentials). */
+export function parameterReader(env: Record<string, string>): ParameterReader {
+  const clients = createAwsClients(env);
+  return createParameterReader(createAwsCaller(clients.eventBridge), env);
+}
+
+/**
+ * How the stubs hold the last delivery of exactly `body`: as an event on the bus, or as an unparsed
+ * delivery whose claim-check object holds these very bytes (the properties' `kept` oracle).
+ */
+export function keptOracle(stubs: AwsStubs): (body: Buffer) => "event" | "unparsed" | undefined {
+  return (body) => {
+    const id = createHash("sha256").update(body).digest("hex");
+    const entry = stubs.eventBridge.entries.findLast((e) => (e.detail as { id?: string }).id === id);
+    if (entry === undefined) return undefined;
+    if (entry.entry.DetailType !== UNPARSED_DETAIL_TYPE) return "event";
+    const ref = (entry.detail as { payloadRef?: PayloadRef }).payloadRef;
+    const stored = ref && stubs.s3.getObject(ref.bucket, ref.key);
+    return stored && Buffer.compare(stored.body, body) === 0 ? "unparsed" : undefined;
+  };
 }

@@ -38,8 +38,10 @@ export async function listen(
       });
     });
   });
-  // Keep-alive sockets from the SDK would otherwise hold close() open.
-  server.keepAliveTimeout = 1000;
+  // As AWS does, keep connections open between requests. Node's client agent frees a socket 1 s
+  // before the server's advertised timeout, so 1 s (as here before) made every request open a new
+  // connection. close() ends idle keep-alive sockets itself.
+  server.keepAliveTimeout = 5000;
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

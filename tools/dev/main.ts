@@ -68,7 +68,7 @@ async function main() {
     // As the stack does: the key exists first and is in the receiver's key list before Calendly
     // can deliver anything signed with it.
     const signingKey = generateSigningKey();
-    stack.setSigningKeys([signingKey]);
+    await stack.setSigningKeys([signingKey]);
     say();
     say(
       `Creating the subscription through the provider (pulumi up)… ${dim(`${USER_SCOPE_EVENTS.length} events, user scope`)}`,

@@ -26,9 +26,24 @@ export interface LocalStackOptions {
   keysRefreshSeconds?: number;
   /** How fast the emulator retries failed deliveries, and when it gives up. */
   delivery?: { retryInitialMs?: number; retryMaxMs?: number; retryWindowMs?: number };
-  /** Receiver log level (Powertools); SILENT keeps a terminal readable. */
+  /** Receiver log level; SILENT keeps a terminal readable. */
   receiverLogLevel?: string;
   emulatorLog?: (line: string) => void;
+  /**
+   * Other AWS services for the receiver (moto, in `npm run test:moto`) instead of the stubs; the
+   * stubs still start, unused, so `aws` is always there.
+   */
+  receiverAws?: ReceiverAws;
+}
+
+/** Where the receiver's AWS calls go when not to the stubs. */
+export interface ReceiverAws {
+  /** Endpoints, region and credentials for the receiver. */
+  env: Record<string, string>;
+  busName: string;
+  bucket: string;
+  /** Writes the signing-key parameter (`LOCAL_KEY_PARAMETER`). */
+  putKeys(text: string): Promise<void>;
 }
 
 export interface LocalStack {
@@ -43,7 +58,7 @@ export interface LocalStack {
   /** Starts it again on the same port. */
   startReceiver(): Promise<void>;
   /** What the stack's SSM parameter holds: every key in use. */
-  setSigningKeys(keys: readonly string[]): void;
+  setSigningKeys(keys: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,11 +70,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log: options.emulatorLog,
   });
   const aws = await startAwsStubs();
-  aws.ssm.putParameter(LOCAL_KEY_PARAMETER, formatSigningKeys([]));
+  const receiverAws: ReceiverAws = options.receiverAws ?? {
+    env: aws.env,
+    busName: LOCAL_BUS_NAME,
+    bucket: "calendly-local-claim-check",
+    putKeys: async (text) => void aws.ssm.putParameter(LOCAL_KEY_PARAMETER, text),
+  };
+  await receiverAws.putKeys(formatSigningKeys([]));
 
   const receiverEnv: Record<string, string> = {
-    ...aws.env,
-    EVENT_BUS_NAME: LOCAL_BUS_NAME,
+    ...receiverAws.env,
+    EVENT_BUS_NAME: receiverAws.busName,
+    CLAIM_CHECK_BUCKET: receiverAws.bucket,
     CALENDLY_SIGNING_KEY_PARAMETER: LOCAL_KEY_PARAMETER,
     SIGNING_KEYS_REFRESH_SECONDS: String(options.keysRefreshSeconds ?? 1),
     POWERTOOLS_LOG_LEVEL: options.receiverLogLevel ?? "SILENT",
@@ -95,9 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     async startReceiver() {
       receiver ??= await startLocalReceiver({ port: receiverPort, env: receiverEnv });
     },
-    setSigningKeys(keys) {
-      aws.ssm.putParameter(LOCAL_KEY_PARAMETER, formatSigningKeys(keys));
-    },
+    setSigningKeys: (keys) => receiverAws.putKeys(formatSigningKeys(keys)),
     async close() {
       await host.close();
       await receiver?.close();
