@@ -4,9 +4,13 @@
  * Pulumi serializes this object (and everything it references) into the resource's `__provider`
  * input, stores it in state, and runs it in its dynamic-provider host process. That shapes the
  * code (see README.md beside this file):
- * - credentials arrive through `configure` (stack config `calendly:token` / `calendly:apiUrl`) or
- *   the `CALENDLY_TOKEN` / `CALENDLY_API_URL` environment at call time, never at module load, so
- *   no token is ever captured into `__provider`;
+ * - credentials arrive through the `CALENDLY_TOKEN` environment or `configure` (stack config
+ *   `calendly:token` / `calendly:apiUrl`, `CALENDLY_API_URL`) at call time, never at module load,
+ *   so no token is ever captured into `__provider`. An explicit `CALENDLY_TOKEN` wins over stack
+ *   config: `pulumi refresh` and `destroy` without `--run-program` configure the provider with the
+ *   config stored in state at the last update, so after a rotation the stored token is the revoked
+ *   one (test/engine/token-rotation.test.ts), and CI keeps the token out of stack config altogether
+ *   (docs/deployment.md);
  * - the client is built inside the methods (it holds sockets, which cannot be serialized);
  * - per-process state lives in one object shared by the methods: the serializer copies captured
  *   primitives per function, but serializes a captured object once.
@@ -35,8 +39,8 @@ interface ProviderState {
 }
 
 export const MISSING_TOKEN_MESSAGE =
-  "No Calendly token: set it with `pulumi config set --secret calendly:token <personal access token>` " +
-  "(tools and tests may set CALENDLY_TOKEN instead)";
+  "No Calendly token: export CALENDLY_TOKEN=<personal access token>, or set it in the stack with " +
+  "`pulumi config set --secret calendly:token <personal access token>`";
 
 export interface ProviderOptions {
   /** Waits between create attempts whose outcome was unknown (a test seam). */
@@ -53,7 +57,8 @@ export function createWebhookSubscriptionProvider(
 
   function client(): CalendlyClient {
     if (!state.client) {
-      const token = state.token || process.env.CALENDLY_TOKEN;
+      // The environment first: see the header (rotation without --run-program, CI).
+      const token = process.env.CALENDLY_TOKEN || state.token;
       if (!token) throw new Error(MISSING_TOKEN_MESSAGE);
       state.client = createCalendlyClient({
         token,

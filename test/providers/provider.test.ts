@@ -80,6 +80,20 @@ describe("create", () => {
     }
   });
 
+  it("an explicit CALENDLY_TOKEN wins over the token in stack config (rotation, CI)", async () => {
+    const saved = process.env.CALENDLY_TOKEN;
+    process.env.CALENDLY_TOKEN = "emu-admin-token";
+    try {
+      const provider = await providerFor("emu-expired-token");
+      const created = await provider.create({ ...base, url: "https://hooks.example.com/env-wins" });
+      const admin = emulator.control.seed().users.find((u) => u.slug === "adam-admin")!;
+      expect(created.outs.user).toBe(admin.uri);
+    } finally {
+      if (saved === undefined) delete process.env.CALENDLY_TOKEN;
+      else process.env.CALENDLY_TOKEN = saved;
+    }
+  });
+
   it("falls back to CALENDLY_TOKEN when the stack config has none", async () => {
     const saved = process.env.CALENDLY_TOKEN;
     process.env.CALENDLY_TOKEN = "emu-admin-token";
