@@ -5,6 +5,7 @@
  *   const calendly = createCalendlyClient({ token, baseUrl });
  *   const me = await calendly.getCurrentUser();
  *   for await (const sub of calendly.listWebhookSubscriptions({ organization, scope: "organization" })) …
+ *   const invitee = await calendly.getInvitee(detail.payload.uri);   // a delivery's invitee, as it is now
  *
  * A factory returning an object of closures rather than a class: the provider's code is
  * serialized by Pulumi, which drops class field initializers and breaks `extends` of built-ins.
@@ -15,13 +16,30 @@ import type { z } from "zod";
 import { calendlyResponseError } from "./errors";
 import type { Scope } from "./events";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
-import { type CalendlySchemas, calendlySchemas, type RawUser, type RawWebhookSubscription } from "./schemas";
+import {
+  inviteeIds,
+  inviteePath,
+  scheduledEventPath,
+  scheduledEventUuid,
+  toInvitee,
+  toScheduledEvent,
+} from "./scheduled-events";
+import {
+  type CalendlySchemas,
+  calendlySchemas,
+  type RawUser,
+  type RawWebhookSubscription,
+  type ScheduledEventSchemas,
+  scheduledEventSchemas,
+} from "./schemas";
 import { createTransport, DEFAULT_TIMEOUTS, type RetryNotice, type Timeouts } from "./transport";
 import type {
   CalendlyUser,
   CreateWebhookSubscriptionInput,
+  Invitee,
   ListWebhookSubscriptionsQuery,
   SampleWebhookDataQuery,
+  ScheduledEvent,
   WebhookEnvelope,
   WebhookSubscription,
 } from "./types";
@@ -71,6 +89,16 @@ export interface CalendlyClient {
   deleteWebhookSubscription(idOrUri: string): Promise<void>;
   /** `GET /sample_webhook_data`: a bare webhook envelope, handy for tests of a receiver. */
   getSampleWebhookData(query: SampleWebhookDataQuery): Promise<WebhookEnvelope>;
+  /**
+   * `GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}`: an invitee as it is now (status,
+   * answers, reschedule and no-show links). Takes its URI (a delivery's `payload.uri`, resolved
+   * against this client's API URL whatever host it names), or the event's and the invitee's UUIDs.
+   * Needs the `scheduled_events:read` scope; 404 once Calendly has no such invitee.
+   */
+  getInvitee(uri: string): Promise<Invitee>;
+  getInvitee(eventUuid: string, inviteeUuid: string): Promise<Invitee>;
+  /** `GET /scheduled_events/{uuid}`: the meeting (an invitee's `event`); takes the URI or the UUID. */
+  getScheduledEvent(uriOrUuid: string): Promise<ScheduledEvent>;
   /** Closes the connection pool. */
   close(): Promise<void>;
 }
@@ -156,6 +184,12 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyCl
     onRetry: options.onRetry,
   });
   const schemas: CalendlySchemas = calendlySchemas();
+  let eventSchemas: ScheduledEventSchemas | undefined;
+  // Built on first use: most clients (the provider's) never read an invitee.
+  const scheduledEventSchemasOnce = () => {
+    eventSchemas ??= scheduledEventSchemas();
+    return eventSchemas;
+  };
 
   /** Parses a 2xx body; a body that breaks API.md's promises is an error naming the field. */
   function parse<T>(schema: z.ZodType<T>, value: unknown, method: string, path: string, status: number): T {
@@ -175,6 +209,13 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyCl
   ) {
     const { status, body } = await transport.call("GET", path, { query });
     return parse(schema, body, "GET", path, status);
+  }
+
+  /** A `{resource}` answer: the validated resource, and the resource as received (every key). */
+  async function getResource<T>(path: string, schema: z.ZodType<{ resource: T }>) {
+    const { status, body } = await transport.call("GET", path);
+    const parsed = parse(schema, body, "GET", path, status).resource;
+    return { parsed, raw: (body as { resource: Record<string, unknown> }).resource };
   }
 
   async function listWebhookSubscriptionPage(
@@ -237,6 +278,18 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyCl
         group: query.group,
       });
       return envelope as WebhookEnvelope;
+    },
+
+    async getInvitee(uriOrEventUuid: string, inviteeUuid?: string) {
+      const path = inviteePath(inviteeIds(uriOrEventUuid, inviteeUuid));
+      const { parsed, raw } = await getResource(path, scheduledEventSchemasOnce().inviteeResource);
+      return toInvitee(parsed, raw);
+    },
+
+    async getScheduledEvent(uriOrUuid) {
+      const path = scheduledEventPath(scheduledEventUuid(uriOrUuid));
+      const { parsed, raw } = await getResource(path, scheduledEventSchemasOnce().scheduledEventResource);
+      return toScheduledEvent(parsed, raw);
     },
 
     close: () => transport.close(),
