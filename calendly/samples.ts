@@ -120,7 +120,11 @@ function eventTypeUri(r: Resolved): string {
   return `${r.baseUrl}/event_types/${r.id("event_type")}`;
 }
 
-/** The meeting an invitee booked: tomorrow, on the hour, 30 minutes, over Zoom. */
+/**
+ * The meeting an invitee booked: tomorrow, on the hour, 30 minutes, over Google Meet (a location
+ * kind whose `type` Calendly's published schema and its live answers agree on), in the host's
+ * Google calendar. The same object is what `GET /scheduled_events/{uuid}` answers in the emulator.
+ */
 function scheduledEvent(r: Resolved, canceled: boolean): Record<string, unknown> {
   const start = new Date(Math.ceil(r.now.getTime() / HOUR_MS) * HOUR_MS + 24 * HOUR_MS);
   const end = new Date(start.getTime() + HOUR_MS / 2);
@@ -136,16 +140,16 @@ function scheduledEvent(r: Resolved, canceled: boolean): Record<string, unknown>
     end_time: calendlyTime(end),
     event_type: eventTypeUri(r),
     location: {
-      type: "zoom",
+      type: "google_conference",
       status: "pushed",
-      join_url: `https://zoom.us/j/${Number.parseInt(uuid.slice(0, 8), 16)}`,
-      data: null,
+      join_url: `${CALENDLY_WEB_URL}/events/${uuid}/google_meet`,
     },
     invitees_counter: { total: 1, active: canceled ? 0 : 1, limit: 1 },
     created_at: created,
     updated_at: calendlyTime(r.now),
     event_memberships: [{ user: r.user, user_email: HOST.email, user_name: HOST.name }],
     event_guests: [],
+    calendar_event: { kind: "google", external_id: r.id("calendar_event").replace(/-/g, "").slice(0, 26) },
     ...(canceled ? { cancellation: cancellation(r) } : {}),
   };
 }
