@@ -70,9 +70,19 @@ describe("a delivered invitee can be fetched afterwards", () => {
       const gotEvent = await emu.api("GET", pathOf(invitee.event));
       expect(gotEvent.status).toBe(200);
       expect(gotEvent.json).toEqual({ resource: scheduledEvent });
-      expect((gotEvent.json as Json).resource.status).toBe(event === "invitee.canceled" ? "canceled" : "active");
+      expect((gotEvent.json as Json).resource.status).toBe(
+        event === "invitee.canceled" ? "canceled" : "active",
+      );
     },
   );
+
+  it("the meeting's host is the event's seeded user, by name and email", async () => {
+    const payload = await deliver("invitee.created", { user: emu.users.admin });
+    const event = await emu.api("GET", pathOf(payload.event));
+    expect((event.json as Json).resource.event_memberships).toEqual([
+      { user: emu.users.admin, user_email: "adam@acme.example", user_name: "Adam Admin" },
+    ]);
+  });
 
   it("a later event about the same invitee replaces it: a GET shows the latest status", async () => {
     const created = await deliver("invitee.created");
