@@ -19,7 +19,8 @@ export interface InviteeIds {
   inviteeUuid: string;
 }
 
-const INVITEE_URI_EXAMPLE = "https://api.calendly.com/scheduled_events/<event uuid>/invitees/<invitee uuid>";
+export const INVITEE_URI_EXAMPLE =
+  "https://api.calendly.com/scheduled_events/<event uuid>/invitees/<invitee uuid>";
 const EVENT_URI_EXAMPLE = "https://api.calendly.com/scheduled_events/<uuid>";
 
 /** A value as it is shown in an error: quoted, and cut short when long. */
@@ -80,19 +81,26 @@ export function inviteeIds(uriOrEventUuid: string, inviteeUuid?: string): Invite
     }
     return { eventUuid: uriOrEventUuid, inviteeUuid };
   }
-  const segments = uriSegments(uriOrEventUuid.trim());
-  const ids = segments && inviteeIdsOf(segments);
+  const ids = inviteeIdsOfUri(uriOrEventUuid);
   if (ids) return ids;
-  const problem =
-    segments?.at(-2) === "scheduled_events"
-      ? "is a scheduled event's URI, not an invitee's"
-      : segments === undefined && isId(uriOrEventUuid)
-        ? "is a bare id, and an invitee is named by two"
-        : "is not an invitee URI";
   throw calendlyArgumentError(
     "invitee",
-    `${shown(uriOrEventUuid)} ${problem}: pass a URI like ${INVITEE_URI_EXAMPLE} (a payload's uri), or the event's and the invitee's UUIDs`,
+    `${shown(uriOrEventUuid)} ${inviteeUriProblem(uriOrEventUuid)}: pass a URI like ${INVITEE_URI_EXAMPLE} (a payload's uri), or the event's and the invitee's UUIDs`,
   );
+}
+
+function inviteeIdsOfUri(value: string): InviteeIds | undefined {
+  const segments = uriSegments(value.trim());
+  return segments && inviteeIdsOf(segments);
+}
+
+/** What is wrong with `value` as an invitee URI, e.g. "is a scheduled event's URI, not an invitee's"; `undefined` when nothing. */
+export function inviteeUriProblem(value: string): string | undefined {
+  if (inviteeIdsOfUri(value)) return undefined;
+  const segments = uriSegments(value.trim());
+  if (segments?.at(-2) === "scheduled_events") return "is a scheduled event's URI, not an invitee's";
+  if (segments === undefined && isId(value)) return "is a bare id, and an invitee is named by two";
+  return "is not an invitee URI";
 }
 
 /** The UUID of a scheduled event given its URI (an invitee's `event`) or the UUID itself. */
