@@ -94,7 +94,10 @@ function inviteeIdsOfUri(value: string): InviteeIds | undefined {
   return segments && inviteeIdsOf(segments);
 }
 
-/** What is wrong with `value` as an invitee URI, e.g. "is a scheduled event's URI, not an invitee's"; `undefined` when nothing. */
+/**
+ * What is wrong with `value` as an invitee URI, e.g. "is a scheduled event's URI, not an
+ * invitee's"; `undefined` when nothing is.
+ */
 export function inviteeUriProblem(value: string): string | undefined {
   if (inviteeIdsOfUri(value)) return undefined;
   const segments = uriSegments(value.trim());

@@ -1,7 +1,8 @@
 /**
  * The emulator's in-memory state: what the seed defines (organizations, users, groups, tokens),
- * the webhook subscriptions clients create, and the invitees deliveries tell about (bookings.ts). Every URI is minted under the emulator's own base URL,
- * so a client following URIs stays on the emulator.
+ * the webhook subscriptions clients create, and the invitees deliveries tell about (bookings.ts).
+ * Every URI is minted under the emulator's own base URL, so a client following URIs stays on the
+ * emulator.
  *
  * The store knows nothing about HTTP or permissions; the API handlers enforce Calendly's rules.
  */
