@@ -23,6 +23,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { build } from "esbuild";
 import { LAMBDA_ASSUME_ROLE_POLICY } from "../../infra/receiver/policy";
+import { LAMBDA_BUNDLE_OPTIONS } from "../../lambda/build";
 import { CLAIM_CHECK_PREFIX } from "../../lambda/claim-check";
 import { EVENT_SOURCE } from "../../lambda/detail";
 import { CALENDLY_CALL_DEADLINE_MS, INVITEE_EVENTS } from "./handler";
@@ -60,23 +61,14 @@ export function inviteeEventPattern(events: readonly InviteeEvent[] = INVITEE_EV
   };
 }
 
-/** Bundles handler.ts into `<outdir>/index.js` (+ map); returns the directory. */
+/** Bundles handler.ts into `<outdir>/index.js` (+ map), as the receiver is; returns the directory. */
 export async function buildConsumerBundle(outdir: string): Promise<string> {
   const target = path.resolve(PROJECT_ROOT, outdir);
   await build({
+    ...LAMBDA_BUNDLE_OPTIONS,
     absWorkingDir: PROJECT_ROOT,
     entryPoints: { index: ENTRY_POINT },
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    mainFields: ["module", "main"],
-    minify: true,
-    sourcemap: "linked",
-    sourcesContent: false,
-    legalComments: "none",
     outdir: target,
-    logLevel: "silent",
   });
   return target;
 }

@@ -22,6 +22,7 @@ const API = "https://api.calendly.com";
 const EMULATOR = "http://127.0.0.1:4010";
 const TOKEN = "test-token-SECRET-1234567890";
 const json = { headers: { "content-type": "application/json" } };
+const IN1 = "/scheduled_events/EV1/invitees/IN1";
 
 // biome-ignore lint/suspicious/noExplicitAny: the spec's examples are read ad hoc from YAML.
 type Json = any;
@@ -57,6 +58,20 @@ afterEach(async () => {
   await agent.close();
 });
 
+/** Calendly's answer to the next GET of `path` on `origin`. */
+function answer(
+  path: string,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  origin = API,
+) {
+  agent
+    .get(origin)
+    .intercept({ path, method: "GET" })
+    .reply(status, body as object, { headers: { ...json.headers, ...headers } });
+}
+
 function invitee(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     ...inviteeExamples.Invitee!.value.resource,
@@ -71,7 +86,7 @@ describe("getInvitee", () => {
     let authorization = "";
     agent
       .get(EMULATOR)
-      .intercept({ path: "/scheduled_events/EV1/invitees/IN1", method: "GET" })
+      .intercept({ path: IN1, method: "GET" })
       .reply((opts) => {
         authorization = (opts.headers as Record<string, string>).authorization ?? "";
         return { statusCode: 200, data: { resource: invitee() }, responseOptions: json };
@@ -83,10 +98,7 @@ describe("getInvitee", () => {
   });
 
   it("takes the event's and the invitee's UUIDs, escaping them in the path; refuses whitespace", async () => {
-    agent
-      .get(API)
-      .intercept({ path: "/scheduled_events/EV1/invitees/I%3F1", method: "GET" })
-      .reply(200, { resource: invitee() }, json);
+    answer("/scheduled_events/EV1/invitees/I%3F1", 200, { resource: invitee() });
     await expect(client().getInvitee("EV1", "I?1")).resolves.toMatchObject({ email: "email@example.com" });
     const error = await client()
       .getInvitee("E V", "IN1")
@@ -97,10 +109,7 @@ describe("getInvitee", () => {
 
   it("maps Calendly's published example field by field and keeps every key in raw", async () => {
     const resource = invitee({ brand_new_field: { nested: true } });
-    agent
-      .get(API)
-      .intercept({ path: "/scheduled_events/EV1/invitees/IN1", method: "GET" })
-      .reply(200, { resource }, json);
+    answer(IN1, 200, { resource });
     const got = await client().getInvitee("EV1", "IN1");
     expect(got).toEqual({
       uri: `${API}/scheduled_events/EV1/invitees/IN1`,
@@ -163,17 +172,11 @@ describe("getInvitee", () => {
 
   it("reads every example of the spec, the canceled invitee's cancellation included", async () => {
     for (const [name, example] of Object.entries(inviteeExamples)) {
-      agent
-        .get(API)
-        .intercept({ path: "/scheduled_events/EV1/invitees/IN1", method: "GET" })
-        .reply(200, example.value, json);
+      answer(IN1, 200, example.value);
       const got = await client().getInvitee("EV1", "IN1");
       expect(got.raw, name).toEqual(example.value.resource);
     }
-    agent
-      .get(API)
-      .intercept({ path: "/scheduled_events/EV1/invitees/IN1", method: "GET" })
-      .reply(200, inviteeExamples["Canceled Invitee"]!.value, json);
+    answer(IN1, 200, inviteeExamples["Canceled Invitee"]!.value);
     const canceled = await client().getInvitee("EV1", "IN1");
     expect(canceled.status).toBe("canceled");
     expect(canceled.cancellation).toEqual({
@@ -186,10 +189,7 @@ describe("getInvitee", () => {
 
   it("a body missing a field consumers need is a response error naming it", async () => {
     const { email: _email, ...withoutEmail } = invitee();
-    agent
-      .get(API)
-      .intercept({ path: "/scheduled_events/EV1/invitees/IN1", method: "GET" })
-      .reply(200, { resource: { ...withoutEmail, status: "pending" } }, json);
+    answer(IN1, 200, { resource: { ...withoutEmail, status: "pending" } });
     const error = await client()
       .getInvitee("EV1", "IN1")
       .catch((e) => e);
@@ -199,30 +199,19 @@ describe("getInvitee", () => {
   });
 
   it("404, 403 and 403 Insufficient scope are typed; nothing about them shows the token", async () => {
-    const pool = agent.get(API);
-    pool
-      .intercept({ path: "/scheduled_events/EV1/invitees/GONE", method: "GET" })
-      .reply(
-        404,
-        { title: "Resource Not Found", message: "The server could not find the requested resource." },
-        json,
-      );
-    pool
-      .intercept({ path: "/scheduled_events/EV1/invitees/THEIRS", method: "GET" })
-      .reply(
-        403,
-        { title: "Permission Denied", message: "You do not have permission to view this event" },
-        json,
-      );
-    pool.intercept({ path: "/scheduled_events/EV1/invitees/SCOPE", method: "GET" }).reply(
-      403,
-      {
-        title: "Insufficient scope",
-        message: "This token lacks the OAuth scopes this call needs: scheduled_events:read.",
-        required_scopes: ["scheduled_events:read"],
-      },
-      json,
-    );
+    answer("/scheduled_events/EV1/invitees/GONE", 404, {
+      title: "Resource Not Found",
+      message: "The server could not find the requested resource.",
+    });
+    answer("/scheduled_events/EV1/invitees/THEIRS", 403, {
+      title: "Permission Denied",
+      message: "You do not have permission to view this event",
+    });
+    answer("/scheduled_events/EV1/invitees/SCOPE", 403, {
+      title: "Insufficient scope",
+      message: "This token lacks the OAuth scopes this call needs: scheduled_events:read.",
+      required_scopes: ["scheduled_events:read"],
+    });
     const c = client();
     const gone = await c.getInvitee("EV1", "GONE").catch((e) => e);
     const theirs = await c.getInvitee("EV1", "THEIRS").catch((e) => e);
@@ -236,17 +225,16 @@ describe("getInvitee", () => {
   });
 
   it("waits out a 429 for X-RateLimit-Reset seconds, then succeeds", async () => {
-    const pool = agent.get(API);
-    pool
-      .intercept({ path: "/scheduled_events/EV1/invitees/IN1", method: "GET" })
-      .reply(
-        429,
-        { title: "Too Many Requests", message: "x" },
-        { headers: { ...json.headers, "x-ratelimit-reset": "7", "x-ratelimit-remaining": "0" } },
-      );
-    pool
-      .intercept({ path: "/scheduled_events/EV1/invitees/IN1", method: "GET" })
-      .reply(200, { resource: invitee() }, json);
+    answer(
+      IN1,
+      429,
+      { title: "Too Many Requests", message: "x" },
+      {
+        "x-ratelimit-reset": "7",
+        "x-ratelimit-remaining": "0",
+      },
+    );
+    answer(IN1, 200, { resource: invitee() });
     await expect(client().getInvitee("EV1", "IN1")).resolves.toMatchObject({ name: "John Doe" });
     expect(sleeps).toHaveLength(1);
     expect(sleeps[0]).toBeGreaterThanOrEqual(7_000);
@@ -256,10 +244,7 @@ describe("getInvitee", () => {
 
 describe("getScheduledEvent", () => {
   it("maps the spec's example (a physical location, guests, calendar event) and keeps raw", async () => {
-    agent
-      .get(EMULATOR)
-      .intercept({ path: "/scheduled_events/GBGBDCAADAEDCRZ2", method: "GET" })
-      .reply(200, eventExample, json);
+    answer("/scheduled_events/GBGBDCAADAEDCRZ2", 200, eventExample, {}, EMULATOR);
     const got = await client(EMULATOR).getScheduledEvent(`${API}/scheduled_events/GBGBDCAADAEDCRZ2`);
     expect(got).toEqual({
       uri: "https://api.calendly.com/scheduled_events/GBGBDCAADAEDCRZ2",
@@ -289,10 +274,7 @@ describe("getScheduledEvent", () => {
   });
 
   it("takes the bare UUID", async () => {
-    agent
-      .get(API)
-      .intercept({ path: "/scheduled_events/GBGBDCAADAEDCRZ2", method: "GET" })
-      .reply(200, eventExample, json);
+    answer("/scheduled_events/GBGBDCAADAEDCRZ2", 200, eventExample);
     await expect(client().getScheduledEvent("GBGBDCAADAEDCRZ2")).resolves.toMatchObject({
       status: "active",
     });

@@ -4,8 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatInvitee } from "../../cli/commands/invitee";
-import defaultSeedJson from "../../emulator/seed.default.json";
-import { type Json, startTestEmulator, type TestEmulator } from "../emulator/helpers";
+import { type Json, seedWithScopedTokens, startTestEmulator, type TestEmulator } from "../emulator/helpers";
 import { runCli, runInProcess } from "./helpers";
 
 let emu: TestEmulator;
@@ -15,15 +14,9 @@ let created: Json;
 let canceled: Json;
 
 beforeAll(async () => {
-  const seed = structuredClone(defaultSeedJson) as Json;
-  seed.tokens.push({
-    token: "webhooks-only-token",
-    user: seed.users[0].id,
-    plan: "paid",
-    role: "owner",
-    scopes: ["webhooks:write"],
+  emu = await startTestEmulator({
+    seed: seedWithScopedTokens({ "webhooks-only-token": ["webhooks:write"] }),
   });
-  emu = await startTestEmulator({ seed });
   env = { CALENDLY_API_URL: emu.url, CALENDLY_TOKEN: emu.tokens.owner };
   created = emu.control.fireEvent({ event: "invitee.created", user: emu.users.owner }).envelope.payload;
   canceled = emu.control.fireEvent({ event: "invitee.canceled", user: emu.users.owner }).envelope.payload;

@@ -4,12 +4,12 @@
  * admin, 401, rate limits) in the order they are checked.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import defaultSeedJson from "../../emulator/seed.default.json";
 import {
   call,
   type Json,
   orgSubscription,
   type Receiver,
+  seedWithScopedTokens,
   startReceiver,
   startTestEmulator,
   type TestEmulator,
@@ -140,12 +140,10 @@ describe("rules", () => {
   });
 
   it("an OAuth token needs scheduled_events:read, which scheduled_events:write includes", async () => {
-    const seed = structuredClone(defaultSeedJson) as Json;
-    const owner = seed.users[0].id;
-    seed.tokens.push(
-      { token: "webhooks-only", user: owner, plan: "paid", role: "owner", scopes: ["webhooks:write"] },
-      { token: "events-write", user: owner, plan: "paid", role: "owner", scopes: ["scheduled_events:write"] },
-    );
+    const seed = seedWithScopedTokens({
+      "webhooks-only": ["webhooks:write"],
+      "events-write": ["scheduled_events:write"],
+    });
     const other = await startTestEmulator({ seed });
     try {
       const fired = other.control.fireEvent({ event: "invitee.created" });
