@@ -12,7 +12,11 @@
  *   primitives per function, but serializes a captured object once.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type CalendlyClient, createCalendlyClient, DEFAULT_API_URL } from "../../calendly/client";
+import {
+  createWebhookSubscriptionClient,
+  DEFAULT_API_URL,
+  type WebhookSubscriptionClient,
+} from "../../calendly/client";
 import type { RetryPolicy } from "../../calendly/retry";
 import type { CalendlyUser } from "../../calendly/types";
 import { createSubscription } from "./create";
@@ -29,7 +33,7 @@ export interface WebhookSubscriptionProvider extends pulumi.dynamic.ResourceProv
 interface ProviderState {
   token?: string;
   apiUrl?: string;
-  client?: CalendlyClient;
+  client?: WebhookSubscriptionClient;
   me?: Promise<CalendlyUser>;
 }
 
@@ -50,11 +54,11 @@ export function createWebhookSubscriptionProvider(
   const state: ProviderState = {};
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-  function client(): CalendlyClient {
+  function client(): WebhookSubscriptionClient {
     if (!state.client) {
       const token = state.token || process.env.CALENDLY_TOKEN;
       if (!token) throw new Error(MISSING_TOKEN_MESSAGE);
-      state.client = createCalendlyClient({
+      state.client = createWebhookSubscriptionClient({
         token,
         baseUrl: state.apiUrl || process.env.CALENDLY_API_URL || DEFAULT_API_URL,
         userAgentSuffix: "pulumi-dynamic-provider",
