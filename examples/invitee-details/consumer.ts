@@ -15,7 +15,8 @@
  *   new InviteeDetailsConsumer("bookings-details", {
  *     busName: stack.busName,
  *     claimCheckBucketName: stack.claimCheckBucketName,
- *     calendlyToken: new pulumi.Config("calendly").requireSecret("token"),
+ *     // A token of its own, with only scheduled_events:read (pulumi config set --secret inviteeDetailsToken).
+ *     calendlyToken: new pulumi.Config().requireSecret("inviteeDetailsToken"),
  *   });
  */
 import * as path from "node:path";
