@@ -5,6 +5,7 @@
  *   const calendly = createCalendlyClient({ token, baseUrl });
  *   const me = await calendly.getCurrentUser();
  *   for await (const sub of calendly.listWebhookSubscriptions({ organization, scope: "organization" })) …
+ *   const invitee = await calendly.getInvitee(detail.payload.uri);   // a delivery's invitee, as it is now
  *
  * A factory returning an object of closures rather than a class: the provider's code is
  * serialized by Pulumi, which drops class field initializers and breaks `extends` of built-ins.
@@ -15,13 +16,36 @@ import type { z } from "zod";
 import { calendlyResponseError } from "./errors";
 import type { Scope } from "./events";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
-import { type CalendlySchemas, calendlySchemas, type RawUser, type RawWebhookSubscription } from "./schemas";
-import { createTransport, DEFAULT_TIMEOUTS, type RetryNotice, type Timeouts } from "./transport";
+import {
+  inviteeIds,
+  inviteePath,
+  scheduledEventPath,
+  scheduledEventUuid,
+  toInvitee,
+  toScheduledEvent,
+} from "./scheduled-events";
+import {
+  type CalendlySchemas,
+  calendlySchemas,
+  type RawUser,
+  type RawWebhookSubscription,
+  type ScheduledEventSchemas,
+  scheduledEventSchemas,
+} from "./schemas";
+import {
+  createTransport,
+  DEFAULT_TIMEOUTS,
+  type RetryNotice,
+  type Timeouts,
+  type Transport,
+} from "./transport";
 import type {
   CalendlyUser,
   CreateWebhookSubscriptionInput,
+  Invitee,
   ListWebhookSubscriptionsQuery,
   SampleWebhookDataQuery,
+  ScheduledEvent,
   WebhookEnvelope,
   WebhookSubscription,
 } from "./types";
@@ -53,7 +77,8 @@ export interface WebhookSubscriptionPage {
   nextPageToken: string | null;
 }
 
-export interface CalendlyClient {
+/** The calls the provider makes: webhook subscriptions and the current user. */
+export interface WebhookSubscriptionClient {
   /** `GET /users/me`: the token's user, whose `currentOrganization` most calls need. */
   getCurrentUser(): Promise<CalendlyUser>;
   /** `POST /webhook_subscriptions`. 409 when the URL is taken; see errors.ts for the rest. */
@@ -73,6 +98,19 @@ export interface CalendlyClient {
   getSampleWebhookData(query: SampleWebhookDataQuery): Promise<WebhookEnvelope>;
   /** Closes the connection pool. */
   close(): Promise<void>;
+}
+
+export interface CalendlyClient extends WebhookSubscriptionClient {
+  /**
+   * `GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}`: an invitee as it is now (status,
+   * answers, reschedule and no-show links). Takes its URI (a delivery's `payload.uri`, resolved
+   * against this client's API URL whatever host it names), or the event's and the invitee's UUIDs.
+   * Needs the `scheduled_events:read` scope; 404 once Calendly has no such invitee.
+   */
+  getInvitee(uri: string): Promise<Invitee>;
+  getInvitee(eventUuid: string, inviteeUuid: string): Promise<Invitee>;
+  /** `GET /scheduled_events/{uuid}`: the meeting (an invitee's `event`); takes the URI or the UUID. */
+  getScheduledEvent(uriOrUuid: string): Promise<ScheduledEvent>;
 }
 
 /** The last path segment of a resource URI, or the id itself. */
@@ -141,7 +179,18 @@ function listQuery(query: ListWebhookSubscriptionsQuery, pageToken?: string | nu
   };
 }
 
-export function createCalendlyClient(options: CalendlyClientOptions): CalendlyClient {
+/** What every call is made of: the transport, and the parsing of a 2xx answer. */
+interface ClientCore {
+  transport: Transport;
+  parse<T>(schema: z.ZodType<T>, value: unknown, method: string, path: string, status: number): T;
+  getJson<T>(
+    path: string,
+    schema: z.ZodType<T>,
+    query?: Record<string, string | number | undefined>,
+  ): Promise<T>;
+}
+
+function createClientCore(options: CalendlyClientOptions): ClientCore {
   if (!options.token) throw new Error("A Calendly token is required (set calendly:token or CALENDLY_TOKEN)");
   const transport = createTransport({
     baseUrl: options.baseUrl ?? DEFAULT_API_URL,
@@ -155,7 +204,6 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyCl
     now: options.now ?? Date.now,
     onRetry: options.onRetry,
   });
-  const schemas: CalendlySchemas = calendlySchemas();
 
   /** Parses a 2xx body; a body that breaks API.md's promises is an error naming the field. */
   function parse<T>(schema: z.ZodType<T>, value: unknown, method: string, path: string, status: number): T {
@@ -176,6 +224,13 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyCl
     const { status, body } = await transport.call("GET", path, { query });
     return parse(schema, body, "GET", path, status);
   }
+
+  return { transport, parse, getJson };
+}
+
+function webhookSubscriptionCalls(core: ClientCore): WebhookSubscriptionClient {
+  const { transport, parse, getJson } = core;
+  const schemas: CalendlySchemas = calendlySchemas();
 
   async function listWebhookSubscriptionPage(
     query: ListWebhookSubscriptionsQuery,
@@ -241,4 +296,44 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyCl
 
     close: () => transport.close(),
   };
+}
+
+function scheduledEventCalls(core: ClientCore): Pick<CalendlyClient, "getInvitee" | "getScheduledEvent"> {
+  const schemas: ScheduledEventSchemas = scheduledEventSchemas();
+
+  /** A `{resource}` answer: the validated resource, and the resource as received (every key). */
+  async function getResource<T>(path: string, schema: z.ZodType<{ resource: T }>) {
+    const { status, body } = await core.transport.call("GET", path);
+    const parsed = core.parse(schema, body, "GET", path, status).resource;
+    return { parsed, raw: (body as { resource: Record<string, unknown> }).resource };
+  }
+
+  return {
+    async getInvitee(uriOrEventUuid: string, inviteeUuid?: string) {
+      const path = inviteePath(inviteeIds(uriOrEventUuid, inviteeUuid));
+      const { parsed, raw } = await getResource(path, schemas.inviteeResource);
+      return toInvitee(parsed, raw);
+    },
+
+    async getScheduledEvent(uriOrUuid: string) {
+      const path = scheduledEventPath(scheduledEventUuid(uriOrUuid));
+      const { parsed, raw } = await getResource(path, schemas.scheduledEventResource);
+      return toScheduledEvent(parsed, raw);
+    },
+  };
+}
+
+/** The whole client: webhook subscriptions, the current user, invitees and scheduled events. */
+export function createCalendlyClient(options: CalendlyClientOptions): CalendlyClient {
+  const core = createClientCore(options);
+  return { ...webhookSubscriptionCalls(core), ...scheduledEventCalls(core) };
+}
+
+/**
+ * The client without the invitee and scheduled event calls: what the provider uses. Pulumi
+ * serializes the provider with all the code it reaches into every resource's state, twice; this
+ * keeps code the provider never runs out of it.
+ */
+export function createWebhookSubscriptionClient(options: CalendlyClientOptions): WebhookSubscriptionClient {
+  return webhookSubscriptionCalls(createClientCore(options));
 }

@@ -63,6 +63,15 @@ export interface CalendlyResponseError extends Error {
   status: number;
 }
 
+/**
+ * An argument the caller passed cannot name what it should (e.g. a string that is not an invitee
+ * URI); nothing was sent. `parameter` names it, the message says what is wrong and what to pass.
+ */
+export interface CalendlyArgumentError extends Error {
+  name: "CalendlyArgumentError";
+  parameter: string;
+}
+
 export interface CalendlyApiErrorInit {
   status: number;
   title?: string;
@@ -138,6 +147,11 @@ export function calendlyResponseError(
   return Object.assign(error, { name: "CalendlyResponseError" as const, method, path, status });
 }
 
+export function calendlyArgumentError(parameter: string, problem: string): CalendlyArgumentError {
+  const error = new Error(`${parameter}: ${problem}`);
+  return Object.assign(error, { name: "CalendlyArgumentError" as const, parameter });
+}
+
 /** A short description of a network error, without anything from request headers. */
 export function describeCause(cause: unknown): string {
   if (cause && typeof cause === "object") {
@@ -168,6 +182,10 @@ export function isTransportError(error: unknown): error is CalendlyTransportErro
 
 export function isResponseError(error: unknown): error is CalendlyResponseError {
   return hasName(error, "CalendlyResponseError");
+}
+
+export function isArgumentError(error: unknown): error is CalendlyArgumentError {
+  return hasName(error, "CalendlyArgumentError");
 }
 
 export function isNotFound(error: unknown): error is CalendlyApiError {

@@ -45,6 +45,8 @@ export interface SampleContext {
   group?: string;
   /** When the event happens. Default: the current time. */
   now?: Date;
+  /** Name and email of `user`, the meeting's host and the event type's owner. Default: Ada Lovelace. */
+  host?: { name: string; email: string };
 }
 
 // Placeholder ids for contexts that name no organization or user: fixed, so fixtures are stable.
@@ -84,6 +86,7 @@ interface Resolved {
   organization: string;
   user: string;
   now: Date;
+  host: { name: string; email: string };
   /** Derives an id for one kind of resource in this envelope. */
   id(kind: string): string;
 }
@@ -94,7 +97,8 @@ function resolve(event: WebhookEvent, context: SampleContext): Resolved {
   const user = uriOf(baseUrl, "users", context.user ?? DEFAULT_USER_ID);
   const now = context.now ?? new Date();
   const seed = `${event}|${organization}|${user}|${now.toISOString()}`;
-  return { event, baseUrl, organization, user, now, id: (kind) => stableUuid(`${seed}|${kind}`) };
+  const host = context.host ?? HOST;
+  return { event, baseUrl, organization, user, now, host, id: (kind) => stableUuid(`${seed}|${kind}`) };
 }
 
 const HOST = { name: "Ada Lovelace", email: "ada@example.com" };
@@ -120,7 +124,11 @@ function eventTypeUri(r: Resolved): string {
   return `${r.baseUrl}/event_types/${r.id("event_type")}`;
 }
 
-/** The meeting an invitee booked: tomorrow, on the hour, 30 minutes, over Zoom. */
+/**
+ * The meeting an invitee booked: tomorrow, on the hour, 30 minutes, over Google Meet (a location
+ * kind whose `type` Calendly's published schema and its live answers agree on), in the host's
+ * Google calendar. The same object is what `GET /scheduled_events/{uuid}` answers in the emulator.
+ */
 function scheduledEvent(r: Resolved, canceled: boolean): Record<string, unknown> {
   const start = new Date(Math.ceil(r.now.getTime() / HOUR_MS) * HOUR_MS + 24 * HOUR_MS);
   const end = new Date(start.getTime() + HOUR_MS / 2);
@@ -136,16 +144,16 @@ function scheduledEvent(r: Resolved, canceled: boolean): Record<string, unknown>
     end_time: calendlyTime(end),
     event_type: eventTypeUri(r),
     location: {
-      type: "zoom",
+      type: "google_conference",
       status: "pushed",
-      join_url: `https://zoom.us/j/${Number.parseInt(uuid.slice(0, 8), 16)}`,
-      data: null,
+      join_url: `${CALENDLY_WEB_URL}/events/${uuid}/google_meet`,
     },
     invitees_counter: { total: 1, active: canceled ? 0 : 1, limit: 1 },
     created_at: created,
     updated_at: calendlyTime(r.now),
-    event_memberships: [{ user: r.user, user_email: HOST.email, user_name: HOST.name }],
+    event_memberships: [{ user: r.user, user_email: r.host.email, user_name: r.host.name }],
     event_guests: [],
+    calendar_event: { kind: "google", external_id: r.id("calendar_event").replace(/-/g, "").slice(0, 26) },
     ...(canceled ? { cancellation: cancellation(r) } : {}),
   };
 }
@@ -241,7 +249,7 @@ function eventType(r: Resolved): Record<string, unknown> {
     internal_note: null,
     description_plain: "A short call.",
     description_html: "<p>A short call.</p>",
-    profile: { type: "User", name: HOST.name, owner: r.user },
+    profile: { type: "User", name: r.host.name, owner: r.user },
     secret: false,
     deleted_at: deleted ? calendlyTime(r.now) : null,
     kind_description: "One-on-One",

@@ -83,6 +83,117 @@ export function calendlySchemas() {
   };
 }
 
+/**
+ * The invitee and scheduled event resources (`GET /scheduled_events/{uuid}` and
+ * `GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}`), checked against Calendly's
+ * published schemas (openapi-2022.yaml's `Invitee` and `Event`). The keys a consumer cannot do
+ * without are required; the rest may be absent or null, since Calendly adds, and occasionally
+ * omits, fields over time. Built apart from `calendlySchemas()`: the provider never needs them.
+ */
+export function scheduledEventSchemas() {
+  const uri = z.string().min(1);
+  const time = z.string().min(1);
+  const text = z.string().nullable().optional();
+  const status = z.enum(["active", "canceled"]);
+
+  const cancellation = z.object({
+    canceled_by: z.string(),
+    reason: z.string().nullable().optional(),
+    canceler_type: z.string(),
+    created_at: time.optional(),
+  });
+
+  const invitee = z.object({
+    uri,
+    email: z.string(),
+    name: z.string(),
+    first_name: text,
+    last_name: text,
+    status,
+    questions_and_answers: z.array(
+      z.object({ question: z.string(), answer: z.string(), position: z.number() }),
+    ),
+    timezone: text,
+    event: uri,
+    created_at: time,
+    updated_at: time,
+    tracking: z
+      .object({
+        utm_campaign: text,
+        utm_source: text,
+        utm_medium: text,
+        utm_content: text,
+        utm_term: text,
+        salesforce_uuid: text,
+      })
+      .nullable()
+      .optional(),
+    text_reminder_number: text,
+    rescheduled: z.boolean(),
+    old_invitee: uri.nullable().optional(),
+    new_invitee: uri.nullable().optional(),
+    cancel_url: text,
+    reschedule_url: text,
+    routing_form_submission: uri.nullable().optional(),
+    cancellation: cancellation.optional(),
+    payment: z
+      .object({
+        external_id: z.string(),
+        provider: z.string(),
+        amount: z.number(),
+        currency: z.string(),
+        terms: text,
+        successful: z.boolean(),
+      })
+      .nullable()
+      .optional(),
+    no_show: z.object({ uri, created_at: time }).nullable().optional(),
+    reconfirmation: z.object({ created_at: time, confirmed_at: time.nullable() }).nullable().optional(),
+    scheduling_method: text,
+    invitee_scheduled_by: text,
+  });
+
+  const scheduledEvent = z.object({
+    uri,
+    name: z.string().nullable(),
+    status,
+    start_time: time,
+    end_time: time,
+    event_type: uri,
+    // A union of ten shapes in the spec, and new kinds keep appearing: only `type` is promised.
+    location: z
+      .object({
+        type: z.string(),
+        location: text,
+        join_url: text,
+        status: text,
+      })
+      .nullable()
+      .optional(),
+    invitees_counter: z.object({ total: z.number(), active: z.number(), limit: z.number() }).optional(),
+    created_at: time,
+    updated_at: time,
+    event_memberships: z.array(
+      z.object({ user: uri, user_email: z.string().optional(), user_name: z.string().optional() }),
+    ),
+    event_guests: z.array(z.object({ email: z.string(), created_at: time, updated_at: time })).optional(),
+    cancellation: cancellation.optional(),
+    calendar_event: z.object({ kind: z.string(), external_id: z.string() }).nullable().optional(),
+    meeting_notes_plain: text,
+    meeting_notes_html: text,
+  });
+
+  return {
+    invitee,
+    inviteeResource: z.object({ resource: invitee }),
+    scheduledEvent,
+    scheduledEventResource: z.object({ resource: scheduledEvent }),
+  };
+}
+
 export type CalendlySchemas = ReturnType<typeof calendlySchemas>;
+export type ScheduledEventSchemas = ReturnType<typeof scheduledEventSchemas>;
 export type RawWebhookSubscription = z.infer<CalendlySchemas["subscription"]>;
 export type RawUser = z.infer<CalendlySchemas["user"]>;
+export type RawInvitee = z.infer<ScheduledEventSchemas["invitee"]>;
+export type RawScheduledEvent = z.infer<ScheduledEventSchemas["scheduledEvent"]>;

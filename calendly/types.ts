@@ -74,3 +74,110 @@ export interface WebhookEnvelope {
   created_by: string;
   payload: Record<string, unknown>;
 }
+
+/** Who canceled a meeting, and why (Calendly's `Cancellation`). */
+export interface Cancellation {
+  canceledBy: string;
+  reason: string | null;
+  /** `host` or `invitee`. */
+  cancelerType: string;
+  createdAt: string | null;
+}
+
+export interface InviteeQuestionAndAnswer {
+  question: string;
+  answer: string;
+  /** The question's position on the booking form, from 0. */
+  position: number;
+}
+
+export interface InviteeTracking {
+  utmCampaign: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmContent: string | null;
+  utmTerm: string | null;
+  salesforceUuid: string | null;
+}
+
+export interface InviteePayment {
+  externalId: string;
+  /** `stripe` or `paypal`. */
+  provider: string;
+  amount: number;
+  currency: string;
+  terms: string | null;
+  successful: boolean;
+}
+
+/**
+ * A person who booked a meeting (`GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}`):
+ * the invitee of `invitee.*` and `invitee_no_show.*` deliveries, as it is now.
+ */
+export interface Invitee {
+  uri: string;
+  email: string;
+  name: string;
+  /** Set when the booking form asks for first and last names separately; else null. */
+  firstName: string | null;
+  lastName: string | null;
+  status: "active" | "canceled";
+  /** Answers to the booking page's custom questions. */
+  questionsAndAnswers: InviteeQuestionAndAnswer[];
+  timezone: string | null;
+  /** The scheduled event's URI (fetch it with `getScheduledEvent`). */
+  event: string;
+  createdAt: string;
+  updatedAt: string;
+  tracking: InviteeTracking | null;
+  textReminderNumber: string | null;
+  /** True once this invitee rescheduled; `newInvitee` then names the new booking. */
+  rescheduled: boolean;
+  oldInvitee: string | null;
+  newInvitee: string | null;
+  cancelUrl: string | null;
+  rescheduleUrl: string | null;
+  routingFormSubmission: string | null;
+  cancellation: Cancellation | null;
+  payment: InviteePayment | null;
+  noShow: { uri: string; createdAt: string } | null;
+  reconfirmation: { createdAt: string; confirmedAt: string | null } | null;
+  schedulingMethod: string | null;
+  inviteeScheduledBy: string | null;
+  /** The resource exactly as Calendly returned it, keys this client does not know included. */
+  raw: Record<string, unknown>;
+}
+
+/** Where a meeting takes place: one of Calendly's location kinds; the rest of it is in `raw`. */
+export interface ScheduledEventLocation {
+  /** e.g. `physical`, `google_conference`, `zoom`, `outbound_call`, `custom`. */
+  type: string;
+  /** An address, a phone number or a description, for the kinds that have one. */
+  location: string | null;
+  /** The conference's URL, for conference kinds once it is created. */
+  joinUrl: string | null;
+  /** A conference's state: `initiated`, `processing`, `pushed` or `failed`. */
+  status: string | null;
+}
+
+/** A booked meeting (`GET /scheduled_events/{uuid}`). */
+export interface ScheduledEvent {
+  uri: string;
+  name: string | null;
+  status: "active" | "canceled";
+  startTime: string;
+  endTime: string;
+  eventType: string;
+  location: ScheduledEventLocation | null;
+  inviteesCounter: { total: number; active: number; limit: number } | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The hosts. */
+  eventMemberships: { user: string; userEmail: string | null; userName: string | null }[];
+  /** People an invitee added as guests. */
+  eventGuests: { email: string; createdAt: string; updatedAt: string }[];
+  cancellation: Cancellation | null;
+  calendarEvent: { kind: string; externalId: string } | null;
+  /** The resource exactly as Calendly returned it, keys this client does not know included. */
+  raw: Record<string, unknown>;
+}

@@ -53,8 +53,26 @@ export function parseOptions<T extends ParseArgsOptionsConfig>(
   argv: string[],
   options: T,
 ) {
+  return parseCommandLine(spec, argv, options, false).values;
+}
+
+/** Like `parseOptions`, for a command that also takes arguments: its options and its arguments. */
+export function parseOptionsAndArguments<T extends ParseArgsOptionsConfig>(
+  spec: CommandSpec,
+  argv: string[],
+  options: T,
+) {
+  return parseCommandLine(spec, argv, options, true);
+}
+
+function parseCommandLine<T extends ParseArgsOptionsConfig>(
+  spec: CommandSpec,
+  argv: string[],
+  options: T,
+  allowPositionals: boolean,
+) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (error) {
     const code = (error as { code?: string }).code;
     const message = (error as Error).message;

@@ -10,6 +10,7 @@ import { PROJECT_VERSION } from "../calendly/version";
 import { CliError, UsageError } from "./args";
 import type { CliDeps, Command } from "./command";
 import { adoptCommand } from "./commands/adopt";
+import { inviteeCommand } from "./commands/invitee";
 import { listCommand } from "./commands/list";
 import { sendTestCommand } from "./commands/send-test";
 import { verifyCommand } from "./commands/verify";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   sendTestCommand,
   verifyCommand,
   adoptCommand,
+  inviteeCommand,
 ];
 
 const GLOBAL_USAGE = `${PROGRAM} <command> [options]`;

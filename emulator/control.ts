@@ -131,6 +131,8 @@ export function createControl({
     subscriptions: () => store.allSubscriptions().map((s) => subscriptionView(store, s.uuid)!),
     fireEvent(trigger) {
       const resolved = resolveTrigger(store, trigger);
+      // The booking exists whether or not a subscription hears of it, and can be fetched after.
+      store.bookings.record({ ...resolved, payload: resolved.envelope.payload });
       const matched = matchingSubscriptions(store, resolved);
       deliverer.deliver(resolved, matched);
       return {
@@ -164,6 +166,7 @@ export function createControl({
     async reset() {
       await deliverer.reset();
       store.clearSubscriptions();
+      store.bookings.clear();
       recorder.clear();
       faults.clear();
       limiter.reset();
@@ -193,6 +196,8 @@ const OPERATIONS: readonly Operation[] = [
   "getWebhookSubscription",
   "deleteWebhookSubscription",
   "getSampleWebhookData",
+  "getScheduledEvent",
+  "getInvitee",
   "unknown",
 ];
 

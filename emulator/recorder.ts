@@ -17,6 +17,8 @@ export type Operation =
   | "getWebhookSubscription"
   | "deleteWebhookSubscription"
   | "getSampleWebhookData"
+  | "getScheduledEvent"
+  | "getInvitee"
   | "unknown";
 
 export interface RecordedRequest {

@@ -1,13 +1,15 @@
 /**
- * The emulator's in-memory state: what the seed defines (organizations, users, groups, tokens) and
- * the webhook subscriptions clients create. Every URI is minted under the emulator's own base URL,
- * so a client following URIs stays on the emulator.
+ * The emulator's in-memory state: what the seed defines (organizations, users, groups, tokens),
+ * the webhook subscriptions clients create, and the invitees deliveries tell about (bookings.ts).
+ * Every URI is minted under the emulator's own base URL, so a client following URIs stays on the
+ * emulator.
  *
  * The store knows nothing about HTTP or permissions; the API handlers enforce Calendly's rules.
  */
 import { randomUUID } from "node:crypto";
 import type { Scope } from "../calendly/events";
 import { calendlyTime } from "../calendly/samples";
+import { Bookings } from "./bookings";
 import type { Plan, Role, Seed } from "./seed";
 
 /** A user as `GET /users/me` returns it (API.md "User", newer fields included). */
@@ -123,11 +125,14 @@ export class Store {
   private readonly tokens: Map<string, TokenGrant>;
   private readonly subscriptions = new Map<string, StoredSubscription>();
   private nextSeq = 0;
+  /** Invitees and scheduled events that deliveries told about. */
+  readonly bookings: Bookings;
 
   constructor(
     readonly baseUrl: string,
     seed: Seed,
   ) {
+    this.bookings = new Bookings(baseUrl);
     const orgUri = (id: string) => `${baseUrl}/organizations/${id}`;
     const userUri = (id: string) => `${baseUrl}/users/${id}`;
     this.organizations = seed.organizations.map((o) => ({ uuid: o.id, uri: orgUri(o.id), name: o.name }));

@@ -75,12 +75,14 @@ export function resolveTrigger(store: Store, trigger: EventTrigger, now = new Da
     throw invalidArgument([{ parameter: "group", message: "the group does not belong to the organization" }]);
   }
 
+  const host = store.user(eventUser)!;
   const sample = sampleEnvelope(trigger.event, {
     baseUrl: store.baseUrl,
     organization,
     user: eventUser,
     group: group?.uri,
     now,
+    host: { name: host.name, email: host.email },
   });
   const envelope: CalendlyEnvelope = trigger.payload
     ? { event: trigger.event, created_at: calendlyTime(now), created_by: eventUser, payload: trigger.payload }

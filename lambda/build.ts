@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 
 export const PROJECT_ROOT = resolve(__dirname, "..");
 export const ENTRY_POINT = "lambda/handler.ts";
@@ -30,6 +30,24 @@ export interface ReceiverBundle {
   /** SHA-256 (hex) of `handler.js`. */
   sha256: string;
 }
+
+/** How a Lambda function of this project is bundled; the entry point and output are the caller's. */
+export const LAMBDA_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  // ESM builds first: they tree-shake (the SDK ships both, CJS is the default for node).
+  mainFields: ["module", "main"],
+  minify: true,
+  sourcemap: "linked",
+  // Stack traces only need the mappings; leaving sources out keeps the map small.
+  sourcesContent: false,
+  // Licenses stay in node_modules and package-lock.json; the bundle is deployed to our own
+  // account, not redistributed, and the comments would be most of its size.
+  legalComments: "none",
+  logLevel: "silent",
+} as const satisfies BuildOptions;
 
 export interface BundleOptions {
   /** Source file, relative to the project root. */
@@ -49,26 +67,13 @@ export async function buildReceiverBundle(outdir = "dist/lambda"): Promise<Recei
 export async function buildLambdaBundle(options: BundleOptions): Promise<ReceiverBundle> {
   const target = resolve(PROJECT_ROOT, options.outdir);
   const result = await build({
+    ...LAMBDA_BUNDLE_OPTIONS,
     absWorkingDir: PROJECT_ROOT,
     entryPoints: { handler: options.entryPoint },
     external: options.external ?? [],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    // ESM builds first: they tree-shake (the SDK ships both, CJS is the default for node).
-    mainFields: ["module", "main"],
-    minify: true,
-    sourcemap: "linked",
-    // Stack traces only need the mappings; leaving sources out keeps the map small.
-    sourcesContent: false,
-    // Licenses stay in node_modules and package-lock.json; the bundle is deployed to our own
-    // account, not redistributed, and the comments would be most of its size.
-    legalComments: "none",
     // Fixed virtual location: paths in the map are relative to it, so they never name this machine.
     outdir: join(PROJECT_ROOT, "dist/lambda"),
     write: false,
-    logLevel: "silent",
   });
   const js = result.outputFiles.find((file) => file.path.endsWith(".js"));
   const map = result.outputFiles.find((file) => file.path.endsWith(".js.map"));

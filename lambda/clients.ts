@@ -18,12 +18,25 @@ export interface AwsClients {
   eventBridge(): EventBridgeClient;
 }
 
-function clientConfig(env: Env): EventBridgeClientConfig {
+type ServiceKey = "EVENTBRIDGE" | "S3" | "SSM";
+
+export interface CommonConfig {
+  region?: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/**
+ * Region, endpoint override and credentials for one service's SDK client built over `env`
+ * (nothing over `process.env`: the SDK reads that itself). Shared by every client built here, the
+ * watchdog's and the example consumer's.
+ */
+export function commonConfig(env: Env, service: ServiceKey): CommonConfig {
   if (env === process.env) return {};
-  const config: EventBridgeClientConfig = {};
+  const config: CommonConfig = {};
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (region) config.region = region;
-  const endpoint = endpointOverride(env, "EVENTBRIDGE");
+  const endpoint = endpointOverride(env, service);
   if (endpoint) config.endpoint = endpoint;
   if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     config.credentials = {
@@ -39,7 +52,7 @@ export function createAwsClients(env: Env): AwsClients {
   let client: EventBridgeClient | undefined;
   return {
     eventBridge: () => {
-      client ??= new EventBridgeClient(clientConfig(env));
+      client ??= new EventBridgeClient(commonConfig(env, "EVENTBRIDGE") as EventBridgeClientConfig);
       return client;
     },
   };

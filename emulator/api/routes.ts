@@ -1,8 +1,8 @@
 /**
  * The Calendly API routes the emulator answers.
  *
- * Routing is a hand-written table of (method, path pattern) rather than a framework: there are six
- * routes with at most one path parameter, and owning the request/response cycle end to end is what
+ * Routing is a hand-written table of (method, path pattern) rather than a framework: there are eight
+ * routes with at most two path parameters, and owning the request/response cycle end to end is what
  * lets the server inject faults (reset before, drop after applying), record every call and add the
  * rate-limit headers to every answer without fighting middleware ordering.
  */
@@ -11,6 +11,7 @@ import type { ApiResponse } from "../http";
 import type { Operation } from "../recorder";
 import type { ApiContext } from "./context";
 import { getSampleWebhookData } from "./sample-data";
+import { getInvitee, getScheduledEvent } from "./scheduled-events";
 import { getCurrentUser } from "./users";
 import {
   createWebhookSubscription,
@@ -60,6 +61,18 @@ const ROUTES: readonly Route[] = [
     pattern: /^\/sample_webhook_data\/?$/,
     operation: "getSampleWebhookData",
     handler: getSampleWebhookData,
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/scheduled_events/${ID}/?$`),
+    operation: "getScheduledEvent",
+    handler: getScheduledEvent,
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/scheduled_events/${ID}/invitees/${ID}/?$`),
+    operation: "getInvitee",
+    handler: getInvitee,
   },
 ];
 

@@ -47,12 +47,15 @@ export function getSampleWebhookData(ctx: ApiContext): ApiResponse {
   assertOwnOrganization(grant, organization!);
   assertMayRead(store, grant, scope!, user);
 
+  const envelopeUser = (scope === "user" ? user : null) ?? grant.user;
+  const host = store.user(envelopeUser);
   const envelope = sampleEnvelope(event!, {
     baseUrl: store.baseUrl,
     organization: organization!,
-    user: (scope === "user" ? user : null) ?? grant.user,
+    user: envelopeUser,
     group: group ?? undefined,
     now: ctx.now,
+    host: host && { name: host.name, email: host.email },
   });
   return json(200, envelope);
 }

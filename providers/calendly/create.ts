@@ -10,7 +10,7 @@
  *   and a `signingKey`, take it over if its events match; otherwise fail, naming it and the two ways
  *   out.
  */
-import type { CalendlyClient } from "../../calendly/client";
+import type { WebhookSubscriptionClient } from "../../calendly/client";
 import { isConflict, isUnknownOutcome } from "../../calendly/errors";
 import type { CalendlyUser, CreateWebhookSubscriptionInput, WebhookSubscription } from "../../calendly/types";
 import type { SubscriptionInputs } from "./inputs";
@@ -20,7 +20,7 @@ import { type ProviderDefault, type SubscriptionOutputs, subscriptionId, toOutpu
 import { pendingCreationError } from "./pending";
 
 export interface CreateDeps {
-  client: CalendlyClient;
+  client: WebhookSubscriptionClient;
   /** The token's user; cached by the caller so a host process asks once. */
   currentUser: () => Promise<CalendlyUser>;
   generateSigningKey: () => string;

@@ -2,7 +2,7 @@
  * Finding subscriptions by what this resource knows of them: callback URL, scope, owner, events
  * and when they were created. Used to resolve 409s and creates whose outcome was unknown.
  */
-import type { CalendlyClient } from "../../calendly/client";
+import type { WebhookSubscriptionClient } from "../../calendly/client";
 import type { CreateWebhookSubscriptionInput, WebhookSubscription } from "../../calendly/types";
 
 /**
@@ -36,7 +36,7 @@ function sameUrl(a: string, b: string): boolean {
 
 /** Subscriptions in the query's scope and owner whose callback URL is the query's (all pages). */
 export async function findByUrl(
-  client: CalendlyClient,
+  client: WebhookSubscriptionClient,
   query: SubscriptionQuery,
 ): Promise<WebhookSubscription[]> {
   const found: WebhookSubscription[] = [];
@@ -53,7 +53,7 @@ export async function findByUrl(
 
 /** Those with the same events, created since `began` (less the clock skew), oldest first. */
 export async function findCreatedSince(
-  client: CalendlyClient,
+  client: WebhookSubscriptionClient,
   query: SubscriptionQuery,
   began: number,
 ): Promise<WebhookSubscription[]> {

@@ -9,7 +9,7 @@
  * So a failed step always leaves state the next run converges from: never an orphan.
  */
 import { randomBytes } from "node:crypto";
-import type { CalendlyClient } from "../../calendly/client";
+import type { WebhookSubscriptionClient } from "../../calendly/client";
 import type { CreateWebhookSubscriptionInput, WebhookSubscription } from "../../calendly/types";
 import { findCreatedSince } from "./lookup";
 import type { ResolvedInputs, SubscriptionOutputs } from "./outputs";
@@ -88,7 +88,7 @@ export function withSerializedProvider(error: PendingCreationError, provider: un
 
 /** What a pending create may have left at Calendly. */
 export function findPendingLeftovers(
-  client: CalendlyClient,
+  client: WebhookSubscriptionClient,
   id: string,
   stored: SubscriptionOutputs,
 ): Promise<WebhookSubscription[]> {

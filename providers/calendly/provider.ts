@@ -16,7 +16,11 @@
  *   primitives per function, but serializes a captured object once.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type CalendlyClient, createCalendlyClient, DEFAULT_API_URL } from "../../calendly/client";
+import {
+  createWebhookSubscriptionClient,
+  DEFAULT_API_URL,
+  type WebhookSubscriptionClient,
+} from "../../calendly/client";
 import type { RetryPolicy } from "../../calendly/retry";
 import type { CalendlyUser } from "../../calendly/types";
 import { createSubscription } from "./create";
@@ -34,7 +38,7 @@ export interface WebhookSubscriptionProvider extends pulumi.dynamic.ResourceProv
 interface ProviderState {
   token?: string;
   apiUrl?: string;
-  client?: CalendlyClient;
+  client?: WebhookSubscriptionClient;
   me?: Promise<CalendlyUser>;
 }
 
@@ -55,12 +59,12 @@ export function createWebhookSubscriptionProvider(
   const state: ProviderState = {};
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-  function client(): CalendlyClient {
+  function client(): WebhookSubscriptionClient {
     if (!state.client) {
       // The environment first: see the header (rotation without --run-program, CI).
       const token = process.env.CALENDLY_TOKEN || state.token;
       if (!token) throw new Error(MISSING_TOKEN_MESSAGE);
-      state.client = createCalendlyClient({
+      state.client = createWebhookSubscriptionClient({
         token,
         baseUrl: state.apiUrl || process.env.CALENDLY_API_URL || DEFAULT_API_URL,
         userAgentSuffix: "pulumi-dynamic-provider",

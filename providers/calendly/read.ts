@@ -2,7 +2,7 @@
  * `read` (refresh) and `delete`: one call each, except for a pending create (see pending.ts), which
  * first looks for what it may have left.
  */
-import type { CalendlyClient } from "../../calendly/client";
+import type { WebhookSubscriptionClient } from "../../calendly/client";
 import { isNotFound } from "../../calendly/errors";
 import { explainCalendlyError } from "./messages";
 import { inputsFromOutputs, type SubscriptionOutputs, toOutputs } from "./outputs";
@@ -16,7 +16,7 @@ export interface ReadOutcome {
 }
 
 export async function readSubscription(
-  client: CalendlyClient,
+  client: WebhookSubscriptionClient,
   id: string,
   stored: SubscriptionOutputs,
 ): Promise<ReadOutcome> {
@@ -39,7 +39,7 @@ export async function readSubscription(
 
 /** Nothing left at Calendly: forget it. Something left: keep it pending; the next up replaces it. */
 async function readPending(
-  client: CalendlyClient,
+  client: WebhookSubscriptionClient,
   id: string,
   stored: SubscriptionOutputs,
 ): Promise<ReadOutcome> {
@@ -56,7 +56,7 @@ async function readPending(
 }
 
 export async function deleteSubscription(
-  client: CalendlyClient,
+  client: WebhookSubscriptionClient,
   id: string,
   stored: Partial<SubscriptionOutputs>,
 ) {

@@ -99,6 +99,21 @@ describe("client ⇄ emulator", () => {
     expect(envelope.payload).toHaveProperty("cancellation");
   });
 
+  it("fetches a fired event's invitee by its payload URI, and its scheduled event, as delivered", async () => {
+    const fired = emulator.control.fireEvent({ event: "invitee.canceled" });
+    const { scheduled_event: scheduledEvent, ...payload } = fired.envelope.payload;
+    const invitee = await owner.getInvitee(String(payload.uri));
+    expect(invitee.raw).toEqual(payload);
+    expect(invitee).toMatchObject({ status: "canceled", email: "grace@example.com", rescheduled: false });
+    expect(invitee.cancellation).toMatchObject({ cancelerType: "invitee", reason: "Something came up" });
+    const event = await owner.getScheduledEvent(invitee.event);
+    expect(event.raw).toEqual(scheduledEvent);
+    expect(event).toMatchObject({ status: "canceled", location: { type: "google_conference" } });
+    const [eventUuid, inviteeUuid] = [invitee.event, invitee.uri].map((u) => u.slice(u.lastIndexOf("/") + 1));
+    expect((await owner.getInvitee(eventUuid!, inviteeUuid!)).raw).toEqual(payload);
+    expect(isNotFound(await owner.getInvitee(eventUuid!, "no-such-invitee").catch((e) => e))).toBe(true);
+  });
+
   it("turns the emulator's 401 and 403 into typed errors", async () => {
     const bad = createCalendlyClient({ token: "not-a-token", baseUrl: emulator.url });
     expect(isUnauthenticated(await bad.getCurrentUser().catch((e) => e))).toBe(true);

@@ -19,6 +19,7 @@ const MARK = "LEAKCHECK";
 let emu: TestEmulator;
 let receiver: Receiver;
 let dir: string;
+let inviteeUri: string;
 
 beforeAll(async () => {
   emu = await startTestEmulator({
@@ -38,6 +39,7 @@ beforeAll(async () => {
     signingKey: SIGNING_KEY,
   });
   await client.close();
+  inviteeUri = String(emu.control.fireEvent({ event: "invitee.created" }).envelope.payload.uri);
   dir = mkdtempSync(join(tmpdir(), "cli-secrets-"));
   writeFileSync(
     join(dir, "pulumi"),
@@ -75,6 +77,10 @@ describe("secrets stay out of the output", () => {
         "send-test wrong key",
         runCli(["send-test", "--url", `${receiver.url}/hook`, "--key", `${SIGNING_KEY}-old`], api),
       ],
+      ["invitee", runCli(["invitee", inviteeUri], api)],
+      ["invitee --json", runCli(["invitee", inviteeUri, "--json"], api)],
+      ["invitee 403", runCli(["invitee", inviteeUri], { ...api, CALENDLY_TOKEN: MEMBER_TOKEN })],
+      ["invitee 404", runCli(["invitee", `${inviteeUri}0`], api)],
       ["403", runCli(["list", "--scope", "organization"], { ...api, CALENDLY_TOKEN: MEMBER_TOKEN })],
       ["401", runCli(["whoami"], { ...api, CALENDLY_TOKEN: UNKNOWN_TOKEN })],
       ["unreachable", runCli(["whoami", "--api-url", "http://127.0.0.1:9"], api)],
@@ -100,6 +106,8 @@ describe("secrets stay out of the output", () => {
     const expected: Record<string, number> = {
       "send-test wrong key": 1,
       "403": 1,
+      "invitee 403": 1,
+      "invitee 404": 1,
       "401": 1,
       unreachable: 1,
       usage: 2,

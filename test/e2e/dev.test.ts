@@ -18,6 +18,10 @@ it("npm run dev shows each event verified and handed to the sink, then deletes t
   expect(stdout).toContain(
     `${userScopeEvents.length}/${userScopeEvents.length} events on the bus, 0 failed delivery attempts`,
   );
+  // The example consumer, on one delivered invitee.created, fetched the invitee by its URI.
+  expect(stdout).toMatch(
+    /✓ invitee\.created → GET \/scheduled_events\/[0-9a-f-]{36}\/invitees\/[0-9a-f-]{36} .*\n {4}Grace Hopper <grace@example\.com>, active; 30 Minute Meeting at \S+, google_conference; 1 answer\(s\)\n/,
+  );
   expect(stdout).toContain("Calendly holds 0 subscriptions");
   expect(stdout).not.toMatch(/✗/);
 }, 60_000);

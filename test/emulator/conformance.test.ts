@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { EVENT_RULES, SCOPES, WEBHOOK_EVENTS } from "../../calendly/events";
-import defaultSeedJson from "../../emulator/seed.default.json";
 import {
   call,
   type Json,
   orgSubscription,
   SUBSCRIPTION_KEYS,
+  seedWithScopedTokens,
   startTestEmulator,
   type TestEmulator,
 } from "./helpers";
@@ -330,14 +330,7 @@ describe("POST /webhook_subscriptions", () => {
   });
 
   it("answers 403 Insufficient scope ['webhooks:write'] to a token without it", async () => {
-    const seed = structuredClone(defaultSeedJson) as Json;
-    seed.tokens.push({
-      token: "read-only-token",
-      user: seed.users[0].id,
-      plan: "paid",
-      role: "owner",
-      scopes: ["scheduled_events:read"],
-    });
+    const seed = seedWithScopedTokens({ "read-only-token": ["scheduled_events:read"] });
     const other = await startTestEmulator({ seed });
     try {
       const res = await call(other.url, "POST", "/webhook_subscriptions", {

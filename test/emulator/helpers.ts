@@ -4,6 +4,8 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { request } from "undici";
+import type { SeedInput } from "../../emulator/seed";
+import defaultSeedJson from "../../emulator/seed.default.json";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../emulator/server";
 
 export interface TestEmulator extends Emulator {
@@ -96,6 +98,16 @@ export async function call(
     }
   }
   return { status: response.statusCode, headers: response.headers, json, text };
+}
+
+/** The default seed plus OAuth-style tokens of its owner (paid plan) with only the given scopes. */
+export function seedWithScopedTokens(tokens: Record<string, string[]>): SeedInput {
+  const seed = structuredClone(defaultSeedJson) as SeedInput;
+  const owner = seed.users[0]!.id;
+  for (const [token, scopes] of Object.entries(tokens)) {
+    seed.tokens.push({ token, user: owner, plan: "paid", role: "owner", scopes });
+  }
+  return seed;
 }
 
 /** A valid create body for the owner token (organization scope, invitee events). */

@@ -58,6 +58,7 @@ export function loadOpenApi(file = OPENAPI_FIXTURE): OpenApi {
   ajv.addFormat("date-time", DATE_TIME);
   ajv.addFormat("uuid", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
   ajv.addFormat("float", true);
+  ajv.addFormat("password", true); // ZoomConference's `data.password`: any string.
   ajv.addSchema({ ...document, $id: "openapi.json" });
   const pointerSegment = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
   const validator = (pointer: string) => {

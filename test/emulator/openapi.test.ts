@@ -188,6 +188,61 @@ describe("against openapi-2022.yaml", () => {
     expectValid(spec.sharedResponse("UNKNOWN"), internal.json);
   });
 
+  it("GET invitee and GET scheduled event match Invitee and Event, for every invitee event", async () => {
+    const inviteeOk = spec.response("/scheduled_events/{event_uuid}/invitees/{invitee_uuid}", "get", 200);
+    const eventOk = spec.response("/scheduled_events/{uuid}", "get", 200);
+    for (const event of [
+      "invitee.created",
+      "invitee.canceled",
+      "invitee_no_show.created",
+      "invitee_no_show.deleted",
+    ]) {
+      const fired = emu.control.fireEvent({ event });
+      const invitee = await emu.api("GET", String(fired.envelope.payload.uri).slice(emu.url.length));
+      expect(invitee.status).toBe(200);
+      expectValid(inviteeOk, invitee.json);
+      const uri = (invitee.json as { resource: { event: string } }).resource.event;
+      const scheduled = await emu.api("GET", uri.slice(emu.url.length));
+      expect(scheduled.status).toBe(200);
+      expectValid(eventOk, scheduled.json);
+    }
+    // The schemas have teeth: a Zoom location typed as the spec does not, a missing key, a bad status.
+    const fired = emu.control.fireEvent({ event: "invitee.created" });
+    const payload = fired.envelope.payload as Record<string, Record<string, unknown>>;
+    const event = payload.scheduled_event!;
+    const eventSchema = spec.validator("/components/schemas/Event");
+    expect(eventSchema(event)).toBe(true);
+    expect(eventSchema({ ...event, location: { type: "zoom", status: "pushed", join_url: null } })).toBe(
+      false,
+    );
+    const { calendar_event: _calendar, ...withoutCalendar } = event;
+    expect(eventSchema(withoutCalendar)).toBe(false);
+    const { scheduled_event: _embedded, ...invitee } = payload;
+    const inviteeSchema = spec.validator("/components/schemas/Invitee");
+    expect(inviteeSchema(invitee)).toBe(true);
+    expect(inviteeSchema({ ...invitee, status: "pending" })).toBe(false);
+  });
+
+  it("errors of the two scheduled-event routes match their schemas: 403 with each path's text, 404", async () => {
+    const fired = emu.control.fireEvent({ event: "invitee.created", user: emu.users.owner });
+    const inviteePath = String(fired.envelope.payload.uri).slice(emu.url.length);
+    const eventPath = inviteePath.replace(/\/invitees\/.*$/, "");
+    const inviteeDenied = await emu.api("GET", inviteePath, { token: emu.tokens.member });
+    expect(inviteeDenied.status).toBe(403);
+    expectValid(
+      spec.response("/scheduled_events/{event_uuid}/invitees/{invitee_uuid}", "get", 403),
+      inviteeDenied.json,
+    );
+    const eventDenied = await emu.api("GET", eventPath, { token: emu.tokens.member });
+    expect(eventDenied.status).toBe(403);
+    expectValid(spec.response("/scheduled_events/{uuid}", "get", 403), eventDenied.json);
+    for (const path of ["/scheduled_events/nope", "/scheduled_events/nope/invitees/nope"]) {
+      const missing = await emu.api("GET", path);
+      expect(missing.status).toBe(404);
+      expectValid(spec.sharedResponse("NOT_FOUND"), missing.json);
+    }
+  });
+
   it("sample webhook data for the events the 2022 spec knows matches WebhookPayload", async () => {
     for (const [event, scope] of [
       ["invitee.created", "organization"],

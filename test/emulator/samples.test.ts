@@ -28,7 +28,7 @@ describe("sampleEnvelope", () => {
     expect(envelope.created_at).toBe("2026-11-20T10:15:30.123000Z");
     expect(envelope.created_by).toBe(userUri);
     const apiUris = strings(envelope.payload).filter(
-      (s) => s.startsWith("http") && !s.includes("calendly.com") && !s.includes("zoom.us"),
+      (s) => s.startsWith("http") && !s.includes("calendly.com"),
     );
     expect(apiUris.length).toBeGreaterThan(0);
     for (const uri of apiUris) expect(uri.startsWith(`${base}/`)).toBe(true);

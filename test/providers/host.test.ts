@@ -106,6 +106,18 @@ describe("the serialized provider", () => {
     expect(provider).not.toContain(PROJECT_ROOT);
     expect(provider).toMatch(/^exports\.handler = /);
   });
+
+  it("carries only the calls the provider makes: no invitee or scheduled event code", () => {
+    expect(provider).toContain("createWebhookSubscription");
+    for (const consumerOnly of [
+      "getInvitee",
+      "getScheduledEvent",
+      "scheduledEventSchemas",
+      "questions_and_answers",
+    ]) {
+      expect(provider).not.toContain(consumerOnly);
+    }
+  });
 });
 
 describe("lifecycle through Pulumi's host", () => {

@@ -4,8 +4,9 @@
  * Starts the Calendly emulator and the local receiver, creates a webhook subscription for the
  * receiver through the provider exactly as `pulumi up` runs it (the serialized provider in Pulumi's
  * own host, over gRPC), fires one event of each kind the subscription covers, and shows each one
- * verified and handed to the local EventBridge sink. Then it keeps running for you to play with
- * (the CLI, curl); Ctrl-C deletes the subscription and stops everything.
+ * verified and handed to the local EventBridge sink, and has the example consumer
+ * (examples/invitee-details) fetch one invitee by the URI its delivery carried. Then it keeps
+ * running for you to play with (the CLI, curl); Ctrl-C deletes the subscription and stops everything.
  *
  *   npm run dev                 # interactive
  *   npm run dev -- --once       # run the demonstration, clean up and exit (CI does this)
@@ -16,6 +17,7 @@ import type { CalendlyEventDetail } from "../../lambda/detail";
 import { generateSigningKey } from "../../providers/calendly/signing-key";
 import { LOCAL_TOKEN, startLocalStack } from "../local/stack";
 import type { ResourceState } from "../pulumi-host/engine";
+import { fetchOneInvitee } from "./invitee";
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const green = (s: string) => (process.stdout.isTTY ? `\x1b[32m${s}\x1b[0m` : s);
@@ -109,10 +111,20 @@ async function main() {
     );
     if (delivered !== USER_SCOPE_EVENTS.length) throw new Error("not every event reached the bus");
 
+    say();
+    say("Fetching one invitee by the URI its delivery carried (the example consumer, as its Lambda would):");
+    const invitee = await fetchOneInvitee(stack);
+    say(`  ${green("✓")} invitee.created → ${invitee.call} ${elapsed()}`);
+    say(`    ${invitee.summary}`);
+
     if (values.once) return void (await stop(0));
     say();
     say(bold("Running. Try:"));
     say(`  CALENDLY_API_URL=${stack.emulator.url} CALENDLY_TOKEN=${LOCAL_TOKEN} npx calendly-webhooks list`);
+    say(
+      `  CALENDLY_API_URL=${stack.emulator.url} CALENDLY_TOKEN=${LOCAL_TOKEN} npx calendly-webhooks invitee \\`,
+    );
+    say(`       ${invitee.uri}`);
     say(`  curl -s -X POST ${stack.emulator.url}/__emulator/events -H 'content-type: application/json' \\`);
     say(`       -d '{"event":"invitee.created"}'`);
     say(

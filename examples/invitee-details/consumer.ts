@@ -1,0 +1,235 @@
+/**
+ * `InviteeDetailsConsumer`: the AWS side of the example consumer. An EventBridge rule on the
+ * receiver's bus picks the invitee events, and a Lambda target (handler.ts, bundled with esbuild
+ * at deploy time) fetches each invitee's details from Calendly.
+ *
+ *   receiver's bus ── rule: source "calendly", detail-type invitee.*, detail.validation "valid"
+ *        │
+ *        └──▶ Lambda (handler.ts) ── GET /scheduled_events/…/invitees/… ──▶ Calendly
+ *               │  reads the token from an SSM SecureString, claim-checked bodies from S3
+ *               └── after its retries, a failed event goes to an SQS failure queue
+ *
+ * Use it in the stack's program or in a program of its own (with a StackReference to the stack's
+ * `busName` and `claimCheckBucketName` outputs):
+ *
+ *   new InviteeDetailsConsumer("bookings-details", {
+ *     busName: stack.busName,
+ *     claimCheckBucketName: stack.claimCheckBucketName,
+ *     // A token of its own, with only scheduled_events:read (pulumi config set --secret inviteeDetailsToken).
+ *     calendlyToken: new pulumi.Config().requireSecret("inviteeDetailsToken"),
+ *   });
+ */
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { build } from "esbuild";
+import { LAMBDA_ASSUME_ROLE_POLICY } from "../../infra/receiver/policy";
+import { LAMBDA_BUNDLE_OPTIONS } from "../../lambda/build";
+import { CLAIM_CHECK_PREFIX } from "../../lambda/claim-check";
+import { EVENT_SOURCE } from "../../lambda/detail";
+import { CALENDLY_CALL_DEADLINE_MS, INVITEE_EVENTS } from "./handler";
+
+export type InviteeEvent = (typeof INVITEE_EVENTS)[number];
+
+export const CONSUMER_TYPE = "calendly-webhooks:examples:InviteeDetailsConsumer";
+const PROJECT_ROOT = path.resolve(__dirname, "../..");
+const ENTRY_POINT = "examples/invitee-details/handler.ts";
+
+/** Two Calendly calls with their retries, and some room. */
+export const CONSUMER_TIMEOUT_SECONDS = Math.ceil((2 * CALENDLY_CALL_DEADLINE_MS) / 1000) + 10;
+
+export interface InviteeDetailsConsumerArgs {
+  /** The receiver's bus (the stack's `busName` output). */
+  busName: pulumi.Input<string>;
+  /** The receiver's claim-check bucket (the stack's `claimCheckBucketName` output). */
+  claimCheckBucketName: pulumi.Input<string>;
+  /** A Calendly token with `scheduled_events:read`; kept in an SSM SecureString. */
+  calendlyToken: pulumi.Input<string>;
+  /** Another Calendly API base URL (default Calendly's). */
+  apiUrl?: pulumi.Input<string>;
+  /** The events to consume; default every invitee event. */
+  events?: readonly InviteeEvent[];
+  /** Retries of a failed invocation before the event goes to the failure queue: 0, 1 or 2 (default). */
+  retries?: number;
+}
+
+/** The rule's pattern: authentic invitee events whose payload has every field consumers rely on. */
+export function inviteeEventPattern(events: readonly InviteeEvent[] = INVITEE_EVENTS) {
+  return {
+    source: [EVENT_SOURCE],
+    "detail-type": [...events],
+    detail: { validation: ["valid"] },
+  };
+}
+
+/** Bundles handler.ts into `<outdir>/index.js` (+ map), as the receiver is; returns the directory. */
+export async function buildConsumerBundle(outdir: string): Promise<string> {
+  const target = path.resolve(PROJECT_ROOT, outdir);
+  await build({
+    ...LAMBDA_BUNDLE_OPTIONS,
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: { index: ENTRY_POINT },
+    outdir: target,
+  });
+  return target;
+}
+
+export class InviteeDetailsConsumer extends pulumi.ComponentResource {
+  readonly functionName: pulumi.Output<string>;
+  readonly ruleArn: pulumi.Output<string>;
+  /** Events the function could not handle after its retries land here. */
+  readonly failureQueueUrl: pulumi.Output<string>;
+  readonly tokenParameterName: pulumi.Output<string>;
+
+  constructor(name: string, args: InviteeDetailsConsumerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(CONSUMER_TYPE, name, {}, opts);
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+
+    const token = new aws.ssm.Parameter(
+      `${name}-calendly-token`,
+      {
+        description: "Calendly token of the invitee-details consumer",
+        type: "SecureString",
+        value: pulumi.secret(args.calendlyToken),
+      },
+      { parent: this },
+    );
+    const failures = new aws.sqs.Queue(
+      `${name}-failures`,
+      { messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true },
+      { parent: this },
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 30 }, { parent: this });
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      { assumeRolePolicy: JSON.stringify(LAMBDA_ASSUME_ROLE_POLICY) },
+      { parent: this },
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([logGroup.arn, token.arn, failures.arn, partition, args.claimCheckBucketName])
+          .apply(([logGroupArn, tokenArn, queueArn, awsPartition, bucket]) =>
+            JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [
+                { Effect: "Allow", Action: ["logs:CreateLogStream"], Resource: [`${logGroupArn}:*`] },
+                { Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: [`${logGroupArn}:log-stream:*`] },
+                { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [tokenArn] },
+                {
+                  Effect: "Allow",
+                  Action: ["s3:GetObject"],
+                  Resource: [`arn:${awsPartition}:s3:::${bucket}/${CLAIM_CHECK_PREFIX}*`],
+                },
+                // The on-failure destination is written with the function's own role.
+                { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [queueArn] },
+              ],
+            }),
+          ),
+      },
+      { parent: this },
+    );
+    const bundle = pulumi.output(
+      buildConsumerBundle(path.posix.join("dist", "examples", pulumi.getStack(), name)),
+    );
+    const fn = new aws.lambda.Function(
+      `${name}-function`,
+      {
+        description: "Fetches the details of invitees that Calendly's webhooks announce",
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        architectures: ["arm64"],
+        handler: "index.handler",
+        code: bundle.apply((dir) => new pulumi.asset.FileArchive(dir)),
+        role: role.arn,
+        memorySize: 256,
+        timeout: CONSUMER_TIMEOUT_SECONDS,
+        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        environment: {
+          variables: {
+            CALENDLY_TOKEN_PARAMETER: token.name,
+            ...(args.apiUrl === undefined ? {} : { CALENDLY_API_URL: args.apiUrl }),
+            NODE_OPTIONS: "--enable-source-maps",
+          },
+        },
+      },
+      { parent: this, dependsOn: [policy] },
+    );
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-retries`,
+      {
+        functionName: fn.name,
+        maximumRetryAttempts: args.retries ?? 2,
+        maximumEventAgeInSeconds: 6 * 3600,
+        destinationConfig: { onFailure: { destination: failures.arn } },
+      },
+      { parent: this },
+    );
+
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-rule`,
+      {
+        eventBusName: args.busName,
+        description: "Invitee events for the invitee-details consumer",
+        eventPattern: JSON.stringify(inviteeEventPattern(args.events)),
+      },
+      { parent: this },
+    );
+    const permission = new aws.lambda.Permission(
+      `${name}-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "events.amazonaws.com",
+        sourceArn: rule.arn,
+      },
+      { parent: this },
+    );
+    // Events EventBridge itself cannot deliver (the function throttled or gone) also end up in
+    // the failure queue, which must let EventBridge write, for this rule only.
+    const queuePolicy = new aws.sqs.QueuePolicy(
+      `${name}-failures-policy`,
+      {
+        queueUrl: failures.url,
+        policy: pulumi.all([failures.arn, rule.arn]).apply(([queueArn, ruleArn]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: "sqs:SendMessage",
+                Resource: queueArn,
+                Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+              },
+            ],
+          }),
+        ),
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      {
+        rule: rule.name,
+        eventBusName: args.busName,
+        arn: fn.arn,
+        retryPolicy: { maximumRetryAttempts: 10, maximumEventAgeInSeconds: 6 * 3600 },
+        deadLetterConfig: { arn: failures.arn },
+      },
+      { parent: this, dependsOn: [permission, queuePolicy] },
+    );
+
+    this.functionName = fn.name;
+    this.ruleArn = rule.arn;
+    this.failureQueueUrl = failures.url;
+    this.tokenParameterName = token.name;
+    this.registerOutputs({
+      functionName: this.functionName,
+      ruleArn: this.ruleArn,
+      failureQueueUrl: this.failureQueueUrl,
+      tokenParameterName: this.tokenParameterName,
+    });
+  }
+}
