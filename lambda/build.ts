@@ -8,7 +8,8 @@
  * same relative paths everywhere (no machine path), and nothing adds a timestamp.
  *
  * `npm run build:lambda [-- <outdir>]` prints size and hash; the Pulumi program calls
- * `buildReceiverBundle()` to produce the asset it archives.
+ * `buildReceiverBundle()` (and `buildWatchdogBundle()`, the same build of lambda/watchdog.ts) to
+ * produce the assets it archives.
  */
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -19,6 +20,9 @@ export const PROJECT_ROOT = resolve(__dirname, "..");
 export const ENTRY_POINT = "lambda/handler.ts";
 /** The Lambda handler setting for this bundle. */
 export const LAMBDA_HANDLER = "handler.handler";
+export const WATCHDOG_ENTRY_POINT = "lambda/watchdog.ts";
+/** The Lambda handler setting for the watchdog's bundle. */
+export const WATCHDOG_HANDLER = "watchdog.handler";
 
 export interface ReceiverBundle {
   /** Absolute path of `handler.js`. */
@@ -31,11 +35,25 @@ export interface ReceiverBundle {
   sha256: string;
 }
 
-export async function buildReceiverBundle(outdir = "dist/lambda"): Promise<ReceiverBundle> {
+export function buildReceiverBundle(outdir = "dist/lambda"): Promise<ReceiverBundle> {
+  return buildLambdaBundle("handler", ENTRY_POINT, outdir);
+}
+
+/** The watchdog: `watchdog.js` and its map, built exactly as the receiver is. */
+export function buildWatchdogBundle(outdir = "dist/lambda"): Promise<ReceiverBundle> {
+  return buildLambdaBundle("watchdog", WATCHDOG_ENTRY_POINT, outdir);
+}
+
+/** Builds `entry` into `<outdir>/<name>.js` and its map. */
+export async function buildLambdaBundle(
+  name: string,
+  entry: string,
+  outdir: string,
+): Promise<ReceiverBundle> {
   const target = resolve(PROJECT_ROOT, outdir);
   const result = await build({
     absWorkingDir: PROJECT_ROOT,
-    entryPoints: { handler: ENTRY_POINT },
+    entryPoints: { [name]: entry },
     bundle: true,
     platform: "node",
     target: "node22",
@@ -56,7 +74,7 @@ export async function buildReceiverBundle(outdir = "dist/lambda"): Promise<Recei
   });
   const js = result.outputFiles.find((file) => file.path.endsWith(".js"));
   const map = result.outputFiles.find((file) => file.path.endsWith(".js.map"));
-  if (js === undefined || map === undefined) throw new Error("esbuild produced no handler.js and map");
+  if (js === undefined || map === undefined) throw new Error(`esbuild produced no ${name}.js and map`);
 
   await mkdir(target, { recursive: true });
   const entryFile = join(target, basename(js.path));
