@@ -57,10 +57,22 @@ export function readStackConfig(): StackConfig {
     "throttleRateLimit",
     "throttleBurstLimit",
     "signatureToleranceSeconds",
+    "watchdogRetryingWindowHours",
+    "watchdogFailedChecks",
+    "alarmPeriodMinutes",
+    "alarmReceiverFailures",
+    "alarmSignatureFailures",
+    "alarmSignatureFailurePeriods",
+    "alarmLambdaErrors",
+    "alarmLambdaThrottles",
   ] as const) {
     read(name, () => config.getNumber(name), "a whole number");
   }
   read("logLevel", () => config.get("logLevel"), "a string");
+  read("watchdog", () => config.getBoolean("watchdog"), "true or false");
+  for (const name of ["watchdogSchedule", "alarmEmail", "alarmTopicArn"] as const) {
+    read(name, () => config.get(name), "a string");
+  }
   read("tags", () => config.getObject<unknown>("tags"), 'a JSON object of strings, e.g. {"team": "sales"}');
 
   // Values pulumi.Config could not parse are reported above (and left to their defaults here).
