@@ -13,6 +13,7 @@ import { adoptCommand } from "./commands/adopt";
 import { listCommand } from "./commands/list";
 import { sendTestCommand } from "./commands/send-test";
 import { verifyCommand } from "./commands/verify";
+import { watchCommand } from "./commands/watch";
 import { whoamiCommand } from "./commands/whoami";
 import { type CliIO, createReporter, processIO } from "./output";
 import { didYouMean } from "./suggest";
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   sendTestCommand,
   verifyCommand,
   adoptCommand,
+  watchCommand,
 ];
 
 const GLOBAL_USAGE = `${PROGRAM} <command> [options]`;

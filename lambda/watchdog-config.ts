@@ -62,6 +62,12 @@ const watchedSchema = z.preprocess(
   z.record(z.string().regex(/^\S{1,255}$/), z.string().regex(/^\S*[^/\s]\/?$/)),
 );
 
+/** `WATCHED_SUBSCRIPTIONS`'s format (a JSON object of names to URIs) read from `text`, or `undefined`. */
+export function parseWatchedSubscriptions(text: string): WatchedSubscription[] | undefined {
+  const parsed = watchedSchema.safeParse(text);
+  return parsed.success ? Object.entries(parsed.data).map(([name, uri]) => ({ name, uri })) : undefined;
+}
+
 const wholeNumber = (fallback: number, min: number, max: number) =>
   z.preprocess(
     (v) => (v === "" || v === undefined ? undefined : Number(v)),
