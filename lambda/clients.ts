@@ -31,7 +31,8 @@ interface CommonConfig {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
-function commonConfig(env: Env, service: ServiceKey): CommonConfig {
+/** Region, endpoint override and credentials for one service's client built over `env`. */
+export function commonConfig(env: Env, service: ServiceKey): CommonConfig {
   if (env === process.env) return {};
   const config: CommonConfig = {};
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;

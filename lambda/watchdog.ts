@@ -9,10 +9,12 @@
  * `createWatchdog(options)` builds an independent watchdog (tests, `npm run dev`); `handler` is
  * Lambda's entry point over `process.env`, built on first use once per container.
  */
+
+import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Context } from "aws-lambda";
 import { Agent, type Dispatcher } from "undici";
 import { createCalendlyClient } from "../calendly/client";
-import { type AwsClients, createAwsClients } from "./clients";
+import { commonConfig } from "./clients";
 import type { Env } from "./config";
 import {
   allUnknown,
@@ -33,7 +35,8 @@ const FINISH_MARGIN_MS = 3_000;
 export interface WatchdogOptions {
   /** The environment to configure from; default `process.env`. */
   env?: Env;
-  clients?: Partial<AwsClients>;
+  /** A prebuilt SSM client (default: one built over `env`, as the receiver builds its clients). */
+  ssm?: () => SSMClient;
   /** Test seams: the clock, and the client's waits. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -56,7 +59,9 @@ export function createWatchdog(options: WatchdogOptions = {}): Watchdog {
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const observability = createWatchdogObservability(env);
-  const clients: AwsClients = { ...createAwsClients(env), ...options.clients };
+  // Only SSM: the receiver's S3 and EventBridge clients would add about 150 KB to the bundle.
+  let ssmClient: SSMClient | undefined;
+  const ssm = options.ssm ?? (() => (ssmClient ??= new SSMClient(commonConfig(env, "SSM"))));
 
   return {
     async run(context) {
@@ -77,7 +82,7 @@ export function createWatchdog(options: WatchdogOptions = {}): Watchdog {
       let checks: SubscriptionCheck[];
       let token: string | undefined;
       try {
-        token = await createTokenReader(config.token, clients.ssm)();
+        token = await createTokenReader(config.token, ssm)();
       } catch (error) {
         if (!(error instanceof TokenUnavailableError)) throw error;
         observability.logger.error("cannot read the Calendly token; no subscription was checked", {
