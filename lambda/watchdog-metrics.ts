@@ -3,7 +3,8 @@
  * refer to. Kept apart from the code that emits them so the Pulumi program imports names only.
  *
  * Namespace: `POWERTOOLS_METRICS_NAMESPACE` (default `CalendlyWebhooks`); every metric also has the
- * dimension `service` (`POWERTOOLS_SERVICE_NAME`, one per stack).
+ * dimension `service` (`POWERTOOLS_SERVICE_NAME`, one per stack). Each is a custom metric billed by
+ * CloudWatch (us-east-1: $0.30 a month), so there are only these: one per subscription, two per pass.
  */
 export const WATCHDOG_METRICS = {
   /**
@@ -15,8 +16,6 @@ export const WATCHDOG_METRICS = {
   checksFailed: "ChecksFailed",
   /** Per pass: how many subscriptions are retrying. */
   subscriptionsRetrying: "SubscriptionsRetrying",
-  /** Per pass: how many subscriptions were checked. */
-  subscriptionsChecked: "SubscriptionsChecked",
 } as const;
 
 export const SUBSCRIPTION_DIMENSION = "Subscription";

@@ -75,7 +75,6 @@ export function createWatchdogObservability(env: Env): WatchdogObservability {
       }
       metrics.addMetric(WATCHDOG_METRICS.checksFailed, MetricUnit.Count, result.unknown.length);
       metrics.addMetric(WATCHDOG_METRICS.subscriptionsRetrying, MetricUnit.Count, result.retrying.length);
-      metrics.addMetric(WATCHDOG_METRICS.subscriptionsChecked, MetricUnit.Count, checks.length);
       metrics.publishStoredMetrics();
     },
   };

@@ -200,17 +200,20 @@ describe("a pass over every state", () => {
     }
   });
 
-  it("emits the pass's ChecksFailed, SubscriptionsRetrying and SubscriptionsChecked, with the service dimension only", () => {
+  it("emits the pass's ChecksFailed and SubscriptionsRetrying, with the service dimension only", () => {
     const pass = r.emf.find((line) => WATCHDOG_METRICS.checksFailed in line)!;
     expect(pass).toMatchObject({
       ChecksFailed: 0,
       SubscriptionsRetrying: 1,
-      SubscriptionsChecked: 4,
       service: SERVICE,
     });
-    expect(
-      (pass._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0]!.Dimensions,
-    ).toEqual([["service"]]);
+    const directive = (
+      pass._aws as { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] }
+    ).CloudWatchMetrics[0]!;
+    expect(directive.Dimensions).toEqual([["service"]]);
+    // Each metric is billed: exactly these two per pass, plus one per subscription.
+    expect(directive.Metrics.map((m) => m.Name).sort()).toEqual(["ChecksFailed", "SubscriptionsRetrying"]);
+    expect(r.emf).toHaveLength(4 + 1);
   });
 
   it("logs one structured line per subscription, with its state, at a level that matches", () => {
