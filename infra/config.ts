@@ -13,6 +13,7 @@ import {
   type StackConfig,
   validateStackConfig,
 } from "./config-rules";
+import { MONITORING_WHOLE_NUMBERS } from "./monitoring-config";
 
 export * from "./config-rules";
 
@@ -57,14 +58,7 @@ export function readStackConfig(): StackConfig {
     "throttleRateLimit",
     "throttleBurstLimit",
     "signatureToleranceSeconds",
-    "watchdogRetryingWindowHours",
-    "watchdogFailedChecks",
-    "alarmPeriodMinutes",
-    "alarmReceiverFailures",
-    "alarmSignatureFailures",
-    "alarmSignatureFailurePeriods",
-    "alarmLambdaErrors",
-    "alarmLambdaThrottles",
+    ...MONITORING_WHOLE_NUMBERS,
   ] as const) {
     read(name, () => config.getNumber(name), "a whole number");
   }

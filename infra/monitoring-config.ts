@@ -21,6 +21,18 @@ export const MONITORING_DEFAULTS = {
 
 export type MonitoringKey = keyof typeof MONITORING_DEFAULTS;
 
+/** The monitoring keys that hold whole numbers (read with `pulumi.Config.getNumber`). */
+export const MONITORING_WHOLE_NUMBERS = [
+  "watchdogRetryingWindowHours",
+  "watchdogFailedChecks",
+  "alarmPeriodMinutes",
+  "alarmReceiverFailures",
+  "alarmSignatureFailures",
+  "alarmSignatureFailurePeriods",
+  "alarmLambdaErrors",
+  "alarmLambdaThrottles",
+] as const satisfies readonly MonitoringKey[];
+
 /** The watchdog, its schedule and the alarms, as validated. Absent when monitoring is off. */
 export interface MonitoringConfig {
   /** An EventBridge rate expression, e.g. `rate(5 minutes)`. */

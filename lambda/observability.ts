@@ -44,8 +44,13 @@ export interface Observability {
   delivery(log: DeliveryLog): void;
 }
 
-export function createObservability(env: Env): Observability {
-  const serviceName = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE_NAME;
+/**
+ * A Powertools logger and metrics configured from `env` (the receiver's and the watchdog's alike),
+ * and whether metrics are off: Powertools reads POWERTOOLS_METRICS_DISABLED from process.env only,
+ * so one built over another environment (the local server) checks it itself.
+ */
+export function powertools(env: Env, defaultServiceName: string) {
+  const serviceName = env.POWERTOOLS_SERVICE_NAME || defaultServiceName;
   const logger = new Logger({
     serviceName,
     logLevel: (env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || "INFO").toUpperCase() as "INFO",
@@ -54,8 +59,12 @@ export function createObservability(env: Env): Observability {
     namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
     serviceName,
   });
-
   const metricsDisabled = env.POWERTOOLS_METRICS_DISABLED?.toLowerCase() === "true";
+  return { logger, metrics, metricsDisabled };
+}
+
+export function createObservability(env: Env): Observability {
+  const { logger, metrics, metricsDisabled } = powertools(env, DEFAULT_SERVICE_NAME);
 
   return {
     logger,
@@ -68,8 +77,6 @@ export function createObservability(env: Env): Observability {
             : "info";
       logger[level]("delivery", { ...log });
 
-      // Powertools reads this variable from process.env only; a receiver built over another
-      // environment (the local server) honours it here.
       if (metricsDisabled) return;
       if (log.outcome === "accepted") {
         metrics.addMetric("Accepted", MetricUnit.Count, 1);

@@ -5,10 +5,10 @@
  * What may be logged is decided here: names, URIs, callback URLs, states, times, reasons, statuses.
  * Never the token: checks carry a reason and a status, not the error objects.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Env } from "./config";
-import { DEFAULT_METRICS_NAMESPACE } from "./observability";
+import { powertools } from "./observability";
 import type { SubscriptionCheck, WatchdogResult } from "./watchdog-check";
 import { DEFAULT_WATCHDOG_SERVICE_NAME, SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS } from "./watchdog-metrics";
 
@@ -33,17 +33,7 @@ const LEVEL: Record<SubscriptionCheck["status"], "info" | "warn" | "error"> = {
 };
 
 export function createWatchdogObservability(env: Env): WatchdogObservability {
-  const serviceName = env.POWERTOOLS_SERVICE_NAME || DEFAULT_WATCHDOG_SERVICE_NAME;
-  const logger = new Logger({
-    serviceName,
-    logLevel: (env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || "INFO").toUpperCase() as "INFO",
-  });
-  const metrics = new Metrics({
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
-    serviceName,
-  });
-  // Powertools reads this from process.env only; a watchdog built over another environment honours it here.
-  const metricsDisabled = env.POWERTOOLS_METRICS_DISABLED?.toLowerCase() === "true";
+  const { logger, metrics, metricsDisabled } = powertools(env, DEFAULT_WATCHDOG_SERVICE_NAME);
 
   return {
     logger,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CalendlyClient, createCalendlyClient } from "../../calendly/client";
 import type { WebhookSubscription } from "../../calendly/types";
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
+import { waitUntilRetrying } from "../support/subscription-states";
 import { runCli, runInProcess } from "./helpers";
 
 let emu: TestEmulator;
@@ -44,11 +45,7 @@ beforeAll(async () => {
   });
   emu.control.disableSubscription(uuid(disabled));
   emu.control.fireEvent({ event: "event_type.created", user: emu.users.owner });
-  const deadline = Date.now() + 5_000;
-  while ((await client.getWebhookSubscription(retrying.uri)).retryStartedAt === null) {
-    if (Date.now() > deadline) throw new Error("the emulator never marked the subscription as retrying");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntilRetrying(client, retrying.uri);
 });
 
 afterAll(async () => {

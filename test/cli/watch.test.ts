@@ -8,13 +8,14 @@ import { type CalendlyClient, createCalendlyClient } from "../../calendly/client
 import type { WebhookSubscription } from "../../calendly/types";
 import type { WatchdogResult } from "../../lambda/watchdog-check";
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
+import { type SubscriptionStates, subscriptionsInEveryState } from "../support/subscription-states";
 import { runCli, runInProcess } from "./helpers";
 
 let emu: TestEmulator;
 let client: CalendlyClient;
 let failing: Receiver;
 let env: Record<string, string>;
-const subs = {} as Record<"healthy" | "retrying" | "disabled" | "missing", WebhookSubscription>;
+let subs: SubscriptionStates;
 
 const uuid = (sub: WebhookSubscription) => sub.uri.slice(sub.uri.lastIndexOf("/") + 1);
 const calls = () => emu.control.requestCount({ operation: "getWebhookSubscription" });
@@ -24,35 +25,13 @@ beforeAll(async () => {
   env = { CALENDLY_API_URL: emu.url, CALENDLY_TOKEN: emu.tokens.owner };
   client = createCalendlyClient({ token: emu.tokens.owner, baseUrl: emu.url });
   failing = await startReceiver(() => ({ status: 500 }));
-  const base = { organization: emu.org, scope: "user" as const, user: emu.users.owner, signingKey: "k" };
-  subs.healthy = await client.createWebhookSubscription({
-    ...base,
-    url: "https://hooks.example.com/calendly?subscription=bookings",
-    events: ["invitee.created"],
+  subs = await subscriptionsInEveryState({
+    client,
+    control: emu.control,
+    organization: emu.org,
+    user: emu.users.owner,
+    failingUrl: failing.url,
   });
-  subs.retrying = await client.createWebhookSubscription({
-    ...base,
-    url: `${failing.url}?subscription=types`,
-    events: ["event_type.created"],
-  });
-  subs.disabled = await client.createWebhookSubscription({
-    ...base,
-    url: "https://hooks.example.com/calendly?subscription=old",
-    events: ["invitee.canceled"],
-  });
-  subs.missing = await client.createWebhookSubscription({
-    ...base,
-    url: "https://hooks.example.com/calendly?subscription=gone",
-    events: ["invitee.created"],
-  });
-  emu.control.disableSubscription(uuid(subs.disabled));
-  emu.control.deleteSubscription(uuid(subs.missing));
-  emu.control.fireEvent({ event: "event_type.created", user: emu.users.owner });
-  const deadline = Date.now() + 5_000;
-  while ((await client.getWebhookSubscription(subs.retrying.uri)).retryStartedAt === null) {
-    if (Date.now() > deadline) throw new Error("the emulator never marked the subscription as retrying");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 });
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ import {
   StackConfigError,
   validateStackConfig,
 } from "../../infra/config";
+import { MONITORING_WHOLE_NUMBERS } from "../../infra/monitoring-config";
 import { configWith, FAKE_TOKEN, runScenario, type ScenarioResult } from "./harness/run";
 
 const P = "calendly-webhooks";
@@ -202,16 +203,7 @@ describe("validateStackConfig", () => {
       /endpointUrl mode deploys no watchdog/,
     );
     expect(onlyProblem({ watchdog: "yes" }).message).toMatch(/true or false/);
-    for (const key of [
-      "watchdogRetryingWindowHours",
-      "watchdogFailedChecks",
-      "alarmPeriodMinutes",
-      "alarmReceiverFailures",
-      "alarmSignatureFailures",
-      "alarmSignatureFailurePeriods",
-      "alarmLambdaErrors",
-      "alarmLambdaThrottles",
-    ] as const) {
+    for (const key of MONITORING_WHOLE_NUMBERS) {
       expect(onlyProblem({ [key]: 0 }).key, key).toBe(`${P}:${key}`);
     }
   });

@@ -15,6 +15,7 @@ import { SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS } from "../../lambda/watchdog-
 import { type SsmStub, STUB_AWS_ENV, startSsmStub } from "../../tools/aws-stubs";
 import { seedWithTokens } from "../cli/helpers";
 import { type Receiver, startReceiver } from "../support/receiver";
+import { type SubscriptionStates, subscriptionsInEveryState } from "../support/subscription-states";
 import { captureStdout } from "./support";
 
 const OWNER_TOKEN = "watchdog-owner-token-5e1f0c2a-never-logged";
@@ -26,7 +27,7 @@ let emulator: Emulator;
 let ssm: SsmStub;
 let failing: Receiver;
 let client: CalendlyClient;
-const subs: Record<"healthy" | "retrying" | "disabled" | "missing", WebhookSubscription> = {} as never;
+let subs: SubscriptionStates;
 
 function seed(): SeedInput {
   const seeded = seedWithTokens([{ token: OWNER_TOKEN, role: "owner", slug: "olivia-owner" }]);
@@ -47,28 +48,13 @@ beforeAll(async () => {
   failing = await startReceiver(() => ({ status: 500 }));
   client = createCalendlyClient({ token: OWNER_TOKEN, baseUrl: emulator.url });
   const me = await client.getCurrentUser();
-  const base = {
+  subs = await subscriptionsInEveryState({
+    client,
+    control: emulator.control,
     organization: me.currentOrganization,
-    scope: "user" as const,
     user: me.uri,
-    signingKey: "k",
-  };
-  const create = (url: string, events: string[]) =>
-    client.createWebhookSubscription({ ...base, url, events });
-  subs.healthy = await create("https://hooks.example.com/calendly?subscription=bookings", [
-    "invitee.created",
-  ]);
-  subs.retrying = await create(`${failing.url}?subscription=recaps`, ["event_type.created"]);
-  subs.disabled = await create("https://hooks.example.com/calendly?subscription=old", ["invitee.canceled"]);
-  subs.missing = await create("https://hooks.example.com/calendly?subscription=gone", ["invitee.created"]);
-  emulator.control.disableSubscription(uuidOf(subs.disabled));
-  emulator.control.deleteSubscription(uuidOf(subs.missing));
-  emulator.control.fireEvent({ event: "event_type.created", user: me.uri });
-  const deadline = Date.now() + 5_000;
-  while ((await client.getWebhookSubscription(subs.retrying.uri)).retryStartedAt === null) {
-    if (Date.now() > deadline) throw new Error("the emulator never marked the subscription as retrying");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    failingUrl: failing.url,
+  });
 });
 
 afterAll(async () => {
@@ -226,7 +212,7 @@ describe("a pass over every state", () => {
       level: "WARN",
       status: "retrying",
       retryStartedAt: expect.stringMatching(/^\d{4}-/),
-      callbackUrl: `${failing.url}?subscription=recaps`,
+      callbackUrl: `${failing.url}?subscription=retrying`,
     });
     expect(checkLine(r, "old")).toMatchObject({ level: "ERROR", status: "disabled", state: "disabled" });
     expect(checkLine(r, "gone")).toMatchObject({ level: "ERROR", status: "missing", httpStatus: 404 });
