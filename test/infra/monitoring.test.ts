@@ -5,6 +5,7 @@
  * `watchdog: false`, which turns all of it off.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { resourcePrefix } from "../../infra/naming";
 import { RECEIVER_METRICS } from "../../infra/receiver/alarms";
 import { WATCHDOG_HANDLER } from "../../lambda/build";
 import { createObservability } from "../../lambda/observability";
@@ -360,6 +361,16 @@ describe("the alarms", () => {
       [RECEIVER_METRICS.rejected]: 1,
       [RECEIVER_METRICS.reasonDimension]: RECEIVER_METRICS.signatureMismatch,
     });
+  });
+});
+
+describe("names", () => {
+  it("fit AWS's limits with the longest stack prefix (Pulumi adds an 8-character suffix)", () => {
+    const longest = resourcePrefix("a-very-long-stack-name-for-production-eu");
+    expect(`${longest}-watchdog-1234567`.length).toBeLessThanOrEqual(64); // Lambda
+    expect(`${longest}-watchdog-role-1234567`.length).toBeLessThanOrEqual(64); // IAM role
+    expect(`${longest}-watchdog-schedule-1234567`.length).toBeLessThanOrEqual(64); // EventBridge rule
+    expect(`${longest}-${"s".repeat(32)}-unhealthy-1234567`.length).toBeLessThanOrEqual(255); // alarm
   });
 });
 
