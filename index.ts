@@ -12,3 +12,5 @@ export const busArn = stack.busArn;
 export const archiveName = stack.archiveName;
 export const keyParameterName = stack.keyParameterName;
 export const claimCheckBucketName = stack.claimCheckBucketName;
+export const alarmTopicArn = stack.alarmTopicArn;
+export const watchdogFunctionName = stack.watchdogFunctionName;

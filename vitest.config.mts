@@ -4,11 +4,23 @@ import { defineConfig } from "vitest/config";
 // and live outside these globs.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "test/faults/**", "test/load/**", "test/engine/**"],
     // Suites spawn real servers and Pulumi's provider host; forks keep them isolated.
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: "all", include: ["test/**/*.test.ts"] } },
+      // The provider against the emulator's stricter, organization-wide 409 rule as well (the
+      // default is Calendly's documented per-owner rule): see test/providers/duplicate-url-rule.ts.
+      {
+        extends: true,
+        test: {
+          name: "provider, organization-wide 409",
+          include: ["test/providers/provider.test.ts", "test/providers/host.test.ts"],
+          env: { EMULATOR_DUPLICATE_URL_RULE: "organization" },
+        },
+      },
+    ],
   },
 });

@@ -14,6 +14,7 @@ import { inviteeCommand } from "./commands/invitee";
 import { listCommand } from "./commands/list";
 import { sendTestCommand } from "./commands/send-test";
 import { verifyCommand } from "./commands/verify";
+import { watchCommand } from "./commands/watch";
 import { whoamiCommand } from "./commands/whoami";
 import { type CliIO, createReporter, processIO } from "./output";
 import { didYouMean } from "./suggest";
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   verifyCommand,
   adoptCommand,
   inviteeCommand,
+  watchCommand,
 ];
 
 const GLOBAL_USAGE = `${PROGRAM} <command> [options]`;

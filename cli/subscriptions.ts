@@ -1,4 +1,5 @@
 /** The subscriptions of one scope, and what a person must know about each: is it still working? */
+import { subscriptionHealth } from "../calendly/health";
 import type { WebhookSubscription } from "../calendly/types";
 import { ago } from "./output";
 import type { ResolvedScope } from "./scope";
@@ -21,21 +22,21 @@ export type Health = "ok" | "disabled" | "retrying";
 
 /**
  * Calendly sends no alert when it gives up on a receiver (API.md): a `disabled` subscription, or
- * an active one with `retry_started_at` set, is the only sign.
+ * an active one whose `retry_started_at` is recent, is the only sign. An old `retry_started_at` is
+ * history (calendly/health.ts): the same window as the watchdog's decides.
  */
-export function healthOf(sub: WebhookSubscription): Health {
-  if (sub.state === "disabled") return "disabled";
-  if (sub.retryStartedAt !== null) return "retrying";
-  return "ok";
+export function healthOf(sub: WebhookSubscription, nowMs: number): Health {
+  const health = subscriptionHealth(sub, nowMs);
+  return health === "healthy" ? "ok" : health;
 }
 
 /** The warning shown for an unhealthy subscription, or undefined. */
 export function healthWarning(sub: WebhookSubscription, nowMs: number): string | undefined {
-  switch (healthOf(sub)) {
+  switch (healthOf(sub, nowMs)) {
     case "disabled":
-      return "DISABLED: Calendly gave up; the next `pulumi up` replaces it, or delete and recreate";
+      return "DISABLED: Calendly gave up; the next `pulumi up --refresh` replaces it, or delete and recreate";
     case "retrying":
-      return `RETRYING since ${sub.retryStartedAt} (${ago(sub.retryStartedAt!, nowMs)}): the receiver is failing; Calendly disables the subscription after 24 h of failures`;
+      return `RETRYING since ${sub.retryStartedAt} (${ago(sub.retryStartedAt!, nowMs)}): the receiver is failing or failed recently; Calendly disables the subscription when a delivery has failed for 24 h`;
     case "ok":
       return undefined;
   }

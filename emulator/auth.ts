@@ -2,7 +2,7 @@
  * Bearer tokens: which seeded token a request carries, whether it still works, and which OAuth
  * scopes it lacks. Token values never leave this module in an error or a log line.
  */
-import { MESSAGES, unauthenticated } from "./errors";
+import { insufficientScope, MESSAGES, unauthenticated } from "./errors";
 import type { Store, TokenGrant } from "./store";
 
 /** The token of an `Authorization: Bearer <token>` header; `undefined` for any other shape. */
@@ -28,12 +28,23 @@ export function requireActive(grant: TokenGrant | undefined): TokenGrant {
 
 /**
  * The scopes among `required` this token lacks, in the order given. A legacy personal access
- * token (no `scopes` in the seed) has every scope.
+ * token (no `scopes` in the seed) has every scope. A `:write` scope implies the `:read` scope of
+ * the same domain (Calendly's "Authorization Scopes" page: "A :write scope implicitly includes the
+ * corresponding :read scope within the same domain").
  */
 export function missingScopes(grant: TokenGrant, required: readonly string[]): string[] {
   if (grant.scopes === undefined) return [];
   const granted = new Set(grant.scopes);
+  for (const scope of grant.scopes) {
+    if (scope.endsWith(":write")) granted.add(`${scope.slice(0, -":write".length)}:read`);
+  }
   return [...new Set(required)].filter((scope) => !granted.has(scope));
+}
+
+/** Throws Calendly's 403 `Insufficient scope`, listing what is lacking, unless the token has `required`. */
+export function requireScopes(grant: TokenGrant, required: readonly string[]): void {
+  const lacking = missingScopes(grant, required);
+  if (lacking.length > 0) throw insufficientScope(lacking);
 }
 
 export function isAdmin(grant: TokenGrant): boolean {

@@ -1,10 +1,15 @@
 /**
- * Webhook delivery as API.md ("Webhook delivery") describes Calendly's: POST the envelope as JSON
- * to the callback URL, signed with the subscription's signing key; any 2xx is success, everything
- * else (3xx included, redirects are not followed), a connection error or a timeout is a failure,
- * retried with exponential back-off. `retry_started_at` is set at the first failure and cleared by
- * a later success; a failure after the retry window turns the subscription `disabled`; a `410 Gone`
- * deletes it at once.
+ * Webhook delivery as API.md ("Webhook delivery") and Calendly's "Webhook Errors" page describe it:
+ * POST the envelope as JSON to the callback URL, signed with the subscription's signing key; any
+ * 2xx is success, everything else (3xx included, redirects are not followed), a connection error or
+ * a timeout is a failure, retried with exponential back-off; a `410 Gone` deletes the subscription
+ * at once.
+ *
+ * Retry windows belong to each message: a message is retried for `retryWindowMs` after its own
+ * first failure, or until `retryWindowMs` after its booking ends (invitee events), whichever comes
+ * first; other messages keep being sent meanwhile; when a message finally fails the subscription
+ * turns `disabled`. `retry_started_at` is history, not a live flag: it is set when the subscription
+ * starts retrying (no message of it was being retried) and stays set after deliveries succeed.
  *
  * Deliveries run in the background; `waitForIdle()` lets tests wait for them instead of sleeping.
  * Every attempt is recorded with its outcome.
@@ -28,7 +33,10 @@ export interface DeliveryTimings {
   retryInitialMs: number;
   /** Longest delay between retries. */
   retryMaxMs: number;
-  /** How long after the first failure retries go on before the subscription is disabled. Calendly: 24 h. */
+  /**
+   * How long one message is retried after its first failure (or after its booking ends, if that
+   * comes first) before it finally fails and the subscription is disabled. Calendly: 24 h.
+   */
   retryWindowMs: number;
 }
 
@@ -47,7 +55,7 @@ export type AttemptOutcome =
   | "failure"
   /** 410 Gone: the subscription was deleted. */
   | "gone"
-  /** Failed after the retry window: the subscription was disabled. */
+  /** Failed after its message's retry window: the subscription was disabled. */
   | "disabled";
 
 export type AttemptError = "connect_timeout" | "timeout" | "connection_error";
@@ -94,11 +102,33 @@ function classify(error: unknown): { error: AttemptError; detail: string } {
   return { error: "connection_error", detail: code };
 }
 
+/**
+ * When the booking a message is about ends (`payload.scheduled_event.end_time`, else its
+ * `start_time`), in ms; `undefined` for messages about no booking (event types, contacts, ...).
+ */
+export function bookingEndMs(body: Buffer): number | undefined {
+  try {
+    const envelope = JSON.parse(body.toString("utf8")) as { payload?: { scheduled_event?: unknown } };
+    const event = envelope.payload?.scheduled_event;
+    if (typeof event !== "object" || event === null) return undefined;
+    const { end_time: end, start_time: start } = event as { end_time?: unknown; start_time?: unknown };
+    const time = Date.parse(String(typeof end === "string" ? end : start));
+    return Number.isNaN(time) ? undefined : time;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last moment a message that first failed at `firstFailureMs` is still retried. */
+export function retryDeadlineMs(firstFailureMs: number, windowMs: number, bookingEnd: number | undefined) {
+  return Math.min(firstFailureMs + windowMs, bookingEnd === undefined ? Infinity : bookingEnd + windowMs);
+}
+
 export class Deliverer {
   private readonly attempts: DeliveryAttempt[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  /** Millisecond-precise start of each subscription's retry period (the resource keeps a string). */
-  private readonly retryStartedAt = new Map<string, number>();
+  /** Per subscription uuid, the deliveries (messages) being retried now. */
+  private readonly retrying = new Map<string, Set<number>>();
   private abort = new AbortController();
   private agent: Agent;
   private nextDelivery = 1;
@@ -135,62 +165,77 @@ export class Deliverer {
 
   private async run(delivery: number, uuid: string, event: string, body: Buffer): Promise<void> {
     const signal = this.abort.signal;
-    for (let attempt = 1; !signal.aborted; attempt++) {
-      const sub = this.store.subscription(uuid);
-      // Deleted or disabled meanwhile (by 410, the retry window, a client or the control API).
-      if (sub?.state !== "active") return;
+    let deadline: number | undefined;
+    try {
+      for (let attempt = 1; !signal.aborted; attempt++) {
+        const sub = this.store.subscription(uuid);
+        // Deleted or disabled meanwhile (by 410, a message's final failure, a client or the control API).
+        if (sub?.state !== "active") return;
 
-      const startedAt = new Date();
-      const result = await this.send(sub, body, signal);
-      if (signal.aborted) return;
-      const finishedAt = new Date();
-      let outcome: AttemptOutcome;
-      if (result.status !== null && result.status >= 200 && result.status < 300) {
-        outcome = "success";
-        sub.retry_started_at = null;
-        this.retryStartedAt.delete(uuid);
-      } else if (result.status === 410) {
-        outcome = "gone";
-        this.store.deleteSubscription(uuid);
-        this.retryStartedAt.delete(uuid);
-      } else {
-        const retryStart = this.retryStartedAt.get(uuid) ?? finishedAt.getTime();
-        if (sub.retry_started_at === null) {
-          sub.retry_started_at = calendlyTime(new Date(retryStart));
-          this.retryStartedAt.set(uuid, retryStart);
-        }
-        if (finishedAt.getTime() - retryStart >= this.timings.retryWindowMs) {
-          outcome = "disabled";
-          this.store.disableSubscription(uuid, finishedAt);
+        const startedAt = new Date();
+        const result = await this.send(sub, body, signal);
+        if (signal.aborted) return;
+        const finishedAt = new Date();
+        let outcome: AttemptOutcome;
+        if (result.status !== null && result.status >= 200 && result.status < 300) {
+          outcome = "success";
+        } else if (result.status === 410) {
+          outcome = "gone";
+          this.store.deleteSubscription(uuid);
         } else {
-          outcome = "failure";
+          if (deadline === undefined) {
+            deadline = retryDeadlineMs(finishedAt.getTime(), this.timings.retryWindowMs, bookingEndMs(body));
+            this.startRetrying(sub, delivery, finishedAt);
+          }
+          if (finishedAt.getTime() >= deadline) {
+            outcome = "disabled";
+            this.store.disableSubscription(uuid, finishedAt);
+          } else {
+            outcome = "failure";
+          }
+        }
+        this.record({
+          delivery,
+          subscription: uuid,
+          subscription_uri: sub.uri,
+          event,
+          url: sub.callback_url,
+          attempt,
+          status: result.status,
+          error: result.error,
+          error_detail: result.detail,
+          outcome,
+          signed: sub.signingKey !== null,
+          started_at: startedAt.toISOString(),
+          finished_at: finishedAt.toISOString(),
+          duration_ms: finishedAt.getTime() - startedAt.getTime(),
+        });
+        if (outcome !== "failure") return;
+
+        const backoff = Math.min(this.timings.retryInitialMs * 2 ** (attempt - 1), this.timings.retryMaxMs);
+        try {
+          await sleep(backoff, undefined, { signal });
+        } catch {
+          return; // Aborted by close() or reset().
         }
       }
-      this.record({
-        delivery,
-        subscription: uuid,
-        subscription_uri: sub.uri,
-        event,
-        url: sub.callback_url,
-        attempt,
-        status: result.status,
-        error: result.error,
-        error_detail: result.detail,
-        outcome,
-        signed: sub.signingKey !== null,
-        started_at: startedAt.toISOString(),
-        finished_at: finishedAt.toISOString(),
-        duration_ms: finishedAt.getTime() - startedAt.getTime(),
-      });
-      if (outcome !== "failure") return;
-
-      const backoff = Math.min(this.timings.retryInitialMs * 2 ** (attempt - 1), this.timings.retryMaxMs);
-      try {
-        await sleep(backoff, undefined, { signal });
-      } catch {
-        return; // Aborted by close() or reset().
-      }
+    } finally {
+      this.retrying.get(uuid)?.delete(delivery);
     }
+  }
+
+  /**
+   * A message of `sub` failed for the first time. If no other message of it is being retried, the
+   * subscription starts retrying now: `retry_started_at` moves to this moment (it is never cleared).
+   */
+  private startRetrying(sub: StoredSubscription, delivery: number, at: Date): void {
+    let messages = this.retrying.get(sub.uuid);
+    if (!messages) {
+      messages = new Set();
+      this.retrying.set(sub.uuid, messages);
+    }
+    if (messages.size === 0) sub.retry_started_at = calendlyTime(at);
+    messages.add(delivery);
   }
 
   private async send(sub: StoredSubscription, body: Buffer, signal: AbortSignal): Promise<SendResult> {
@@ -271,7 +316,7 @@ export class Deliverer {
   async reset(): Promise<void> {
     await this.stop();
     this.attempts.length = 0;
-    this.retryStartedAt.clear();
+    this.retrying.clear();
     this.abort = new AbortController();
     this.agent = this.newAgent();
   }

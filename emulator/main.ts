@@ -26,7 +26,9 @@ const USAGE = `Usage: npm run emulator -- [options]
   --rate-limit-free <n>      requests per window on the Free plan (default 50)
   --rate-limit-window <s>    rate-limit window (default 60)
   --retry-after              also send Retry-After on rate-limit 429s
-  --duplicate-url <rule>     "organization" (default) or "owner": which same-URL subscription is a 409
+  --duplicate-url <rule>     "owner" (default: same scope and owner, as documented) or "organization"
+                             (any in the organization): which same-URL subscription is a 409
+  --public-urls-only         refuse callback URLs on localhost and private, link-local or reserved addresses
   --quiet                    no per-request log lines
   --help                     this text
 
@@ -70,7 +72,8 @@ function optionsFrom(argv: string[]): { options: EmulatorOptions; seedPath: stri
       "rate-limit-free": { type: "string" },
       "rate-limit-window": { type: "string" },
       "retry-after": { type: "boolean", default: false },
-      "duplicate-url": { type: "string", default: "organization" },
+      "duplicate-url": { type: "string", default: "owner" },
+      "public-urls-only": { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -101,6 +104,7 @@ function optionsFrom(argv: string[]): { options: EmulatorOptions; seedPath: stri
     }),
     retryAfterOn429: values["retry-after"],
     duplicateUrlRule: duplicate as DuplicateUrlRule,
+    publicCallbackUrlsOnly: values["public-urls-only"],
     log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
   };
   return { options, seedPath: values.seed };

@@ -6,7 +6,7 @@
  * node:http rather than a framework: see api/routes.ts for why hand-written routing is enough.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { DuplicateUrlRule } from "./api/context";
 import { matchRoute, type RouteMatch } from "./api/routes";
@@ -41,8 +41,10 @@ export interface EmulatorOptions {
   rateLimits?: Partial<RateLimitOptions>;
   /** Whether rate-limit 429s also carry `Retry-After` (open in API.md). Default false. */
   retryAfterOn429?: boolean;
-  /** Which existing subscriptions make a create a 409 (see api/context.ts). Default "organization". */
+  /** Which existing subscriptions make a create a 409 (see api/context.ts). Default "owner". */
   duplicateUrlRule?: DuplicateUrlRule;
+  /** Refuse callback URLs on loopback, private and other non-public hosts (400). Default false. */
+  publicCallbackUrlsOnly?: boolean;
   /** Receives one line per API request and per delivery attempt. Default: silent. */
   log?: (line: string) => void;
 }
@@ -55,6 +57,8 @@ export interface Emulator {
 }
 
 const CONTROL_PREFIX = "/__emulator";
+
+const isControlPath = (path: string) => path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
 
 /** The URL clients use: a wildcard listen address is reached through loopback. */
 function baseUrlOf(host: string, port: number): string {
@@ -103,7 +107,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const log = options.log ?? (() => undefined);
   const timings: DeliveryTimings = { ...DEFAULT_DELIVERY_TIMINGS, ...options.delivery };
   const limits: RateLimitOptions = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-  const duplicateUrlRule = options.duplicateUrlRule ?? "organization";
+  const duplicateUrlRule = options.duplicateUrlRule ?? "owner";
+  const publicCallbackUrlsOnly = options.publicCallbackUrlsOnly ?? false;
 
   const server = createServer();
   // A client that stalls mid-request is cut off rather than holding a socket forever.
@@ -119,23 +124,39 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const deliverer = new Deliverer(store, timings, log);
   const control = createControl({ store, recorder, faults, limiter, deliverer });
 
+  /**
+   * Whose budget a request counts against: the token's user, or, for a request without a known
+   * token (which Calendly answers 401), the client's address. API.md: every response carries the
+   * rate-limit headers; which budget an unauthenticated request uses is not documented.
+   */
+  const budgetOf = (grant: TokenGrant | undefined, client: string | undefined) =>
+    grant
+      ? { key: grant.user, plan: grant.plan }
+      : { key: `anonymous ${client ?? "?"}`, plan: "paid" as const };
+
+  /** The rate-limit headers for a request, without counting it. */
+  const peekHeaders = (grant: TokenGrant | undefined, client: string | undefined) => {
+    const budget = budgetOf(grant, client);
+    return rateLimitHeaders(limiter.peek(budget.key, budget.plan));
+  };
+
   /** Authenticates, rate-limits and dispatches one Calendly API call. */
   function answer(
     route: RouteMatch | undefined,
     query: URLSearchParams,
     body: Buffer,
     grant: TokenGrant | undefined,
+    client: string | undefined,
   ): ApiResponse {
     let headers: Record<string, string> = {};
     try {
-      // Rate-limit headers go on every answer to a known token, 401s for expired ones included.
-      if (grant) {
-        const decision = limiter.take(grant.user, grant.plan);
-        headers = rateLimitHeaders(decision);
-        if (!decision.allowed) {
-          if (options.retryAfterOn429) headers["Retry-After"] = String(decision.resetSeconds);
-          throw tooManyRequests();
-        }
+      // Rate-limit headers go on every answer, 401s included.
+      const budget = budgetOf(grant, client);
+      const decision = limiter.take(budget.key, budget.plan);
+      headers = rateLimitHeaders(decision);
+      if (!decision.allowed) {
+        if (options.retryAfterOn429) headers["Retry-After"] = String(decision.resetSeconds);
+        throw tooManyRequests();
       }
       const active = requireActive(grant);
       if (!route) throw notFound();
@@ -147,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         params: route.params,
         now: new Date(),
         duplicateUrlRule,
+        publicCallbackUrlsOnly,
       });
       return { ...response, headers: { ...headers, ...response.headers } };
     } catch (error) {
@@ -207,10 +229,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     let response: ApiResponse;
     if (fault?.kind === "status") {
-      const limitHeaders = grant ? rateLimitHeaders(limiter.peek(grant.user, grant.plan)) : {};
-      response = faultResponse(fault, limitHeaders);
+      response = faultResponse(fault, peekHeaders(grant, req.socket.remoteAddress));
     } else {
-      response = answer(route, query, body, grant);
+      response = answer(route, query, body, grant, req.socket.remoteAddress);
     }
     record(response.status);
     if (fault?.kind === "apply_then_drop") {
@@ -235,10 +256,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     } catch (error) {
       // Answer, then close: the rest of an oversized body is not worth reading.
       res.setHeader("Connection", "close");
-      writeResponse(res, errorToResponse(error, log), {});
+      const limits = isControlPath(target.pathname)
+        ? {}
+        : peekHeaders(identify(store, req.headers.authorization), req.socket.remoteAddress);
+      writeResponse(res, errorToResponse(error, log), limits);
       return;
     }
-    if (target.pathname === CONTROL_PREFIX || target.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+    if (isControlPath(target.pathname)) {
       let response: ApiResponse;
       try {
         response = await handleControlRequest(control, req, target.pathname, target.searchParams, body);
@@ -266,9 +290,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       socket.destroy();
       return;
     }
+    const client = (socket as Partial<Socket>).remoteAddress;
+    const limits = Object.entries(peekHeaders(undefined, client))
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join("");
     socket.end(
       "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n" +
-        `Content-Length: ${Buffer.byteLength(badRequest)}\r\n\r\n${badRequest}`,
+        `${limits}Content-Length: ${Buffer.byteLength(badRequest)}\r\n\r\n${badRequest}`,
     );
   });
 

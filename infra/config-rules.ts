@@ -11,6 +11,9 @@
 import { z } from "zod";
 import type { Scope, WebhookEvent } from "../calendly/events";
 import { callbackUrlProblem, checkSubscriptionInputs, UNKNOWN } from "../providers/calendly/inputs";
+import { MONITORING_DEFAULTS, type MonitoringConfig, validateMonitoring } from "./monitoring-config";
+
+export type { MonitoringConfig } from "./monitoring-config";
 
 export interface SubscriptionConfig {
   /** Unique in the stack: names the subscription's resources and its entry in the outputs. */
@@ -39,6 +42,8 @@ export interface StackConfig {
   signatureToleranceSeconds: number;
   logLevel: LogLevel;
   tags: Record<string, string>;
+  /** The watchdog and the alarms; absent with `watchdog: false` and in `endpointUrl` mode. */
+  monitoring?: MonitoringConfig;
 }
 
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
@@ -63,6 +68,7 @@ export const CONFIG_DEFAULTS = {
   signatureToleranceSeconds: 180,
   logLevel: "INFO",
   tags: {},
+  ...MONITORING_DEFAULTS,
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
@@ -223,6 +229,7 @@ function validate(raw: RawStackConfig, reader: Reader): StackConfig | undefined 
   }
 
   const tags = validateTags(configured("tags"), (message) => problem("tags", message));
+  const monitoring = validateMonitoring(configured, problem, endpointUrl !== undefined || endpoint !== "");
   const subscriptions = validateSubscriptions(configured("subscriptions"), reader);
 
   if (reader.problems.length > before) return undefined;
@@ -239,6 +246,7 @@ function validate(raw: RawStackConfig, reader: Reader): StackConfig | undefined 
     signatureToleranceSeconds,
     logLevel: logLevel as LogLevel,
     tags,
+    ...(monitoring ? { monitoring } : {}),
   };
 }
 

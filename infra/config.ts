@@ -13,6 +13,7 @@ import {
   type StackConfig,
   validateStackConfig,
 } from "./config-rules";
+import { MONITORING_WHOLE_NUMBERS } from "./monitoring-config";
 
 export * from "./config-rules";
 
@@ -57,10 +58,15 @@ export function readStackConfig(): StackConfig {
     "throttleRateLimit",
     "throttleBurstLimit",
     "signatureToleranceSeconds",
+    ...MONITORING_WHOLE_NUMBERS,
   ] as const) {
     read(name, () => config.getNumber(name), "a whole number");
   }
   read("logLevel", () => config.get("logLevel"), "a string");
+  read("watchdog", () => config.getBoolean("watchdog"), "true or false");
+  for (const name of ["watchdogSchedule", "alarmEmail", "alarmTopicArn"] as const) {
+    read(name, () => config.get(name), "a string");
+  }
   read("tags", () => config.getObject<unknown>("tags"), 'a JSON object of strings, e.g. {"team": "sales"}');
 
   // Values pulumi.Config could not parse are reported above (and left to their defaults here).

@@ -8,6 +8,7 @@ import { awsProvider, stackTags } from "./aws-provider";
 import { readStackConfig, type StackConfig } from "./config";
 import { resourcePrefix } from "./naming";
 import { CalendlyWebhookReceiver } from "./receiver";
+import { monitorReceiver } from "./receiver/monitoring";
 import { keyParameterValue, type SubscriptionSigningKeys, subscriptionSigningKeys } from "./signing-keys";
 import { calendlySubscriptions } from "./subscriptions";
 
@@ -31,6 +32,9 @@ export interface StackOutputs {
   archiveName?: pulumi.Output<string>;
   keyParameterName?: pulumi.Output<string>;
   claimCheckBucketName?: pulumi.Output<string>;
+  /** With the watchdog (the default): the SNS topic every alarm notifies, and the watchdog function. */
+  alarmTopicArn?: pulumi.Output<string>;
+  watchdogFunctionName?: pulumi.Output<string>;
 }
 
 export function defineStack(): StackOutputs {
@@ -61,6 +65,14 @@ export function defineStack(): StackOutputs {
     keys,
     dependsOn: receiver.readiness,
   });
+  const monitoring =
+    config.monitoring &&
+    monitorReceiver(resourcePrefix(pulumi.getStack()), receiver, {
+      config: config.monitoring,
+      subscriptions,
+      logRetentionDays: config.logRetentionDays,
+      logLevel: config.logLevel,
+    });
   return {
     webhookUrl: receiver.webhookUrl,
     subscriptions: summarize(subscriptions),
@@ -71,6 +83,8 @@ export function defineStack(): StackOutputs {
     archiveName: receiver.archiveName,
     keyParameterName: receiver.keyParameterName,
     claimCheckBucketName: receiver.claimCheckBucketName,
+    alarmTopicArn: monitoring ? monitoring.alarms.topicArn : undefined,
+    watchdogFunctionName: monitoring ? monitoring.watchdog.fn.name : undefined,
   };
 }
 

@@ -8,7 +8,8 @@
  * same relative paths everywhere (no machine path), and nothing adds a timestamp.
  *
  * `npm run build:lambda [-- <outdir>]` prints size and hash; the Pulumi program calls
- * `buildReceiverBundle()` to produce the asset it archives.
+ * `buildReceiverBundle()` (and `buildWatchdogBundle()`, the same build of lambda/watchdog.ts) to
+ * produce the assets it archives.
  */
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -19,6 +20,9 @@ export const PROJECT_ROOT = resolve(__dirname, "..");
 export const ENTRY_POINT = "lambda/handler.ts";
 /** The Lambda handler setting for this bundle. */
 export const LAMBDA_HANDLER = "handler.handler";
+export const WATCHDOG_ENTRY_POINT = "lambda/watchdog.ts";
+/** The Lambda handler setting for the watchdog's bundle. */
+export const WATCHDOG_HANDLER = "watchdog.handler";
 
 export interface ReceiverBundle {
   /** Absolute path of `handler.js`. */
@@ -54,22 +58,30 @@ export interface BundleOptions {
   entryPoint: string;
   /** Output folder (relative to the project root, or absolute). */
   outdir: string;
+  /** Output file name without `.js`; default `handler`. */
+  name?: string;
   /** Packages left to the runtime instead of bundled (e.g. `@aws-sdk/*`, which nodejs22.x ships). */
   external?: string[];
 }
 
 /** Builds the receiver; `npm run bench` builds its minimal peer with the same settings. */
-export async function buildReceiverBundle(outdir = "dist/lambda"): Promise<ReceiverBundle> {
+export function buildReceiverBundle(outdir = "dist/lambda"): Promise<ReceiverBundle> {
   return buildLambdaBundle({ entryPoint: ENTRY_POINT, outdir });
 }
 
-/** One Lambda entry point bundled into `<outdir>/handler.js` (+ map), deterministically. */
+/** The watchdog: `watchdog.js` and its map, built exactly as the receiver is. */
+export function buildWatchdogBundle(outdir = "dist/lambda"): Promise<ReceiverBundle> {
+  return buildLambdaBundle({ name: "watchdog", entryPoint: WATCHDOG_ENTRY_POINT, outdir });
+}
+
+/** One Lambda entry point bundled into `<outdir>/<name>.js` (+ map), deterministically. */
 export async function buildLambdaBundle(options: BundleOptions): Promise<ReceiverBundle> {
   const target = resolve(PROJECT_ROOT, options.outdir);
+  const name = options.name ?? "handler";
   const result = await build({
     ...LAMBDA_BUNDLE_OPTIONS,
     absWorkingDir: PROJECT_ROOT,
-    entryPoints: { handler: options.entryPoint },
+    entryPoints: { [name]: options.entryPoint },
     external: options.external ?? [],
     // Fixed virtual location: paths in the map are relative to it, so they never name this machine.
     outdir: join(PROJECT_ROOT, "dist/lambda"),
@@ -77,7 +89,7 @@ export async function buildLambdaBundle(options: BundleOptions): Promise<Receive
   });
   const js = result.outputFiles.find((file) => file.path.endsWith(".js"));
   const map = result.outputFiles.find((file) => file.path.endsWith(".js.map"));
-  if (js === undefined || map === undefined) throw new Error("esbuild produced no handler.js and map");
+  if (js === undefined || map === undefined) throw new Error(`esbuild produced no ${name}.js and map`);
 
   await mkdir(target, { recursive: true });
   const entryFile = join(target, basename(js.path));

@@ -18,8 +18,8 @@ const spec = {
 };
 
 /** The state column: Calendly's state, with retrying ones marked so they stand out. */
-function stateLabel(sub: WebhookSubscription): string {
-  const health = healthOf(sub);
+function stateLabel(sub: WebhookSubscription, nowMs: number): string {
+  const health = healthOf(sub, nowMs);
   return health === "disabled" ? "DISABLED" : health === "retrying" ? "active, RETRYING" : sub.state;
 }
 
@@ -30,7 +30,9 @@ export const listCommand: Command = {
 Lists the webhook subscriptions of a scope with their callback URL, events, state and
 retry_started_at. Flags the ones that need attention:
   DISABLED   Calendly gave up after 24 h of failed deliveries; it never re-enables a subscription
-  RETRYING   active, but deliveries are failing (retry_started_at is set)
+  RETRYING   active, but Calendly started retrying failed deliveries within the last 24 h
+             (retry_started_at is history: it stays set after deliveries succeed again, so an
+             older one is shown but not flagged)
 
 Options:
   --json                print a JSON array of the subscriptions (uri, callbackUrl, createdAt,
@@ -60,7 +62,7 @@ ${API_OPTIONS_HELP}`,
       const now = (context.io.now ?? Date.now)();
       const rows = subscriptions.map((sub) => [
         uuidOf(sub),
-        stateLabel(sub),
+        stateLabel(sub, now),
         sub.retryStartedAt ?? "-",
         sub.callbackUrl,
         [...sub.events].sort().join(","),
@@ -75,8 +77,8 @@ ${API_OPTIONS_HELP}`,
         formatTable(["UUID", "STATE", "RETRY_STARTED_AT", "CALLBACK_URL", "EVENTS"], rows),
       ];
       if (warnings.length > 0) lines.push("", ...warnings);
-      const disabled = subscriptions.filter((s) => healthOf(s) === "disabled").length;
-      const retrying = subscriptions.filter((s) => healthOf(s) === "retrying").length;
+      const disabled = subscriptions.filter((s) => healthOf(s, now) === "disabled").length;
+      const retrying = subscriptions.filter((s) => healthOf(s, now) === "retrying").length;
       lines.push(
         "",
         `${subscriptions.length} subscription(s): ${subscriptions.length - disabled - retrying} ok, ${retrying} retrying, ${disabled} disabled.`,

@@ -2,11 +2,12 @@
 import type { Store, TokenGrant } from "../store";
 
 /**
- * Which existing subscriptions make a create answer `409 Already Exists` (API.md leaves the exact
- * tuple open):
+ * Which existing subscriptions make a create answer `409 Already Exists`:
+ * - `owner` (the default): one with the same URL, scope and owner (user or group) in the
+ *   organization, as Calendly documents it ("In one organization, subscriptions for the same user
+ *   cannot share a URL"), whatever its state;
  * - `organization`: any subscription of the same organization with the same callback URL, whatever
- *   its scope, owner or state (the strictest reading, and the default);
- * - `owner`: only one with the same URL, scope and owner (user or group) in the organization.
+ *   its scope, owner or state (a stricter reading, kept for tests that want it).
  */
 export type DuplicateUrlRule = "organization" | "owner";
 
@@ -21,4 +22,6 @@ export interface ApiContext {
   params: readonly string[];
   now: Date;
   duplicateUrlRule: DuplicateUrlRule;
+  /** Refuse callback URLs whose host is not public (Calendly: the URL "must be public"). */
+  publicCallbackUrlsOnly: boolean;
 }

@@ -6,6 +6,8 @@
  *   401 token → 403 `webhooks:write` scope → 400 body and parameters (every problem at once) →
  *   403 organization / scope / owner permissions → 403 per-event OAuth read scopes →
  *   403 plan-gated events on the Free plan → 409 duplicate URL → 201.
+ *
+ * Listing and reading need `webhooks:read` (implied by `webhooks:write`), checked first.
  */
 import { z } from "zod";
 import {
@@ -16,11 +18,10 @@ import {
   type Scope,
   type WebhookEvent,
 } from "../../calendly/events";
-import { isAdmin, missingScopes } from "../auth";
+import { isAdmin, requireScopes } from "../auth";
 import {
   alreadyExists,
   type ErrorDetail,
-  insufficientScope,
   invalidArgument,
   MESSAGES,
   notFound,
@@ -28,11 +29,13 @@ import {
 } from "../errors";
 import { type ApiResponse, json, noContent, parseJsonBody } from "../http";
 import { assertNoDetails, paginate, queryFingerprint, readPageQuery } from "../pagination";
+import { nonPublicHostProblem } from "../public-url";
 import { type StoredSubscription, subscriptionResource } from "../store";
 import type { ApiContext } from "./context";
 import { assertMayRead, assertOwnOrganization, missing, readScope } from "./params";
 
 const WRITE_SCOPE = "webhooks:write";
+const READ_SCOPE = "webhooks:read";
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -91,6 +94,8 @@ function parseCreateBody(ctx: ApiContext): CreateBody {
   }
   const input = parsed.data;
   const details: ErrorDetail[] = [];
+  const notPublic = ctx.publicCallbackUrlsOnly ? nonPublicHostProblem(input.url) : undefined;
+  if (notPublic) details.push({ parameter: "url", message: `url must be a public URL: ${notPublic}` });
   if (input.scope === "user" && input.user === undefined) details.push(missing("user"));
   if (input.scope === "group") {
     if (input.group === undefined) details.push(missing("group"));
@@ -129,6 +134,10 @@ function authorizeCreate(ctx: ApiContext, input: CreateBody): { user: string | n
   }
 }
 
+/**
+ * Whether `sub` makes the candidate a 409 (see `DuplicateUrlRule`). Other organizations never
+ * conflict; disabled subscriptions count like active ones.
+ */
 function isDuplicate(
   ctx: ApiContext,
   candidate: { url: string; scope: Scope; user: string | null; group: string | null; organization: string },
@@ -141,17 +150,12 @@ function isDuplicate(
 
 export function createWebhookSubscription(ctx: ApiContext): ApiResponse {
   const { grant, store } = ctx;
-  const lacking = missingScopes(grant, [WRITE_SCOPE]);
-  if (lacking.length > 0) throw insufficientScope(lacking);
+  requireScopes(grant, [WRITE_SCOPE]);
 
   const input = parseCreateBody(ctx);
   const owner = authorizeCreate(ctx, input);
 
-  const readScopes = missingScopes(grant, [
-    WRITE_SCOPE,
-    ...input.events.map((e) => EVENT_RULES[e].readScope),
-  ]);
-  if (readScopes.length > 0) throw insufficientScope(readScopes);
+  requireScopes(grant, [WRITE_SCOPE, ...input.events.map((e) => EVENT_RULES[e].readScope)]);
 
   if (grant.plan === "free" && input.events.some((e) => EVENT_RULES[e].planFeature !== null)) {
     throw permissionDenied(MESSAGES.upgrade);
@@ -178,6 +182,7 @@ export function createWebhookSubscription(ctx: ApiContext): ApiResponse {
 
 export function listWebhookSubscriptions(ctx: ApiContext): ApiResponse {
   const { grant, store, query } = ctx;
+  requireScopes(grant, [READ_SCOPE]);
   const details: ErrorDetail[] = [];
   const organization = query.get("organization");
   if (!organization) details.push(missing("organization"));
@@ -231,12 +236,12 @@ function visibleSubscription(ctx: ApiContext): StoredSubscription {
 }
 
 export function getWebhookSubscription(ctx: ApiContext): ApiResponse {
+  requireScopes(ctx.grant, [READ_SCOPE]);
   return json(200, { resource: subscriptionResource(visibleSubscription(ctx)) });
 }
 
 export function deleteWebhookSubscription(ctx: ApiContext): ApiResponse {
-  const lacking = missingScopes(ctx.grant, [WRITE_SCOPE]);
-  if (lacking.length > 0) throw insufficientScope(lacking);
+  requireScopes(ctx.grant, [WRITE_SCOPE]);
   const sub = visibleSubscription(ctx);
   ctx.store.deleteSubscription(sub.uuid);
   return noContent();

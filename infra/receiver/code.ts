@@ -7,7 +7,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { buildReceiverBundle } from "../../lambda/build";
+import { buildReceiverBundle, buildWatchdogBundle, type ReceiverBundle } from "../../lambda/build";
 
 export interface ReceiverCode {
   code: pulumi.Output<pulumi.asset.Archive>;
@@ -21,7 +21,16 @@ export function bundleDirectory(stack: string): string {
 }
 
 export function receiverCode(stack: string): ReceiverCode {
-  const bundle = pulumi.output(buildReceiverBundle(bundleDirectory(stack)));
+  return lambdaCode(buildReceiverBundle(bundleDirectory(stack)));
+}
+
+/** The watchdog's code, built beside the receiver's (its own two files, its own archive). */
+export function watchdogCode(stack: string): ReceiverCode {
+  return lambdaCode(buildWatchdogBundle(bundleDirectory(stack)));
+}
+
+function lambdaCode(built: Promise<ReceiverBundle>): ReceiverCode {
+  const bundle = pulumi.output(built);
   return {
     code: bundle.apply(
       (b) =>

@@ -14,6 +14,11 @@ import { LAMBDA_ASSUME_ROLE_POLICY, receiverPolicyDocument } from "./policy";
 /** Calendly waits 15 s for an answer; the function must finish well before. */
 export const RECEIVER_TIMEOUT_SECONDS = 10;
 
+/** The `service` of the receiver's logs and metrics (its alarms name it). */
+export function receiverServiceName(stack: string): string {
+  return `calendly-receiver-${stack}`;
+}
+
 export interface ReceiverFunctionArgs {
   code: ReceiverCode;
   memoryMb: number;
@@ -74,7 +79,7 @@ export function receiverFunction(name: string, args: ReceiverFunctionArgs, paren
           CLAIM_CHECK_BUCKET: args.claimCheckBucketName,
           CALENDLY_SIGNING_KEY_PARAMETER: args.keyParameterName,
           SIGNATURE_TOLERANCE_SECONDS: String(args.signatureToleranceSeconds),
-          POWERTOOLS_SERVICE_NAME: `calendly-receiver-${pulumi.getStack()}`,
+          POWERTOOLS_SERVICE_NAME: receiverServiceName(pulumi.getStack()),
           POWERTOOLS_LOG_LEVEL: args.logLevel,
           NODE_OPTIONS: "--enable-source-maps",
         },

@@ -30,24 +30,31 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
+/** A function's own log group: create its streams and write to them (ARN without a trailing `:*`). */
+export function ownLogStatements(logGroup: string): PolicyStatement[] {
+  const logGroupArn = logGroup.replace(/:\*$/, "");
+  return [
+    {
+      // The form AWS documents for a function's log group: the group and everything in it.
+      Sid: "CreateOwnLogStreams",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream"],
+      Resource: [`${logGroupArn}:*`],
+    },
+    {
+      Sid: "WriteOwnLogStreams",
+      Effect: "Allow",
+      Action: ["logs:PutLogEvents"],
+      Resource: [`${logGroupArn}:log-stream:*`],
+    },
+  ];
+}
+
 export function receiverPolicyDocument(t: ReceiverPolicyTargets): PolicyDocument {
-  const logGroupArn = t.logGroupArn.replace(/:\*$/, "");
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        // The form AWS documents for a function's log group: the group and everything in it.
-        Sid: "CreateOwnLogStreams",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream"],
-        Resource: [`${logGroupArn}:*`],
-      },
-      {
-        Sid: "WriteOwnLogStreams",
-        Effect: "Allow",
-        Action: ["logs:PutLogEvents"],
-        Resource: [`${logGroupArn}:log-stream:*`],
-      },
+      ...ownLogStatements(t.logGroupArn),
       { Sid: "PutEventsOnOwnBus", Effect: "Allow", Action: ["events:PutEvents"], Resource: [t.busArn] },
       {
         Sid: "ReadOwnSigningKeys",

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CalendlyClient, createCalendlyClient } from "../../calendly/client";
 import type { WebhookSubscription } from "../../calendly/types";
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
+import { waitUntilRetrying } from "../support/subscription-states";
 import { runCli, runInProcess } from "./helpers";
 
 let emu: TestEmulator;
@@ -44,11 +45,7 @@ beforeAll(async () => {
   });
   emu.control.disableSubscription(uuid(disabled));
   emu.control.fireEvent({ event: "event_type.created", user: emu.users.owner });
-  const deadline = Date.now() + 5_000;
-  while ((await client.getWebhookSubscription(retrying.uri)).retryStartedAt === null) {
-    if (Date.now() > deadline) throw new Error("the emulator never marked the subscription as retrying");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await waitUntilRetrying(client, retrying.uri);
 });
 
 afterAll(async () => {
@@ -112,13 +109,25 @@ describe("list", () => {
     expect(row(retrying)).toContain("active, RETRYING");
     expect(row(retrying)).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z/);
     expect(run.stdout).toContain(
-      `! ${uuid(disabled)} https://old.example.com/hook: DISABLED: Calendly gave up; the next \`pulumi up\` replaces it, or delete and recreate`,
+      `! ${uuid(disabled)} https://old.example.com/hook: DISABLED: Calendly gave up; the next \`pulumi up --refresh\` replaces it, or delete and recreate`,
     );
     expect(run.stdout).toMatch(
       new RegExp(`! ${uuid(retrying)} \\S+: RETRYING since \\S+ \\(\\d+ s ago\\): the receiver is failing`),
     );
     expect(run.stdout).not.toContain(`! ${uuid(healthy)}`);
     expect(run.stdout).toContain("3 subscription(s): 1 ok, 1 retrying, 1 disabled.");
+  });
+
+  it("does not flag a retry_started_at older than 24 h: it is history, not a live flag", async () => {
+    const startedAt = Date.parse((await client.getWebhookSubscription(retrying.uri)).retryStartedAt!);
+    const run = await runInProcess(["list"], env, {}, () => startedAt + 24 * 3_600_000 + 1_000);
+    expect(run.code).toBe(0);
+    const row = run.stdout.split("\n").find((l) => l.startsWith(uuid(retrying))) ?? "";
+    expect(row).toMatch(/^\S+ +active +\d{4}-/);
+    expect(run.stdout).not.toContain("RETRYING");
+    expect(run.stdout).toContain("3 subscription(s): 2 ok, 0 retrying, 1 disabled.");
+    const justInside = await runInProcess(["list"], env, {}, () => startedAt + 24 * 3_600_000 - 1_000);
+    expect(justInside.stdout).toContain("active, RETRYING");
   });
 
   it("--json prints the client's subscription objects and nothing else", async () => {

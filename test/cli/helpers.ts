@@ -51,11 +51,12 @@ export function runCli(
   });
 }
 
-/** Runs `main()` in this process with captured output. */
+/** Runs `main()` in this process with captured output (and, optionally, another clock). */
 export async function runInProcess(
   args: readonly string[],
   env: Record<string, string | undefined> = {},
   deps: CliDeps = {},
+  now?: () => number,
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -65,6 +66,7 @@ export async function runInProcess(
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text), isTTY: false },
       env: cleanEnv(env),
+      ...(now ? { now } : {}),
     },
     deps,
   );

@@ -5,7 +5,7 @@ import { expect, it } from "vitest";
 import { EVENT_RULES, WEBHOOK_EVENTS } from "../../calendly/events";
 import { PROJECT_ROOT } from "../../tools/pulumi-host/serialize";
 
-it("npm run dev shows each event verified and handed to the sink, then deletes the subscription", async () => {
+it("npm run dev shows each event verified and handed to the sink, a watchdog pass, then deletes the subscription", async () => {
   const { stdout } = await promisify(execFile)(
     "npm",
     ["run", "-s", "dev", "--", "--once", "--emulator-port", "0", "--receiver-port", "0"],
@@ -22,6 +22,9 @@ it("npm run dev shows each event verified and handed to the sink, then deletes t
   expect(stdout).toMatch(
     /✓ invitee\.created → GET \/scheduled_events\/[0-9a-f-]{36}\/invitees\/[0-9a-f-]{36} .*\n {4}Grace Hopper <grace@example\.com>, active; 30 Minute Meeting at \S+, google_conference; 1 answer\(s\)\n/,
   );
+  expect(stdout).toMatch(/Running the watchdog once/);
+  expect(stdout).toMatch(/✓ bookings healthy \(active, retry_started_at never\) → SubscriptionHealthy=1/);
+  expect(stdout).toContain("1 Calendly call for 1 subscription");
   expect(stdout).toContain("Calendly holds 0 subscriptions");
   expect(stdout).not.toMatch(/✗/);
 }, 60_000);

@@ -344,23 +344,28 @@ describe("POST /webhook_subscriptions", () => {
     }
   });
 
-  it("answers 409 Already Exists for a URL already used in the organization", async () => {
+  it("answers 409 Already Exists for a URL the same owner already uses in the organization (the documented rule)", async () => {
     const body = orgSubscription(emu);
-    expect((await create(body)).status).toBe(201);
+    const first = await create(body);
+    expect(first.status).toBe(201);
     const again = await create(body);
     expect(again.status).toBe(409);
     expect(again.json).toEqual({ title: "Already Exists", message: "Hook with this url already exists" });
-    // Default rule: the same URL in the same organization, whatever the scope.
-    const userScope = await create(
-      orgSubscription(emu, {
-        url: body.url,
-        scope: "user",
-        user: emu.users.member,
-        events: ["invitee.created"],
-      }),
-      emu.tokens.member,
-    );
-    expect(userScope.status).toBe(409);
+    // A disabled subscription still holds its URL.
+    emu.control.disableSubscription(uuidOf((first.json as Json).resource.uri));
+    expect((await create(body)).status).toBe(409);
+    // Calendly: "In one organization, subscriptions for the same user cannot share a URL": another
+    // user, and another scope, may use it.
+    const member = orgSubscription(emu, {
+      url: body.url,
+      scope: "user",
+      user: emu.users.member,
+      events: ["invitee.created"],
+    });
+    expect((await create(member, emu.tokens.member)).status).toBe(201);
+    expect((await create(member, emu.tokens.member)).status).toBe(409);
+    const owner = { ...member, user: emu.users.owner };
+    expect((await create(owner)).status).toBe(201);
     // Another organization may use the same URL.
     const elsewhere = await create(
       { url: body.url, events: ["invitee.created"], organization: emu.freeOrg, scope: "organization" },
@@ -369,16 +374,27 @@ describe("POST /webhook_subscriptions", () => {
     expect(elsewhere.status).toBe(201);
   });
 
-  it("with duplicateUrlRule 'owner', only the same scope and owner conflict", async () => {
-    const other = await startTestEmulator({ duplicateUrlRule: "owner" });
+  it("with duplicateUrlRule 'organization', any subscription of the organization with the URL conflicts", async () => {
+    const other = await startTestEmulator({ duplicateUrlRule: "organization" });
     try {
       const body = orgSubscription(other);
       expect((await other.api("POST", "/webhook_subscriptions", { body })).status).toBe(201);
       expect((await other.api("POST", "/webhook_subscriptions", { body })).status).toBe(409);
       const userScope = await other.api("POST", "/webhook_subscriptions", {
-        body: { ...body, scope: "user", user: other.users.owner },
+        token: other.tokens.member,
+        body: { ...body, scope: "user", user: other.users.member, events: ["invitee.created"] },
       });
-      expect(userScope.status).toBe(201);
+      expect(userScope.status).toBe(409);
+      const elsewhere = await other.api("POST", "/webhook_subscriptions", {
+        token: other.tokens.free,
+        body: {
+          url: body.url,
+          events: ["invitee.created"],
+          organization: other.freeOrg,
+          scope: "organization",
+        },
+      });
+      expect(elsewhere.status).toBe(201);
     } finally {
       await other.close();
     }
@@ -392,6 +408,117 @@ describe("POST /webhook_subscriptions", () => {
       expect((res.json as Json).title).toBe("Invalid Argument");
     },
   );
+});
+
+describe("OAuth scopes for reading (Calendly's Authorization Scopes page)", () => {
+  let scoped: TestEmulator;
+  const TOKENS: Record<string, string[]> = {
+    "no-webhooks-token": ["scheduled_events:read"],
+    "read-token": ["webhooks:read", "scheduled_events:read"],
+    "write-token": ["webhooks:write", "scheduled_events:read"],
+    "contacts-write-token": ["webhooks:write", "contacts:write"],
+  };
+  beforeAll(async () => {
+    scoped = await startTestEmulator({ seed: seedWithScopedTokens(TOKENS) });
+  });
+  afterAll(async () => {
+    await scoped.close();
+  });
+
+  const list = (token: string) =>
+    scoped.api("GET", "/webhook_subscriptions", {
+      token,
+      query: { organization: scoped.org, scope: "organization" },
+    });
+
+  it("listing and reading need webhooks:read: 403 Insufficient scope without it", async () => {
+    const sub = (
+      (await scoped.api("POST", "/webhook_subscriptions", { body: orgSubscription(scoped) })).json as Json
+    ).resource;
+    for (const res of [
+      await list("no-webhooks-token"),
+      await scoped.api("GET", `/webhook_subscriptions/${uuidOf(sub.uri)}`, { token: "no-webhooks-token" }),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(res.json).toMatchObject({ title: "Insufficient scope", required_scopes: ["webhooks:read"] });
+    }
+    expect((await list("read-token")).status).toBe(200);
+    expect(
+      (await scoped.api("GET", `/webhook_subscriptions/${uuidOf(sub.uri)}`, { token: "read-token" })).status,
+    ).toBe(200);
+    // Reading is not writing.
+    const create = await scoped.api("POST", "/webhook_subscriptions", {
+      token: "read-token",
+      body: orgSubscription(scoped),
+    });
+    expect(create.json).toMatchObject({ required_scopes: ["webhooks:write"] });
+  });
+
+  it("a :write scope implies its :read: webhooks:write lists and reads, contacts:write subscribes to contact events", async () => {
+    expect((await list("write-token")).status).toBe(200);
+    const contacts = await scoped.api("POST", "/webhook_subscriptions", {
+      token: "contacts-write-token",
+      body: orgSubscription(scoped, { events: ["contact.created", "contact.deleted"] }),
+    });
+    expect(contacts.status).toBe(201);
+    const other = await scoped.api("POST", "/webhook_subscriptions", {
+      token: "contacts-write-token",
+      body: orgSubscription(scoped, { events: ["invitee.created"] }),
+    });
+    expect(other.json).toMatchObject({ required_scopes: ["scheduled_events:read"] });
+  });
+});
+
+describe('the publicCallbackUrlsOnly option (Calendly: the callback URL "must be public")', () => {
+  it.each([
+    "http://127.0.0.1:4020/calendly",
+    "http://localhost/hooks",
+    "https://app.localhost/hooks",
+    "https://10.1.2.3/hooks",
+    "https://172.20.0.1/hooks",
+    "https://192.168.1.10/hooks",
+    "http://169.254.169.254/latest",
+    "https://100.64.0.1/hooks",
+    "http://[::1]:8080/hooks",
+    "https://[fd00::1]/hooks",
+    "https://[fe80::1]/hooks",
+    "https://[::ffff:10.0.0.1]/hooks",
+    "https://printer.local/hooks",
+    "https://api.internal/hooks",
+    "http://0.0.0.0/hooks",
+  ])("refuses %s with a 400 naming url", async (url) => {
+    const strict = await startTestEmulator({ publicCallbackUrlsOnly: true });
+    try {
+      const res = await strict.api("POST", "/webhook_subscriptions", {
+        body: orgSubscription(strict, { url }),
+      });
+      expect(res.status).toBe(400);
+      expect((res.json as Json).details).toEqual([
+        { parameter: "url", message: expect.stringMatching(/^url must be a public URL: /) },
+      ]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it("accepts public hosts, and is off by default (tests deliver to 127.0.0.1)", async () => {
+    const strict = await startTestEmulator({ publicCallbackUrlsOnly: true });
+    try {
+      for (const url of [
+        "https://hooks.example.com/calendly",
+        "https://93.184.216.34/x",
+        "https://[2606:4700::1]/x",
+      ]) {
+        const res = await strict.api("POST", "/webhook_subscriptions", {
+          body: orgSubscription(strict, { url }),
+        });
+        expect(res.status, url).toBe(201);
+      }
+    } finally {
+      await strict.close();
+    }
+    expect((await create(orgSubscription(emu, { url: "http://127.0.0.1:9/local" }))).status).toBe(201);
+  });
 });
 
 describe("GET and DELETE /webhook_subscriptions/{uuid}", () => {

@@ -1,9 +1,12 @@
 /**
  * Webhook delivery: signed POSTs to every matching active subscription, retries with back-off on
- * any non-2xx answer or timeout, `disabled` after the retry window, deletion on 410.
+ * any non-2xx answer or timeout, a retry window per message after which the subscription is
+ * disabled, `retry_started_at` as history, deletion on 410.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { calendlyTime } from "../../calendly/samples";
 import { SIGNATURE_HEADER, verifySignature } from "../../calendly/signature";
+import { bookingEndMs, retryDeadlineMs } from "../../emulator/delivery";
 import type { ApiError } from "../../emulator/errors";
 import {
   type Json,
@@ -205,8 +208,10 @@ describe("failures and retries", () => {
         }).ok,
       ).toBe(true);
     }
-    // retry_started_at was set by the failures and cleared by the success.
-    expect(emu.control.subscriptions().find((s) => s.uuid === uuid)?.retry_started_at).toBeNull();
+    // retry_started_at was set by the first failure and stays set after the success (Calendly's FAQ:
+    // "the last time Calendly needed to start retrying").
+    const retryStartedAt = emu.control.subscriptions().find((s) => s.uuid === uuid)?.retry_started_at;
+    expect(Date.parse(retryStartedAt!)).toBe(Date.parse(attempts[0]!.finished_at));
   });
 
   it("a response slower than the timeout is a failure", async () => {
@@ -302,5 +307,111 @@ describe("failures and retries", () => {
     await expect(emu.control.waitForDeliveries({ timeoutMs: 30 })).rejects.toThrow(/still in flight/);
     emu.control.deleteSubscription(uuid);
     await emu.control.waitForDeliveries();
+  });
+});
+
+describe("retry windows belong to each message (Calendly's Webhook Errors page)", () => {
+  const eventOf = (raw: Buffer) => (JSON.parse(raw.toString("utf8")) as { event: string }).event;
+
+  it("a message that always fails disables the subscription after its own window, while others keep being delivered", async () => {
+    // invitee.canceled always fails; invitee.created always succeeds. A success used to reset the
+    // subscription's window, so the failing message was retried forever.
+    receiver.reply = (_n, webhook) =>
+      eventOf(webhook.raw) === "invitee.canceled" ? { status: 500 } : { status: 200 };
+    const { uuid } = await subscribe();
+    emu.control.fireEvent({ event: "invitee.canceled" });
+    const ticker = setInterval(() => emu.control.fireEvent({ event: "invitee.created" }), 40);
+    try {
+      await until(
+        () => emu.control.subscriptions().find((s) => s.uuid === uuid)?.state === "disabled",
+        5_000,
+      );
+    } finally {
+      clearInterval(ticker);
+    }
+    await emu.control.waitForDeliveries();
+    const canceled = emu.control.deliveries({ event: "invitee.canceled" });
+    const first = Date.parse(canceled[0]!.finished_at);
+    const last = canceled.at(-1)!;
+    expect(last.outcome).toBe("disabled");
+    expect(Date.parse(last.finished_at) - first).toBeGreaterThanOrEqual(600);
+    expect(canceled.slice(0, -1).every((a) => a.outcome === "failure")).toBe(true);
+    // Other messages were sent, and succeeded, while the failing one was being retried.
+    const meanwhile = emu.control
+      .deliveries({ event: "invitee.created", outcome: "success" })
+      .filter(
+        (a) => Date.parse(a.finished_at) > first && Date.parse(a.finished_at) < Date.parse(last.finished_at),
+      );
+    expect(meanwhile.length).toBeGreaterThan(3);
+    // retry_started_at still says when retrying began, despite the successes.
+    const sub = emu.control.subscriptions().find((s) => s.uuid === uuid)!;
+    expect(Date.parse(sub.retry_started_at!)).toBe(first);
+  });
+
+  it("retry_started_at stays set after a success, and moves when retrying starts again", async () => {
+    let failuresLeft = 2;
+    receiver.reply = () => (failuresLeft-- > 0 ? { status: 503 } : { status: 200 });
+    const { uuid } = await subscribe();
+    const retryStartedAt = () => emu.control.subscriptions().find((s) => s.uuid === uuid)!.retry_started_at;
+    emu.control.fireEvent({ event: "invitee.created" });
+    await emu.control.waitForDeliveries();
+    const firstPeriod = Date.parse(emu.control.deliveries()[0]!.finished_at);
+    expect(emu.control.deliveries().map((a) => a.outcome)).toEqual(["failure", "failure", "success"]);
+    expect(Date.parse(retryStartedAt()!)).toBe(firstPeriod);
+    // Healthy deliveries leave it alone.
+    emu.control.fireEvent({ event: "invitee.created" });
+    await emu.control.waitForDeliveries();
+    expect(Date.parse(retryStartedAt()!)).toBe(firstPeriod);
+    // A new failure once nothing is being retried: a new retry period begins.
+    failuresLeft = 1;
+    const before = emu.control.deliveries().length;
+    emu.control.fireEvent({ event: "invitee.created" });
+    await emu.control.waitForDeliveries();
+    const secondPeriod = emu.control.deliveries().slice(before);
+    expect(secondPeriod.map((a) => a.outcome)).toEqual(["failure", "success"]);
+    expect(Date.parse(retryStartedAt()!)).toBe(Date.parse(secondPeriod[0]!.finished_at));
+    expect(emu.control.subscriptions().find((s) => s.uuid === uuid)!.state).toBe("active");
+  });
+
+  it("a message about a booking stops being retried the window after the booking ends, when that comes first", async () => {
+    receiver.reply = () => ({ status: 500 });
+    const { uuid } = await subscribe();
+    // The meeting ended 400 ms ago: retries stop 600 ms after that, 200 ms from now.
+    const payload = { scheduled_event: { end_time: calendlyTime(new Date(Date.now() - 400)) } };
+    emu.control.fireEvent({ event: "invitee.created", payload });
+    await emu.control.waitForDeliveries();
+    const attempts = emu.control.deliveries();
+    expect(attempts.at(-1)!.outcome).toBe("disabled");
+    const span = Date.parse(attempts.at(-1)!.finished_at) - Date.parse(attempts[0]!.finished_at);
+    expect(span).toBeLessThan(550);
+    expect(emu.control.subscriptions().find((s) => s.uuid === uuid)!.state).toBe("disabled");
+  });
+
+  it("a message about a booking that ended more than the window ago fails for good at once", async () => {
+    receiver.reply = () => ({ status: 500 });
+    await subscribe();
+    const payload = { scheduled_event: { end_time: calendlyTime(new Date(Date.now() - 60_000)) } };
+    emu.control.fireEvent({ event: "invitee.created", payload });
+    await emu.control.waitForDeliveries();
+    expect(emu.control.deliveries().map((a) => a.outcome)).toEqual(["disabled"]);
+  });
+
+  it("reads the booking's end (else its start) from the message, and takes the earlier deadline", () => {
+    const body = (payload: unknown) => Buffer.from(JSON.stringify({ event: "x", payload }));
+    expect(
+      bookingEndMs(
+        body({ scheduled_event: { start_time: "2026-11-27T10:00:00Z", end_time: "2026-11-27T10:30:00Z" } }),
+      ),
+    ).toBe(Date.parse("2026-11-27T10:30:00Z"));
+    expect(bookingEndMs(body({ scheduled_event: { start_time: "2026-11-27T10:00:00Z" } }))).toBe(
+      Date.parse("2026-11-27T10:00:00Z"),
+    );
+    expect(bookingEndMs(body({ event_type: {} }))).toBeUndefined();
+    expect(bookingEndMs(body({ scheduled_event: { end_time: "soon" } }))).toBeUndefined();
+    expect(bookingEndMs(Buffer.from("not json"))).toBeUndefined();
+    const day = 86_400_000;
+    expect(retryDeadlineMs(1_000, day, undefined)).toBe(1_000 + day);
+    expect(retryDeadlineMs(1_000, day, 500)).toBe(500 + day);
+    expect(retryDeadlineMs(1_000, day, 10 * day)).toBe(1_000 + day);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * Per-user rate limits: the three X-RateLimit-* headers on every answer to a known token, Reset in
- * seconds (not an epoch), 429 past the budget, and the window rolling over (with a fake clock).
+ * Per-user rate limits: the three X-RateLimit-* headers on every answer (API.md: "Every response
+ * carries" them; requests without a known token count per client address), Reset in seconds (not
+ * an epoch), 429 past the budget, and the window rolling over (with a fake clock).
  */
+import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RateLimiter } from "../../emulator/rate-limit";
 import { type ApiAnswer, type Json, orgSubscription, startTestEmulator, type TestEmulator } from "./helpers";
@@ -71,10 +73,38 @@ describe("headers with the default limits", () => {
     expect(member.remaining).toBe(499);
   });
 
-  it("sends no rate-limit headers to an unknown token (there is no user to count)", async () => {
-    const res = await emu.api("GET", "/users/me", { token: "nobody-knows-this" });
-    expect(res.status).toBe(401);
-    expect(res.headers["x-ratelimit-limit"]).toBeUndefined();
+  it("answers without a known token carry the headers too, counted per client address (401, 400, faults)", async () => {
+    const unknown = await emu.api("GET", "/users/me", { token: "nobody-knows-this" });
+    const none = await emu.api("GET", "/users/me", { token: null });
+    expect([unknown.status, none.status]).toEqual([401, 401]);
+    expect(limitHeaders(unknown)).toMatchObject({ limit: 500, remaining: 499 });
+    expect(limitHeaders(none)).toMatchObject({ limit: 500, remaining: 498 });
+    emu.control.injectFaults({ fault: { kind: "status", status: 503 } });
+    const fault = await emu.api("GET", "/users/me", { token: null });
+    expect(fault.status).toBe(503);
+    expect(limitHeaders(fault)).toMatchObject({ limit: 500, remaining: 498 });
+    const tooLarge = await emu.api("POST", "/webhook_subscriptions", {
+      token: null,
+      body: "x".repeat(1024 * 1024 + 1),
+    });
+    expect(tooLarge.status).toBe(400);
+    expect(limitHeaders(tooLarge).limit).toBe(500);
+  });
+
+  it("a malformed HTTP request's 400 carries them as well", async () => {
+    const url = new URL(emu.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => socket.write("NOT HTTP AT ALL\r\n\r\n"));
+      let text = "";
+      socket.on("data", (chunk) => {
+        text += chunk.toString("utf8");
+      });
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400/);
+    expect(raw).toMatch(/\r\nX-RateLimit-Limit: 500\r\n/);
+    expect(raw).toMatch(/\r\nX-RateLimit-Reset: \d+\r\n/);
   });
 
   it("control API calls do not count", async () => {
@@ -86,6 +116,20 @@ describe("headers with the default limits", () => {
 });
 
 describe("over the limit", () => {
+  it("counts requests without a known token too: 429 past the budget, before the 401", async () => {
+    const emu = await startTestEmulator({ rateLimits: { paid: 2 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++)
+        statuses.push((await emu.api("GET", "/users/me", { token: "guess" })).status);
+      expect(statuses).toEqual([401, 401, 429]);
+      // The owner's own budget is untouched.
+      expect((await emu.api("GET", "/users/me")).status).toBe(200);
+    } finally {
+      await emu.close();
+    }
+  });
+
   it("answers 429 after the configured budget, applies nothing, and sends no Retry-After by default", async () => {
     const emu = await startTestEmulator({ rateLimits: { paid: 3, free: 2 } });
     try {

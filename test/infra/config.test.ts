@@ -12,6 +12,7 @@ import {
   StackConfigError,
   validateStackConfig,
 } from "../../infra/config";
+import { MONITORING_WHOLE_NUMBERS } from "../../infra/monitoring-config";
 import { configWith, FAKE_TOKEN, runScenario, type ScenarioResult } from "./harness/run";
 
 const P = "calendly-webhooks";
@@ -148,6 +149,65 @@ describe("validateStackConfig", () => {
     expect(onlyProblem({ tags: ["a"] }).key).toBe(`${P}:tags`);
   });
 
+  it("turns the watchdog and alarms on by default, with their defaults, and off with watchdog: false or endpointUrl", () => {
+    expect(validateStackConfig({}, P).config?.monitoring).toEqual({
+      schedule: "rate(5 minutes)",
+      intervalMinutes: 5,
+      retryingWindowHours: 24,
+      failedChecks: 2,
+      periodMinutes: 5,
+      receiverFailures: 1,
+      signatureFailures: 5,
+      signatureFailurePeriods: 3,
+      lambdaErrors: 1,
+      lambdaThrottles: 1,
+    });
+    expect(validateStackConfig({ watchdog: false }, P).config?.monitoring).toBeUndefined();
+    expect(
+      validateStackConfig({ endpointUrl: "https://hooks.example.com/x" }, P).config?.monitoring,
+    ).toBeUndefined();
+    expect(
+      validateStackConfig({ watchdogSchedule: "rate(1 hour)", alarmEmail: "a@b.co" }, P).config?.monitoring,
+    ).toMatchObject({
+      intervalMinutes: 60,
+      email: "a@b.co",
+    });
+  });
+
+  it("takes only rate schedules, as EventBridge writes them, that CloudWatch can evaluate", () => {
+    expect(onlyProblem({ watchdogSchedule: "cron(0/5 * * * ? *)" }).message).toMatch(
+      /no fixed interval.*rate\(5 minutes\)/,
+    );
+    expect(onlyProblem({ watchdogSchedule: "every 5 minutes" }).key).toBe(`${P}:watchdogSchedule`);
+    expect(onlyProblem({ watchdogSchedule: "rate(1 minutes)" }).message).toMatch(/"rate\(1 minute\)"/);
+    expect(onlyProblem({ watchdogSchedule: "rate(5 minute)" }).message).toMatch(/"rate\(5 minutes\)"/);
+    expect(onlyProblem({ watchdogSchedule: "rate(0 minutes)" }).message).toMatch(/at least one minute/);
+    expect(onlyProblem({ watchdogSchedule: "rate(13 hours)" }).message).toMatch(/more than a day/);
+    expect(problemsOf({ watchdogSchedule: "rate(1 day)", watchdogFailedChecks: 1 })).toEqual([]);
+  });
+
+  it("checks the alarm settings: an email, a standard topic ARN, not both, and none where nothing alarms", () => {
+    expect(onlyProblem({ alarmEmail: "oncall" }).key).toBe(`${P}:alarmEmail`);
+    expect(onlyProblem({ alarmTopicArn: "oncall" }).key).toBe(`${P}:alarmTopicArn`);
+    expect(onlyProblem({ alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts.fifo" }).message).toMatch(
+      /FIFO/,
+    );
+    expect(
+      onlyProblem({ alarmEmail: "a@b.co", alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts" })
+        .message,
+    ).toMatch(/together with alarmTopicArn/);
+    expect(onlyProblem({ watchdog: false, alarmEmail: "a@b.co" }).message).toMatch(
+      /no effect: watchdog is false/,
+    );
+    expect(onlyProblem({ endpointUrl: "https://hooks.example.com/x", alarmEmail: "a@b.co" }).message).toMatch(
+      /endpointUrl mode deploys no watchdog/,
+    );
+    expect(onlyProblem({ watchdog: "yes" }).message).toMatch(/true or false/);
+    for (const key of MONITORING_WHOLE_NUMBERS) {
+      expect(onlyProblem({ [key]: 0 }).key, key).toBe(`${P}:${key}`);
+    }
+  });
+
   it("reports every problem at once, one message per problem", () => {
     const problems = problemsOf({
       endpointUrl: "ftp://example.com",
@@ -195,6 +255,26 @@ describe("readStackConfig (through pulumi.Config)", () => {
   afterEach(() => pulumi.runtime.setAllConfig({}, []));
 
   it("reads every project key and the provider's apiUrl", () => {
+    set(
+      {
+        [`${P}:lambdaMemoryMb`]: "512",
+        [`${P}:tags`]: '{"team":"x"}',
+        [`${P}:watchdogSchedule`]: "rate(10 minutes)",
+        [`${P}:alarmLambdaErrors`]: "3",
+        [`${P}:alarmEmail`]: "oncall@example.com",
+        "calendly:token": FAKE_TOKEN,
+      },
+      ["calendly:token"],
+    );
+    expect(readStackConfig().monitoring).toMatchObject({
+      intervalMinutes: 10,
+      lambdaErrors: 3,
+      email: "oncall@example.com",
+    });
+    set({ [`${P}:watchdog`]: "false", "calendly:token": FAKE_TOKEN }, ["calendly:token"]);
+    expect(readStackConfig().monitoring).toBeUndefined();
+    set({ [`${P}:watchdog`]: "maybe", "calendly:token": FAKE_TOKEN }, ["calendly:token"]);
+    expect(read().problems).toEqual([{ key: `${P}:watchdog`, message: "must be true or false" }]);
     set({ [`${P}:lambdaMemoryMb`]: "512", [`${P}:tags`]: '{"team":"x"}', "calendly:token": FAKE_TOKEN }, [
       "calendly:token",
     ]);

@@ -34,6 +34,11 @@ const T = {
   parameter: "aws:ssm/parameter:Parameter",
   password: "random:index/randomPassword:RandomPassword",
   subscription: "pulumi-nodejs:dynamic/calendly:WebhookSubscription",
+  invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+  rule: "aws:cloudwatch/eventRule:EventRule",
+  target: "aws:cloudwatch/eventTarget:EventTarget",
+  topic: "aws:sns/topic:Topic",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 } as const;
 
 /** The resources a default dev stack creates: docs/deployment.md lists the same. */
@@ -60,6 +65,23 @@ const DEV_STACK_RESOURCES: [string, string][] = [
   [T.parameter, "calendly-dev-signing-keys"],
   [T.password, "bookings-signing-key-1"],
   [T.subscription, "bookings"],
+  // The watchdog, its schedule and the alarms (test/infra/monitoring.test.ts).
+  [T.parameter, "calendly-dev-calendly-token"],
+  [T.logGroup, "calendly-dev-watchdog-logs"],
+  [T.role, "calendly-dev-watchdog-role"],
+  [T.rolePolicy, "calendly-dev-watchdog-policy"],
+  [T.fn, "calendly-dev-watchdog"],
+  [T.invokeConfig, "calendly-dev-watchdog-invoke-config"],
+  [T.rule, "calendly-dev-watchdog-schedule"],
+  [T.permission, "calendly-dev-watchdog-invoke"],
+  [T.target, "calendly-dev-watchdog-target"],
+  [T.topic, "calendly-dev-alarms"],
+  [T.alarm, "calendly-dev-bookings-unhealthy"],
+  [T.alarm, "calendly-dev-watchdog-checks-failing"],
+  [T.alarm, "calendly-dev-receiver-failures"],
+  [T.alarm, "calendly-dev-receiver-signature-failures"],
+  [T.alarm, "calendly-dev-receiver-lambda-errors"],
+  [T.alarm, "calendly-dev-receiver-lambda-throttles"],
 ];
 
 let report: Report;
@@ -90,7 +112,7 @@ describe("the dev stack", () => {
     const provider = one(report, T.provider);
     expect(receiver.providers.aws).toMatch(new RegExp(`^${escapeRegExp(provider.urn)}::`));
     const aws = report.resources.filter((r) => r.type.startsWith("aws:"));
-    expect(aws).toHaveLength(18);
+    expect(aws).toHaveLength(34);
     for (const r of aws) {
       expect(r.parent, r.name).toBe(receiver.urn);
       expect(r.provider, r.name).toMatch(new RegExp(`^${escapeRegExp(provider.urn)}::`));
@@ -105,7 +127,7 @@ describe("the dev stack", () => {
     const api = one(report, T.api);
     const route = one(report, T.route);
     const integration = one(report, T.integration);
-    const fn = one(report, T.fn);
+    const fn = named(report, T.fn, "calendly-dev-receiver");
     expect(input(api, "protocolType")).toBe("HTTP");
     expect(input(route, "routeKey")).toBe("POST /calendly/webhooks");
     expect(input(route, "apiId")).toBe(api.id);
@@ -134,16 +156,16 @@ describe("the dev stack", () => {
   });
 
   it("lets only this API's POST route invoke the function", () => {
-    const permission = one(report, T.permission);
+    const permission = named(report, T.permission, "calendly-dev-invoke");
     const api = one(report, T.api);
     expect(input(permission, "action")).toBe("lambda:InvokeFunction");
     expect(input(permission, "principal")).toBe("apigateway.amazonaws.com");
-    expect(input(permission, "function")).toBe(output(one(report, T.fn), "name"));
+    expect(input(permission, "function")).toBe(output(named(report, T.fn, "calendly-dev-receiver"), "name"));
     expect(input(permission, "sourceArn")).toBe(`${output(api, "executionArn")}/*/POST/calendly/webhooks`);
   });
 
   it("runs the receiver bundle on Node 22, arm64, as an archive of exactly the bundle's files", () => {
-    const fn = one(report, T.fn);
+    const fn = named(report, T.fn, "calendly-dev-receiver");
     expect(input(fn, "runtime")).toBe("nodejs22.x");
     expect(input(fn, "architectures")).toEqual(["arm64"]);
     expect(input(fn, "handler")).toBe(LAMBDA_HANDLER);
@@ -154,11 +176,11 @@ describe("the dev stack", () => {
     if (!isArchive(code)) return;
     expect(Object.keys(code.assets).sort()).toEqual(["handler.js", "handler.js.map"]);
     expect(code.assets["handler.js"].path).toMatch(/dist\/stacks\/dev\/lambda\/handler\.js$/);
-    expect(input(fn, "role")).toBe(output(one(report, T.role), "arn"));
+    expect(input(fn, "role")).toBe(output(named(report, T.role, "calendly-dev-receiver-role"), "arn"));
   });
 
   it("gives the Lambda names and settings only, which the Lambda's own config reader accepts", () => {
-    const fn = one(report, T.fn);
+    const fn = named(report, T.fn, "calendly-dev-receiver");
     const variables = (input(fn, "environment") as { variables: Record<string, string> }).variables;
     expect(variables).toEqual({
       EVENT_BUS_NAME: output(one(report, T.bus), "name"),
@@ -181,17 +203,17 @@ describe("the dev stack", () => {
     expect(mentions(reveal(fn.inputs), FAKE_TOKEN)).toBe(false);
   });
 
-  it("creates both log groups with the configured retention and sends the function's logs to its own", () => {
+  it("creates every log group with the configured retention and sends the function's logs to its own", () => {
     for (const group of ofType(report, T.logGroup))
       expect(input(group, "retentionInDays"), group.name).toBe(14);
     const fnLogs = named(report, T.logGroup, "calendly-dev-receiver-logs");
-    expect((input(one(report, T.fn), "loggingConfig") as { logGroup: string }).logGroup).toBe(
-      output(fnLogs, "name"),
-    );
+    expect(
+      (input(named(report, T.fn, "calendly-dev-receiver"), "loggingConfig") as { logGroup: string }).logGroup,
+    ).toBe(output(fnLogs, "name"));
   });
 
   it("keeps the signing keys in an SSM SecureString, marked secret, in the Lambda's format", () => {
-    const parameter = one(report, T.parameter);
+    const parameter = named(report, T.parameter, "calendly-dev-signing-keys");
     expect(input(parameter, "type")).toBe("SecureString");
     expect(input(parameter, "name")).toBe("/calendly-webhooks/dev/signing-keys");
     expect(input(parameter, "keyId")).toBeUndefined(); // aws/ssm: see infra/receiver/policy.ts
@@ -242,10 +264,16 @@ describe("the receiver's IAM role", () => {
     Resource: string[];
   }
   const statements = () =>
-    (JSON.parse(String(input(one(report, T.rolePolicy), "policy"))) as { Statement: Statement[] }).Statement;
+    (
+      JSON.parse(String(input(named(report, T.rolePolicy, "calendly-dev-receiver-policy"), "policy"))) as {
+        Statement: Statement[];
+      }
+    ).Statement;
 
   it("may be assumed by Lambda only", () => {
-    const trust = JSON.parse(String(input(one(report, T.role), "assumeRolePolicy")));
+    const trust = JSON.parse(
+      String(input(named(report, T.role, "calendly-dev-receiver-role"), "assumeRolePolicy")),
+    );
     expect(trust.Statement).toEqual([
       { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
     ]);
@@ -259,7 +287,7 @@ describe("the receiver's IAM role", () => {
       "logs:CreateLogStream": [`${logGroup}:*`],
       "logs:PutLogEvents": [`${logGroup}:log-stream:*`],
       "events:PutEvents": [output(one(report, T.bus), "arn")],
-      "ssm:GetParameter": [output(one(report, T.parameter), "arn")],
+      "ssm:GetParameter": [output(named(report, T.parameter, "calendly-dev-signing-keys"), "arn")],
       "s3:PutObject": [`${bucket}/calendly/*`],
     });
     expect(statements().every((s) => s.Effect === "Allow")).toBe(true);
@@ -291,9 +319,14 @@ describe("the receiver's IAM role", () => {
     expect(
       report.resources
         .filter((r) => r.type.startsWith("aws:iam/"))
-        .map((r) => r.type)
+        .map((r) => r.name)
         .sort(),
-    ).toEqual([T.role, T.rolePolicy]);
+    ).toEqual([
+      "calendly-dev-receiver-policy",
+      "calendly-dev-receiver-role",
+      "calendly-dev-watchdog-policy",
+      "calendly-dev-watchdog-role",
+    ]);
   });
 });
 
@@ -320,11 +353,22 @@ describe("the subscription", () => {
 
   it("waits for the route, stage, integration, invoke permission, function and key parameter (and is deleted first)", () => {
     const subscription = one(report, T.subscription);
-    for (const type of [T.route, T.stage, T.integration, T.permission, T.fn, T.parameter, T.rolePolicy]) {
-      expect(subscription.dependencies, type).toContain(one(report, type).urn);
+    for (const [type, name] of [
+      [T.route, "calendly-dev-route"],
+      [T.stage, "calendly-dev-stage"],
+      [T.integration, "calendly-dev-integration"],
+      [T.permission, "calendly-dev-invoke"],
+      [T.fn, "calendly-dev-receiver"],
+      [T.parameter, "calendly-dev-signing-keys"],
+      [T.rolePolicy, "calendly-dev-receiver-policy"],
+    ] as const) {
+      expect(subscription.dependencies, name).toContain(named(report, type, name).urn);
     }
-    // Nothing depends on the subscription, so `pulumi destroy` deletes it before all of the above.
-    expect(report.resources.filter((r) => r.dependencies.includes(subscription.urn))).toEqual([]);
+    // Only the watchdog depends on the subscription (it watches its URI), so `pulumi destroy`
+    // deletes the subscription before all of the above.
+    expect(
+      report.resources.filter((r) => r.dependencies.includes(subscription.urn)).map((r) => r.name),
+    ).toEqual(["calendly-dev-watchdog"]);
     expect(subscription.deleteBeforeReplace).toBe(true);
   });
 
@@ -341,11 +385,12 @@ describe("the subscription", () => {
 });
 
 describe("the stack outputs", () => {
-  it("are the webhook URL, the subscriptions, the bus, the archive and the key parameter", () => {
+  it("are the webhook URL, the subscriptions, the bus, the archive, the key parameter, the alarm topic and the watchdog", () => {
     const bus = one(report, T.bus);
     expect(Object.keys(report.outputs).sort()).toEqual(
       [
         "apiEndpoint",
+        "alarmTopicArn",
         "archiveName",
         "busArn",
         "busName",
@@ -353,6 +398,7 @@ describe("the stack outputs", () => {
         "keyParameterName",
         "signingKeys",
         "subscriptions",
+        "watchdogFunctionName",
         "webhookUrl",
       ].sort(),
     );
@@ -381,8 +427,14 @@ describe("the stack outputs", () => {
     }
   });
 
-  it("never pass the Calendly token to any resource", () => {
-    for (const r of report.resources) expect(mentions(reveal(r.inputs), FAKE_TOKEN), r.name).toBe(false);
+  it("pass the Calendly token to one resource only: the watchdog's SecureString parameter, as a secret", () => {
+    const holders = report.resources.filter((r) => mentions(reveal(r.inputs), FAKE_TOKEN)).map((r) => r.name);
+    expect(holders).toEqual(["calendly-dev-calendly-token"]);
+    const parameter = named(report, T.parameter, "calendly-dev-calendly-token");
+    expect(isSecretValue(parameter.inputs.value)).toBe(true);
+    expect(input(parameter, "value")).toBe(FAKE_TOKEN);
+    for (const r of report.resources)
+      expect(mentions(r.state, FAKE_TOKEN) && !isSecretValue(r.state.value), r.name).toBe(false);
   });
 });
 

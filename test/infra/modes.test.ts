@@ -124,9 +124,9 @@ describe("several subscriptions in different scopes", () => {
     expect(new Set(urls).size).toBe(3);
     for (const s of ofType(multi, SUBSCRIPTION))
       expect(reveal(s.inputs.url)).toBe(`${base}?subscription=${s.name}`);
-    expect(reveal(one(multi, "aws:lambda/permission:Permission").inputs.sourceArn)).toMatch(
-      /\/\*\/POST\/hooks\/calendly$/,
-    );
+    expect(
+      reveal(named(multi, "aws:lambda/permission:Permission", "calendly-test-multi-invoke").inputs.sourceArn),
+    ).toMatch(/\/\*\/POST\/hooks\/calendly$/);
   });
 
   it("keeps the current and the previous key of a rotated subscription, and creates it with the current one", () => {
@@ -141,7 +141,7 @@ describe("several subscriptions in different scopes", () => {
     const previous = reveal(named(multi, PASSWORD, "my-recaps-signing-key-2").state.result);
     expect(reveal(named(multi, SUBSCRIPTION, "my-recaps").inputs.signingKey)).toBe(current);
 
-    const parameter = one(multi, "aws:ssm/parameter:Parameter");
+    const parameter = named(multi, "aws:ssm/parameter:Parameter", "calendly-test-multi-signing-keys");
     expect(isSecretValue(parameter.inputs.value)).toBe(true);
     const accepted = parseSigningKeys(String(reveal(parameter.inputs.value)));
     expect(accepted).toHaveLength(4);

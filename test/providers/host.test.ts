@@ -16,6 +16,7 @@ import {
 import { type DynamicProviderHost, startDynamicProviderHost, UNKNOWN } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
 import { type Receiver, startReceiver } from "../support/receiver";
+import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
 
 const OWNER_TOKEN = "emu-owner-token";
 const PULUMI_CONFIG_TOKEN = "pulumi-config-token-MUST-NOT-LEAK";
@@ -38,7 +39,10 @@ beforeAll(async () => {
   });
   provider = serialized.provider;
   additionalSecretOutputs = serialized.additionalSecretOutputs;
-  emulator = await startEmulator({ delivery: { retryInitialMs: 50, retryMaxMs: 100, retryWindowMs: 2_000 } });
+  emulator = await startEmulator({
+    delivery: { retryInitialMs: 50, retryMaxMs: 100, retryWindowMs: 2_000 },
+    duplicateUrlRule: DUPLICATE_URL_RULE,
+  });
   receiver = await startReceiver();
   const env = { ...process.env };
   delete env.CALENDLY_TOKEN;

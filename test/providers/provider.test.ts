@@ -9,11 +9,12 @@ import {
   MISSING_TOKEN_MESSAGE,
   type WebhookSubscriptionProvider,
 } from "../../providers/calendly/provider";
+import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
 
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ duplicateUrlRule: DUPLICATE_URL_RULE });
 });
 
 afterAll(async () => {
@@ -108,12 +109,19 @@ describe("create", () => {
     }
   });
 
-  it("a 409 from another scope says the URL belongs elsewhere in the organization", async () => {
+  it(`the same URL in another scope (${DUPLICATE_URL_RULE} 409 rule): ${DUPLICATE_URL_RULE === "organization" ? "the 409 says the URL belongs elsewhere in the organization" : "allowed, as Calendly documents"}`, async () => {
     const provider = await providerFor("emu-owner-token");
     await provider.create({ ...base, scope: "organization", url: "https://hooks.example.com/shared" });
-    const error = await provider.create({ ...base, url: "https://hooks.example.com/shared" }).catch((e) => e);
-    expect(error.message).toMatch(/not in user scope/);
-    expect(error.message).toMatch(/Give this subscription its own URL/);
+    const result = await provider
+      .create({ ...base, url: "https://hooks.example.com/shared" })
+      .catch((e) => e);
+    if (DUPLICATE_URL_RULE === "organization") {
+      expect(result.message).toMatch(/not in user scope/);
+      expect(result.message).toMatch(/Give this subscription its own URL/);
+    } else {
+      expect(result.outs).toMatchObject({ scope: "user", url: "https://hooks.example.com/shared" });
+      expect(emulator.control.subscriptions()).toHaveLength(2);
+    }
   });
 
   it("a Free plan's 403 on a plan-gated event names the event and the ways out", async () => {

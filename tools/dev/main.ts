@@ -4,9 +4,10 @@
  * Starts the Calendly emulator and the local receiver, creates a webhook subscription for the
  * receiver through the provider exactly as `pulumi up` runs it (the serialized provider in Pulumi's
  * own host, over gRPC), fires one event of each kind the subscription covers, and shows each one
- * verified and handed to the local EventBridge sink, and has the example consumer
- * (examples/invitee-details) fetch one invitee by the URI its delivery carried. Then it keeps
- * running for you to play with (the CLI, curl); Ctrl-C deletes the subscription and stops everything.
+ * verified and handed to the local EventBridge sink, has the example consumer
+ * (examples/invitee-details) fetch one invitee by the URI its delivery carried, then runs one pass
+ * of the watchdog (the scheduled Lambda's code) over the subscription. Then it keeps running for
+ * you to play with (the CLI, curl); Ctrl-C deletes the subscription and stops everything.
  *
  *   npm run dev                 # interactive
  *   npm run dev -- --once       # run the demonstration, clean up and exit (CI does this)
@@ -116,6 +117,23 @@ async function main() {
     const invitee = await fetchOneInvitee(stack);
     say(`  ${green("✓")} invitee.created → ${invitee.call} ${elapsed()}`);
     say(`    ${invitee.summary}`);
+    say(`Running the watchdog once ${dim("(the scheduled Lambda's code; its token from the SSM stub)")}:`);
+    const calls = () => stack.emulator.control.requestCount({ operation: "getWebhookSubscription" });
+    const before = calls();
+    const { checks } = await stack.runWatchdog({ bookings: String(state.outputs.uri) });
+    for (const check of checks) {
+      const ok = check.status === "healthy";
+      const detail = check.state
+        ? `${check.state}, retry_started_at ${check.retryStartedAt ?? "never"}`
+        : check.reason;
+      say(
+        `  ${ok ? green("✓") : "✗"} ${check.name} ${check.status} ${dim(`(${detail})`)} → SubscriptionHealthy=${ok ? 1 : 0} ${elapsed()}`,
+      );
+    }
+    say(
+      `  ${calls() - before} Calendly call for ${checks.length} subscription; Calendly disabling it would raise its alarm`,
+    );
+    if (checks.some((check) => check.status !== "healthy")) throw new Error("the watchdog found a problem");
 
     if (values.once) return void (await stop(0));
     say();
@@ -125,6 +143,12 @@ async function main() {
       `  CALENDLY_API_URL=${stack.emulator.url} CALENDLY_TOKEN=${LOCAL_TOKEN} npx calendly-webhooks invitee \\`,
     );
     say(`       ${invitee.uri}`);
+    say(
+      `  CALENDLY_API_URL=${stack.emulator.url} CALENDLY_TOKEN=${LOCAL_TOKEN} npx calendly-webhooks watch --once`,
+    );
+    say(
+      `  curl -s -X POST ${stack.emulator.url}/__emulator/subscriptions/${String(state.outputs.uri).split("/").pop()}/disable   ${dim("(then watch again: DISABLED)")}`,
+    );
     say(`  curl -s -X POST ${stack.emulator.url}/__emulator/events -H 'content-type: application/json' \\`);
     say(`       -d '{"event":"invitee.created"}'`);
     say(

@@ -9,12 +9,15 @@
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { formatSigningKeys } from "../../lambda/keys";
 import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
+import { createWatchdog, type WatchdogPass } from "../../lambda/watchdog";
 import { type AwsStubs, startAwsStubs } from "../aws-stubs";
 import { createEngine, type Engine } from "../pulumi-host/engine";
 import { type DynamicProviderHost, startDynamicProviderHost } from "../pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../pulumi-host/serialize";
 
 export const LOCAL_KEY_PARAMETER = "/calendly-webhooks/local/signing-keys";
+/** The watchdog's token parameter, as the stack writes it from calendly:token. */
+export const LOCAL_TOKEN_PARAMETER = "/calendly-webhooks/local/calendly-token";
 export const LOCAL_BUS_NAME = "calendly-local";
 /** The emulator's seeded owner (paid plan): every event is available to it. */
 export const LOCAL_TOKEN = "emu-owner-token";
@@ -59,6 +62,8 @@ export interface LocalStack {
   startReceiver(): Promise<void>;
   /** What the stack's SSM parameter holds: every key in use. */
   setSigningKeys(keys: readonly string[]): Promise<void>;
+  /** One pass of the watchdog's code over `watched` (name → URI), its token read from the SSM stub. */
+  runWatchdog(watched: Record<string, string>): Promise<WatchdogPass>;
   close(): Promise<void>;
 }
 
@@ -77,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     putKeys: async (text) => void aws.ssm.putParameter(LOCAL_KEY_PARAMETER, text),
   };
   await receiverAws.putKeys(formatSigningKeys([]));
+  aws.ssm.putParameter(LOCAL_TOKEN_PARAMETER, LOCAL_TOKEN);
 
   const receiverEnv: Record<string, string> = {
     ...receiverAws.env,
@@ -118,6 +124,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       receiver ??= await startLocalReceiver({ port: receiverPort, env: receiverEnv });
     },
     setSigningKeys: (keys) => receiverAws.putKeys(formatSigningKeys(keys)),
+    runWatchdog(watched) {
+      const watchdog = createWatchdog({
+        env: {
+          ...aws.env,
+          WATCHED_SUBSCRIPTIONS: JSON.stringify(watched),
+          CALENDLY_TOKEN_PARAMETER: LOCAL_TOKEN_PARAMETER,
+          CALENDLY_API_URL: emulator.url,
+          POWERTOOLS_LOG_LEVEL: options.receiverLogLevel ?? "SILENT",
+          POWERTOOLS_METRICS_DISABLED: "true",
+        },
+      });
+      return watchdog.run();
+    },
     async close() {
       await host.close();
       await receiver?.close();

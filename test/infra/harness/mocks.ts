@@ -119,6 +119,27 @@ function awsResource(type: string, name: string, inputs: State): { id: string; s
         state: { ...inputs, name: roleName, arn: `arn:aws:iam::${ACCOUNT}:role/${roleName}` },
       };
     }
+    case "aws:sns/topic:Topic": {
+      const topicName = (inputs.name as string | undefined) ?? autoname(name);
+      return {
+        id: `${arnPrefix("sns")}:${topicName}`,
+        state: { ...inputs, name: topicName, arn: `${arnPrefix("sns")}:${topicName}` },
+      };
+    }
+    case "aws:cloudwatch/eventRule:EventRule": {
+      const ruleName = (inputs.name as string | undefined) ?? autoname(name);
+      return {
+        id: ruleName,
+        state: { ...inputs, name: ruleName, arn: `${arnPrefix("events")}:rule/${ruleName}` },
+      };
+    }
+    case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+      const alarmName = (inputs.name as string | undefined) ?? autoname(name);
+      return {
+        id: alarmName,
+        state: { ...inputs, name: alarmName, arn: `${arnPrefix("cloudwatch")}:alarm:${alarmName}` },
+      };
+    }
     default:
       return { id: hex(`id:${type}:${name}`, 7), state: { ...inputs } };
   }

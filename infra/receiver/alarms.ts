@@ -1,0 +1,189 @@
+/**
+ * The alarms, and the one SNS topic they all notify (or an existing one, `alarmTopicArn`):
+ *
+ *   <sub>-unhealthy             SubscriptionHealthy < 1: disabled, missing or retrying
+ *   watchdog-checks-failing     ChecksFailed ≥ 1, or no data: a failed check, or no watchdog run
+ *   receiver-failures           the receiver's 5xx (ForwardFailures + Errors) ≥ threshold
+ *   receiver-signature-failures Rejected{Reason=mismatch} ≥ threshold for N periods
+ *   receiver-lambda-errors      AWS/Lambda Errors ≥ threshold
+ *   receiver-lambda-throttles   AWS/Lambda Throttles ≥ threshold
+ *
+ * Missing data: the check alarm treats it as breaching, so a watchdog that stopped running alarms
+ * after `failedChecks` intervals. A subscription's alarm ignores it (keeps its state), since a
+ * failed check says nothing about the subscription and has its own alarm. The receiver's alarms
+ * treat it as not breaching: no traffic is no failure.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_METRICS_NAMESPACE } from "../../lambda/observability";
+import { SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS } from "../../lambda/watchdog-metrics";
+import type { MonitoringConfig } from "../monitoring-config";
+
+/** The receiver's metric names (lambda/observability.ts emits them; a test checks they match). */
+export const RECEIVER_METRICS = {
+  forwardFailures: "ForwardFailures",
+  errors: "Errors",
+  rejected: "Rejected",
+  reasonDimension: "Reason",
+  signatureMismatch: "mismatch",
+} as const;
+
+export interface AlarmsArgs {
+  config: MonitoringConfig;
+  subscriptionNames: readonly string[];
+  watchdogServiceName: string;
+  receiverServiceName: string;
+  receiverFunctionName: pulumi.Input<string>;
+}
+
+export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.Resource) {
+  const { config } = args;
+  const stack = pulumi.getStack();
+  const topic =
+    config.topicArn === undefined
+      ? new aws.sns.Topic(`${name}-alarms`, { displayName: `Calendly webhooks (${stack})` }, { parent })
+      : undefined;
+  const topicArn: pulumi.Output<string> = topic ? topic.arn : pulumi.output(config.topicArn!);
+  const emailSubscription =
+    topic && config.email
+      ? new aws.sns.TopicSubscription(
+          `${name}-alarms-email`,
+          { topic: topic.arn, protocol: "email", endpoint: config.email },
+          { parent },
+        )
+      : undefined;
+
+  const actions = { alarmActions: [topicArn], okActions: [topicArn] };
+  const watchdogPeriod = config.intervalMinutes * 60;
+  const receiverPeriod = config.periodMinutes * 60;
+  const alarm = (suffix: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs) =>
+    new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...actions, ...alarmArgs }, { parent });
+
+  const subscriptions = args.subscriptionNames.map((subscription) =>
+    alarm(`${subscription}-unhealthy`, {
+      alarmDescription:
+        `Calendly subscription "${subscription}" of stack ${stack} is not healthy: disabled, missing, or retrying ` +
+        "(the watchdog's log line says which). Disabled or missing: nothing is delivered; run `pulumi up --refresh` " +
+        "to replace it. Retrying: the receiver failed deliveries; check its logs before Calendly disables it.",
+      namespace: DEFAULT_METRICS_NAMESPACE,
+      metricName: WATCHDOG_METRICS.subscriptionHealthy,
+      dimensions: { service: args.watchdogServiceName, [SUBSCRIPTION_DIMENSION]: subscription },
+      statistic: "Minimum",
+      period: watchdogPeriod,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "ignore",
+    }),
+  );
+
+  const checksFailing = alarm("watchdog-checks-failing", {
+    alarmDescription:
+      `The watchdog of stack ${stack} could not check the Calendly subscriptions, or did not run, ` +
+      `${config.failedChecks} time(s) in a row: a revoked or missing token (pulumi config set --secret ` +
+      "calendly:token, then pulumi up), Calendly errors or rate limits, or a failing function. Its logs say which.",
+    namespace: DEFAULT_METRICS_NAMESPACE,
+    metricName: WATCHDOG_METRICS.checksFailed,
+    dimensions: { service: args.watchdogServiceName },
+    statistic: "Maximum",
+    period: watchdogPeriod,
+    evaluationPeriods: config.failedChecks,
+    datapointsToAlarm: config.failedChecks,
+    threshold: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "breaching",
+  });
+
+  const receiverDimensions = { service: args.receiverServiceName };
+  const receiverFailures = alarm("receiver-failures", {
+    alarmDescription:
+      `The receiver of stack ${stack} answered Calendly with 5xx (forwarding to EventBridge failed, signing keys ` +
+      "unreadable, or an internal error): Calendly retries, and disables the subscription if a delivery keeps failing for 24 h.",
+    metricQueries: [
+      {
+        id: "failures",
+        expression: "FILL(forward, 0) + FILL(errors, 0)",
+        label: "Receiver 5xx answers",
+        returnData: true,
+      },
+      ...[
+        ["forward", RECEIVER_METRICS.forwardFailures],
+        ["errors", RECEIVER_METRICS.errors],
+      ].map(([id, metricName]) => ({
+        id: id!,
+        returnData: false,
+        metric: {
+          namespace: DEFAULT_METRICS_NAMESPACE,
+          metricName: metricName!,
+          dimensions: receiverDimensions,
+          period: receiverPeriod,
+          stat: "Sum",
+        },
+      })),
+    ],
+    evaluationPeriods: 1,
+    threshold: config.receiverFailures,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+  });
+
+  const signatureFailures = alarm("receiver-signature-failures", {
+    alarmDescription:
+      `The receiver of stack ${stack} rejected at least ${config.signatureFailures} deliveries per period for ` +
+      `${config.signatureFailurePeriods} period(s) because no signing key matched: a key mismatch (a rotation ` +
+      "half done, or the parameter edited by hand). Calendly retries those, then disables the subscription.",
+    namespace: DEFAULT_METRICS_NAMESPACE,
+    metricName: RECEIVER_METRICS.rejected,
+    dimensions: {
+      ...receiverDimensions,
+      [RECEIVER_METRICS.reasonDimension]: RECEIVER_METRICS.signatureMismatch,
+    },
+    statistic: "Sum",
+    period: receiverPeriod,
+    evaluationPeriods: config.signatureFailurePeriods,
+    datapointsToAlarm: config.signatureFailurePeriods,
+    threshold: config.signatureFailures,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+  });
+
+  const lambdaAlarm = (suffix: string, metricName: string, threshold: number, what: string) =>
+    alarm(suffix, {
+      alarmDescription: `The receiver Lambda of stack ${stack} ${what}: Calendly's deliveries fail meanwhile.`,
+      namespace: "AWS/Lambda",
+      metricName,
+      dimensions: { FunctionName: args.receiverFunctionName },
+      statistic: "Sum",
+      period: receiverPeriod,
+      evaluationPeriods: 1,
+      threshold,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+  const lambdaErrors = lambdaAlarm(
+    "receiver-lambda-errors",
+    "Errors",
+    config.lambdaErrors,
+    "failed (crashed, timed out or ran out of memory)",
+  );
+  const lambdaThrottles = lambdaAlarm(
+    "receiver-lambda-throttles",
+    "Throttles",
+    config.lambdaThrottles,
+    "was throttled (account or reserved concurrency exhausted)",
+  );
+
+  return {
+    topic,
+    topicArn,
+    emailSubscription,
+    alarms: {
+      subscriptions,
+      checksFailing,
+      receiverFailures,
+      signatureFailures,
+      lambdaErrors,
+      lambdaThrottles,
+    },
+  };
+}
