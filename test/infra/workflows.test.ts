@@ -31,6 +31,7 @@ function bash(script: string | undefined, env: Record<string, string>) {
 
 describe("the GitHub workflows", () => {
   interface Step {
+    if?: string;
     uses?: string;
     run?: string;
     with?: Record<string, unknown>;
