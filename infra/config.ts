@@ -105,13 +105,15 @@ function checkCalendlyProviderConfig(problems: ConfigProblem[]): void {
     problems.push({
       key: "calendly:token",
       message:
-        "is not set; `pulumi up` needs it to manage the subscriptions: " +
-        "`pulumi config set --secret calendly:token <personal access token>`",
+        "is not set, and neither is CALENDLY_TOKEN; `pulumi up` needs a Calendly token to manage the " +
+        "subscriptions: export CALENDLY_TOKEN=<personal access token> (as the deploy workflow does), or, " +
+        "for a stack no pull-request preview reads, `pulumi config set --secret calendly:token <token>`",
     });
   } else if (!hasToken) {
+    // The CI preview's normal case (docs/deployment.md): it never gets the token.
     pulumi.log.warn(
-      "calendly:token is not set: the preview works, `pulumi up` will not " +
-        "(`pulumi config set --secret calendly:token <personal access token>`)",
+      "No Calendly token (CALENDLY_TOKEN or calendly:token): the preview works, `pulumi up` will " +
+        "need one (export CALENDLY_TOKEN=<personal access token>)",
     );
   }
 }

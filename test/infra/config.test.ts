@@ -306,10 +306,22 @@ describe("readStackConfig (through pulumi.Config)", () => {
   it("needs the token for `pulumi up`, not for a preview", () => {
     set({}, [], false);
     expect(read().problems).toEqual([
-      { key: "calendly:token", message: expect.stringMatching(/is not set/) },
+      { key: "calendly:token", message: expect.stringMatching(/is not set, and neither is CALENDLY_TOKEN/) },
     ]);
     set({}, [], true);
     expect(() => readStackConfig()).not.toThrow();
+  });
+
+  it("takes CALENDLY_TOKEN from the environment as the token for `pulumi up` (the deploy workflow's way)", () => {
+    const before = process.env.CALENDLY_TOKEN;
+    process.env.CALENDLY_TOKEN = FAKE_TOKEN;
+    try {
+      set({}, [], false);
+      expect(() => readStackConfig()).not.toThrow();
+    } finally {
+      if (before === undefined) delete process.env.CALENDLY_TOKEN;
+      else process.env.CALENDLY_TOKEN = before;
+    }
   });
 
   it("checks calendly:apiUrl with the callback URL rule", () => {

@@ -179,8 +179,10 @@ describe("several subscriptions in different scopes", () => {
 describe("a preview without a Calendly token", () => {
   it("still runs (previews need no Calendly call), warns that `pulumi up` will need it", () => {
     expect(preview.error).toBeUndefined();
-    expect(preview.stderr).toMatch(/calendly:token is not set.*pulumi config set --secret calendly:token/);
-    expect(multi.stderr).not.toMatch(/calendly:token/);
+    expect(preview.stderr).toMatch(
+      /No Calendly token \(CALENDLY_TOKEN or calendly:token\).*export CALENDLY_TOKEN=/,
+    );
+    expect(multi.stderr).not.toMatch(/No Calendly token/);
     expect(preview.unhandled).toEqual([]);
     expect(ofType(preview, SUBSCRIPTION)).toHaveLength(1);
     for (const r of preview.resources) expect(mentions(reveal(r.inputs), FAKE_TOKEN)).toBe(false);

@@ -21,7 +21,11 @@ interface Declaration {
   value?: unknown;
   secret?: boolean;
 }
-const project = parse(read("Pulumi.yaml")) as { name: string; config: Record<string, Declaration> };
+const project = parse(read("Pulumi.yaml")) as {
+  name: string;
+  requiredPulumiVersion?: string;
+  config: Record<string, Declaration>;
+};
 
 function schemaValidator() {
   // The copy of ../shared/pulumi/project.schema.json committed for CI.
@@ -87,6 +91,16 @@ describe("Pulumi.yaml", () => {
     const extra = structuredClone(project) as unknown as { config: Record<string, unknown> };
     extra.config.routePath = { type: "string", defaults: "/x" };
     expect(validate(extra)).toBe(false);
+  });
+
+  it("requires a Pulumi CLI that hands stack config to dynamic providers' configure (3.139.0, pulumi/pulumi#17673)", () => {
+    expect(project.requiredPulumiVersion).toBe(">=3.139.0");
+    // Pulumi's schema does not declare the key (it allows any other key), so it cannot check the
+    // value: the CLI parses it as a blang/semver range before it runs anything, and refuses a CLI
+    // outside it (test/engine/required-version.test.ts shows the real CLI doing both).
+    const schema = JSON.parse(read("test/fixtures/pulumi/project.schema.json"));
+    expect(schema.properties.requiredPulumiVersion).toBeUndefined();
+    expect(schema.additionalProperties).toBe(true);
   });
 
   it("follows the CLI's own rules for config declarations", () => {

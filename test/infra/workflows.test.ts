@@ -1,10 +1,14 @@
 /**
  * The GitHub workflows: they parse, and they run what docs/deployment.md says they run (tests on
  * every PR, `pulumi preview --diff` per stack as a PR comment, `pulumi up` for dev then prod behind
- * the prod environment's reviewers, a manual destroy). GitHub itself is not available here: this
- * checks the files, not a run.
+ * the prod environment's reviewers, a manual destroy), with the Calendly token only where that
+ * page's threat model puts it. Their shell steps run here under bash. GitHub itself is not
+ * available: this checks the files and scripts, not a run (npm run lint:workflows runs
+ * actionlint on them too).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -13,9 +17,21 @@ const ROOT = path.resolve(__dirname, "../..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 /** A GitHub Actions expression, as written in a workflow: `${{ expr }}`. */
 const gh = (expression: string) => `$\{{ ${expression} }}`;
+const ON_MAIN = "github.ref == 'refs/heads/main'";
+
+/** Runs a step's `run:` script as GitHub's runner does (bash -eo pipefail), with only `env`. */
+function bash(script: string | undefined, env: Record<string, string>) {
+  expect(script).toBeDefined();
+  const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", script ?? ""], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: "utf8",
+  });
+  return { status: run.status, stdout: run.stdout };
+}
 
 describe("the GitHub workflows", () => {
   interface Step {
+    if?: string;
     uses?: string;
     run?: string;
     with?: Record<string, unknown>;
@@ -27,6 +43,7 @@ describe("the GitHub workflows", () => {
     with?: Record<string, unknown>;
     needs?: string | string[];
     environment?: string;
+    env?: Record<string, string>;
     if?: string;
     strategy?: { matrix: { include: { stack: string }[] } };
   }
@@ -73,6 +90,7 @@ describe("the GitHub workflows", () => {
     expect(Object.keys(w.on)).toEqual(["pull_request"]);
     expect(w.permissions).toMatchObject({ "pull-requests": "write", "id-token": "write" });
     const job = w.jobs.preview;
+    expect(job.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(job.strategy?.matrix.include.map((m) => m.stack)).toEqual(["dev", "prod"]);
     const [preview] = pulumiSteps(w, "preview");
     expect(preview.with).toMatchObject({
@@ -80,10 +98,12 @@ describe("the GitHub workflows", () => {
       "comment-on-pr": true,
       "stack-name": gh("env.STACK"),
     });
-    // Pull-request code never sees the Calendly token.
-    expect(read(".github/workflows/preview.yml")).not.toMatch(/CALENDLY_TOKEN/);
+    // Pull-request code runs here: no Calendly token, and no environment whose secrets hold one.
+    // (Its comments explain why; what runs names no CALENDLY_* secret or variable.)
+    expect(JSON.stringify(w)).not.toMatch(/CALENDLY/);
+    expect(job.environment).toBeUndefined();
     const aws = steps(w).find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-    expect(aws?.with?.["role-to-assume"]).toBeDefined();
+    expect(aws?.with?.["role-to-assume"]).toBe(gh("vars[matrix.aws_role]"));
   });
 
   it("deploy.yml tests, then runs `pulumi up` for dev, then for prod in its protected environment", () => {
@@ -96,23 +116,93 @@ describe("the GitHub workflows", () => {
       expect(job.uses).toBe("./.github/workflows/pulumi-stack.yml");
   });
 
-  it("pulumi-stack.yml runs in the stack's environment, with AWS OIDC and the token set as a secret", () => {
+  it("deploy.yml run by hand deploys main only: from another branch it fails before any stack", () => {
+    const w = workflow("deploy.yml");
+    expect(Object.keys(w.on).sort()).toEqual(["push", "workflow_dispatch"]);
+    for (const job of [w.jobs.dev, w.jobs.prod]) expect(job.if).toBe(ON_MAIN);
+    const [guard] = w.jobs.test.steps ?? [];
+    expect(guard?.if).toBe("github.ref != 'refs/heads/main'");
+    expect(bash(guard?.run, { REF: "refs/heads/feature" })).toMatchObject({ status: 1 });
+    expect(bash(guard?.run, { REF: "refs/heads/feature" }).stdout).toMatch(
+      /::error::Deploy runs from main only/,
+    );
+  });
+
+  it("pulumi-stack.yml runs main's code in the stack's environment, with AWS OIDC", () => {
     const w = workflow("pulumi-stack.yml");
     expect(Object.keys(w.on)).toEqual(["workflow_call"]);
     const job = w.jobs.pulumi;
+    expect(job.if).toBe(ON_MAIN);
     expect(job.environment).toBe(gh("inputs.stack"));
     const all = job.steps ?? [];
     const aws = all.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
     expect(aws?.with?.["role-to-assume"]).toBe(gh("vars.AWS_ROLE_ARN"));
-    const token = all.find((s) => s.run?.includes("pulumi config set --secret calendly:token"));
-    expect(token?.env?.CALENDLY_TOKEN).toBe(gh("secrets.CALENDLY_TOKEN"));
-    // From stdin, never on the command line.
-    expect(token?.run).toMatch(
-      /printf '%s' "\$CALENDLY_TOKEN" \| pulumi config set --secret calendly:token$/m,
-    );
     const run = all.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command);
-    expect(run?.with).toMatchObject({ command: gh("inputs.command"), refresh: true });
-    expect(all.indexOf(token as Step)).toBeLessThan(all.indexOf(run as Step));
+    expect(run?.with).toMatchObject({
+      command: gh("inputs.command"),
+      refresh: true,
+      upsert: gh("inputs.command == 'up'"),
+    });
+  });
+
+  it("pulumi-stack.yml hands the token to the Pulumi step alone, as CALENDLY_TOKEN, never into stack config", () => {
+    const w = workflow("pulumi-stack.yml");
+    const job = w.jobs.pulumi;
+    const all = job.steps ?? [];
+    const run = all.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command);
+    expect(run?.env).toEqual({ CALENDLY_TOKEN: gh("secrets.CALENDLY_TOKEN") });
+    // Not for the job (npm ci's install scripts), only for the Pulumi step and the check that it is set.
+    expect(JSON.stringify(job.env ?? {})).not.toMatch(/CALENDLY/);
+    const holders = all.filter((s) => JSON.stringify(s).includes("secrets.CALENDLY_TOKEN"));
+    expect(holders).toHaveLength(2);
+    const isSet = holders.find((s) => s !== run);
+    expect(bash(isSet?.run, { CALENDLY_TOKEN: "", ENVIRONMENT: "prod" }).stdout).toMatch(
+      /::error::CALENDLY_TOKEN is not set in the 'prod' environment/,
+    );
+    expect(bash(isSet?.run, { CALENDLY_TOKEN: "t", ENVIRONMENT: "prod" }).status).toBe(0);
+    // No workflow writes the token into config.
+    for (const file of readdirSync(path.join(ROOT, ".github/workflows")))
+      expect(read(`.github/workflows/${file}`), file).not.toMatch(/config set[^\n]*calendly:token/);
+  });
+
+  it("pulumi-stack.yml refuses a stack whose config holds calendly:token, before npm ci", () => {
+    const all = workflow("pulumi-stack.yml").jobs.pulumi.steps ?? [];
+    const guard = all.find((s) => s.run?.includes("calendly:token"));
+    expect(guard?.env).toEqual({ CONFIG_FILE: `Pulumi.${gh("inputs.stack")}.yaml` });
+    expect(all.indexOf(guard as Step)).toBeLessThan(all.findIndex((s) => s.run === "npm ci"));
+    const dir = mkdtempSync(path.join(tmpdir(), "workflow-guard-"));
+    try {
+      const check = (text: string | undefined) => {
+        const file = path.join(dir, "Pulumi.prod.yaml");
+        rmSync(file, { force: true });
+        if (text !== undefined) writeFileSync(file, text);
+        return bash(guard?.run, { CONFIG_FILE: file });
+      };
+      const secure = "\n    secure: v1:abc\n";
+      for (const key of ["calendly:token:", '"calendly:token":', "'calendly:token' :"]) {
+        const refused = check(`config:\n  calendly:apiUrl: https://api.calendly.com\n  ${key}${secure}`);
+        expect(refused.status, key).toBe(1);
+        expect(refused.stdout).toMatch(/::error file=.*::calendly:token is in the stack's config/);
+      }
+      expect(check("config:\n  calendly:apiUrl: https://api.calendly.com\n").status).toBe(0);
+      expect(check(read("Pulumi.prod.yaml")).status).toBe(0);
+      expect(check(undefined).status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("only jobs of main in a GitHub environment can read CALENDLY_TOKEN", () => {
+    let holders = 0;
+    for (const file of readdirSync(path.join(ROOT, ".github/workflows"))) {
+      for (const [name, job] of Object.entries(workflow(file).jobs)) {
+        if (!JSON.stringify(job).includes("secrets.CALENDLY_TOKEN")) continue;
+        holders++;
+        expect(job.environment, `${file} ${name}`).toBeDefined();
+        expect(job.if, `${file} ${name}`).toBe(ON_MAIN);
+      }
+    }
+    expect(holders).toBe(1);
   });
 
   it("destroy.yml is manual, asks for the stack name twice, and runs `pulumi destroy`", () => {
@@ -120,7 +210,15 @@ describe("the GitHub workflows", () => {
     expect(Object.keys(w.on)).toEqual(["workflow_dispatch"]);
     const inputs = (w.on.workflow_dispatch as { inputs: Record<string, unknown> }).inputs;
     expect(Object.keys(inputs).sort()).toEqual(["confirm", "stack"]);
-    expect(w.jobs.destroy).toMatchObject({ needs: "confirm", with: { command: "destroy" } });
-    expect(w.jobs.confirm.steps?.[0].run).toMatch(/"\$STACK" != "\$CONFIRM"/);
+    expect(w.jobs.destroy).toMatchObject({ needs: "confirm", if: ON_MAIN, with: { command: "destroy" } });
+    const confirm = w.jobs.confirm.steps?.[0];
+    const main = "refs/heads/main";
+    expect(bash(confirm?.run, { STACK: "prod", CONFIRM: "prod", REF: main }).status).toBe(0);
+    expect(bash(confirm?.run, { STACK: "prod", CONFIRM: "dev", REF: main }).stdout).toMatch(
+      /::error::confirmation 'dev' does not match stack 'prod'/,
+    );
+    const branch = bash(confirm?.run, { STACK: "prod", CONFIRM: "prod", REF: "refs/heads/x" });
+    expect(branch).toMatchObject({ status: 1 });
+    expect(branch.stdout).toMatch(/::error::Destroy runs from main only/);
   });
 });

@@ -2,8 +2,9 @@
  * `npm run dev`: the whole system on this machine, no accounts, nothing beyond loopback.
  *
  * Starts the Calendly emulator and the local receiver, creates a webhook subscription for the
- * receiver through the provider exactly as `pulumi up` runs it (the serialized provider in Pulumi's
- * own host, over gRPC), fires one event of each kind the subscription covers, and shows each one
+ * receiver through the provider as Pulumi serializes it, in Pulumi's own dynamic-provider host over
+ * gRPC, with the steps of `pulumi up` taken by our model of the engine (tools/pulumi-host/engine.ts,
+ * not the Pulumi CLI), fires one event of each kind the subscription covers, and shows each one
  * verified and handed to the local EventBridge sink, has the example consumer
  * (examples/invitee-details) fetch one invitee by the URI its delivery carried, then runs one pass
  * of the watchdog (the scheduled Lambda's code) over the subscription. Then it keeps running for
