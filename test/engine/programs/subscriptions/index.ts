@@ -1,7 +1,7 @@
 /**
  * WebhookSubscriptions from stack config, for the real-engine scenarios:
  *
- *   engine-subscriptions:subscriptions  [{name, url, events, scope?, explicitKey?}]
+ *   engine-subscriptions:subscriptions  [{name, url, events, scope?, explicitKey?, adoptExisting?}]
  *   engine-subscriptions:signingKeys    secret object, name → signing key, for those declared with
  *                                       `explicitKey: true` (the provider generates the others')
  *   calendly:token / calendly:apiUrl    as in any stack
@@ -16,6 +16,7 @@ interface Declared {
   events: WebhookEvent[];
   scope?: Scope;
   explicitKey?: boolean;
+  adoptExisting?: boolean;
 }
 
 const config = new pulumi.Config();
@@ -24,7 +25,13 @@ const declaredKeys = config.getSecretObject<Record<string, string>>("signingKeys
 
 const subscriptions = declared.map((d) => {
   const signingKey = d.explicitKey ? declaredKeys?.apply((keys) => keys[d.name] ?? "") : undefined;
-  const args = { url: d.url, events: d.events, scope: d.scope ?? "user", signingKey };
+  const args = {
+    url: d.url,
+    events: d.events,
+    scope: d.scope ?? "user",
+    signingKey,
+    adoptExisting: d.adoptExisting,
+  };
   return [d.name, new WebhookSubscription(d.name, args)] as const;
 });
 

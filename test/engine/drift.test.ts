@@ -1,0 +1,86 @@
+/**
+ * Scenario 2, drift, through the real Pulumi CLI:
+ * - a subscription deleted out of band: `refresh` drops it from state, and `up` creates it again;
+ * - a subscription Calendly disabled: `up --refresh` replaces it with an active one.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Emulator } from "../../emulator/server";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "../../providers/calendly/resource";
+import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
+import { createWorkspace, resourcesOfType, type Workspace } from "./support/pulumi";
+
+const PROGRAM = join(__dirname, "programs", "subscriptions");
+
+let emulator: Emulator;
+const workspaces: Workspace[] = [];
+
+async function deployed(stack: string): Promise<{ ws: Workspace; url: string }> {
+  const ws = await createWorkspace({ programDir: PROGRAM, stack });
+  workspaces.push(ws);
+  const url = `https://receiver.example.com/hooks?subscription=${stack}`;
+  await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
+  await ws.setConfig("calendly:apiUrl", emulator.url);
+  await ws.setConfig(
+    "subscriptions",
+    JSON.stringify([{ name: "bookings", url, events: ["invitee.created"] }]),
+  );
+  await ws.up();
+  return { ws, url };
+}
+
+function atCalendly(url: string) {
+  return emulator.control.subscriptions().filter((s) => s.callback_url === url);
+}
+
+async function inState(ws: Workspace) {
+  return resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE);
+}
+
+beforeAll(async () => {
+  emulator = await startEngineEmulator();
+});
+
+afterAll(async () => {
+  for (const ws of workspaces) ws.dispose();
+  await emulator?.close();
+});
+
+describe("drift through the real engine", () => {
+  it("deleted out of band: refresh drops it from state, up creates it again", async () => {
+    const { ws, url } = await deployed("deleted");
+    const [original] = atCalendly(url);
+    emulator.control.deleteSubscription(original!.uuid);
+
+    const refresh = await ws.refresh();
+    expect(refresh.stdout).toMatch(/- +pulumi-nodejs:dynamic\/calendly:WebhookSubscription bookings deleted/);
+    expect(await inState(ws)).toHaveLength(0);
+
+    await ws.up();
+    const [recreated] = atCalendly(url);
+    expect(recreated).toBeDefined();
+    expect(recreated!.uuid).not.toBe(original!.uuid);
+    expect((await inState(ws))[0]?.id).toBe(recreated!.uuid);
+    await ws.destroy();
+  });
+
+  it("disabled by Calendly: up --refresh replaces it with an active one", async () => {
+    const { ws, url } = await deployed("disabled");
+    const [original] = atCalendly(url);
+    emulator.control.disableSubscription(original!.uuid);
+
+    const up = await ws.up(["--refresh"]);
+    expect(up.stdout).toMatch(/\+-\s+pulumi-nodejs:dynamic\/calendly:WebhookSubscription bookings replaced/);
+    const subs = atCalendly(url);
+    expect(subs).toHaveLength(1);
+    expect(subs[0]).toMatchObject({ state: "active" });
+    expect(subs[0]!.uuid).not.toBe(original!.uuid);
+    const [resource] = await inState(ws);
+    expect(resource).toMatchObject({ id: subs[0]!.uuid, outputs: { state: "active" } });
+
+    // Nothing left to do: the next preview is clean.
+    await ws.preview(["--expect-no-changes"]);
+    await ws.destroy();
+    expect(atCalendly(url)).toHaveLength(0);
+  });
+});
