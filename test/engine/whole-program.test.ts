@@ -22,7 +22,7 @@ import { parse, stringify } from "yaml";
 import type { RecordedRequest } from "../../emulator/recorder";
 import type { Emulator } from "../../emulator/server";
 import { parseSigningKeys } from "../../lambda/keys";
-import { WEBHOOK_SUBSCRIPTION_TYPE } from "../../providers/calendly/resource";
+import { RESOURCE_TYPES } from "../support/resource-types";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
 import {
   createWorkspace,
@@ -34,20 +34,7 @@ import {
 } from "./support/pulumi";
 import { type CallRecord, installStandinsFor, type Standins } from "./support/standins";
 
-const T = {
-  api: "aws:apigatewayv2/api:Api",
-  stage: "aws:apigatewayv2/stage:Stage",
-  route: "aws:apigatewayv2/route:Route",
-  integration: "aws:apigatewayv2/integration:Integration",
-  permission: "aws:lambda/permission:Permission",
-  fn: "aws:lambda/function:Function",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  parameter: "aws:ssm/parameter:Parameter",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  archive: "aws:cloudwatch/eventArchive:EventArchive",
-  password: "random:index/randomPassword:RandomPassword",
-  subscription: WEBHOOK_SUBSCRIPTION_TYPE,
-} as const;
+const T = RESOURCE_TYPES;
 
 /** What a subscription waits for (infra/receiver `readiness`): created before it, deleted after it. */
 const READINESS = [T.route, T.stage, T.integration, T.permission, T.fn, T.rolePolicy, T.parameter];
