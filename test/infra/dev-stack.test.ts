@@ -7,39 +7,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { LAMBDA_HANDLER } from "../../lambda/build";
 import { loadConfig } from "../../lambda/config";
 import { parseSigningKeys } from "../../lambda/keys";
+import { RESOURCE_TYPES } from "../support/resource-types";
 import { REGION } from "./harness/mocks";
 import { isArchive, isSecretValue, mentions, named, ofType, one, reveal } from "./harness/report";
 import { configWith, FAKE_TOKEN, projectConfig, runScenario, stackFileConfig } from "./harness/run";
 import type { RegisteredResource, Report } from "./harness/types";
 
-const T = {
-  receiver: "calendly-webhooks:receiver:CalendlyWebhookReceiver",
-  provider: "pulumi:providers:aws",
-  api: "aws:apigatewayv2/api:Api",
-  stage: "aws:apigatewayv2/stage:Stage",
-  route: "aws:apigatewayv2/route:Route",
-  integration: "aws:apigatewayv2/integration:Integration",
-  permission: "aws:lambda/permission:Permission",
-  fn: "aws:lambda/function:Function",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  bus: "aws:cloudwatch/eventBus:EventBus",
-  archive: "aws:cloudwatch/eventArchive:EventArchive",
-  bucket: "aws:s3/bucket:Bucket",
-  publicAccess: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-  ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-  encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-  lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-  parameter: "aws:ssm/parameter:Parameter",
-  password: "random:index/randomPassword:RandomPassword",
-  subscription: "pulumi-nodejs:dynamic/calendly:WebhookSubscription",
-  invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-  rule: "aws:cloudwatch/eventRule:EventRule",
-  target: "aws:cloudwatch/eventTarget:EventTarget",
-  topic: "aws:sns/topic:Topic",
-  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-} as const;
+const T = RESOURCE_TYPES;
 
 /** The resources a default dev stack creates: docs/deployment.md lists the same. */
 const DEV_STACK_RESOURCES: [string, string][] = [

@@ -7,7 +7,16 @@
  * The CLI is the one `npm run pulumi:install` built into .cache/pulumi/bin, or else `pulumi` on PATH.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 
@@ -54,6 +63,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Called with the child once it runs, e.g. to signal it part-way. */
   onSpawn?: (child: import("node:child_process").ChildProcess, output: () => string) => void;
+  /** Folder to run in instead of the program's. */
+  cwd?: string;
 }
 
 export interface WorkspaceOptions {
@@ -150,7 +161,7 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     if (TAKES_CONFIG_FILE.has(args[0]!)) full.push("--config-file", configFile);
     return new Promise((resolve, reject) => {
       const child = spawn(join(cli.binDir, "pulumi"), full, {
-        cwd: options.programDir,
+        cwd: runOptions.cwd ?? options.programDir,
         env: { ...env, ...runOptions.env },
         stdio: ["pipe", "pipe", "pipe"],
       });
@@ -176,10 +187,15 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     });
   }
 
-  // `stack init` writes Pulumi.<stack>.yaml (with the passphrase's salt) beside Pulumi.yaml; it is
-  // moved out of the repository at once, and every later call names it with --config-file.
-  await run(["stack", "init", "--secrets-provider", "passphrase"]);
-  const written = join(options.programDir, `Pulumi.${options.stack}.yaml`);
+  // `stack init` writes Pulumi.<stack>.yaml (with the passphrase's salt) beside the Pulumi.yaml it
+  // finds, and takes no --config-file. So it runs beside a copy of Pulumi.yaml (same project, same
+  // backend), never in the program's folder: a committed stack file there (the repository's
+  // Pulumi.dev.yaml) is not touched. Every later call names the file with --config-file.
+  const initDir = join(root, "init");
+  mkdirSync(initDir);
+  copyFileSync(join(options.programDir, "Pulumi.yaml"), join(initDir, "Pulumi.yaml"));
+  await run(["stack", "init", "--secrets-provider", "passphrase"], { cwd: initDir });
+  const written = join(initDir, `Pulumi.${options.stack}.yaml`);
   if (existsSync(written)) renameSync(written, configFile);
 
   const workspace: Workspace = {
@@ -222,7 +238,6 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     },
     dispose() {
       rmSync(root, { recursive: true, force: true });
-      rmSync(written, { force: true });
     },
   };
   return workspace;
