@@ -152,7 +152,7 @@ afterAll(async () => {
 });
 
 /** Runs one step on both drivers; they must agree on its success and on the states it leaves. */
-async function step(name: string, run: (d: Driver) => Promise<boolean | undefined | void>) {
+async function step(name: string, run: (d: Driver) => Promise<unknown>) {
   const [r, m] = [await run(real), await run(model)];
   expect(m, `${name}: success`).toBe(r);
   expect(await snapshot(model), `${name}: state`).toEqual(await snapshot(real));
