@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import type { CalendlyEnvelope } from "../calendly/samples";
+import type { CalendlyEnvelope } from "../calendly";
 import type { Deliverer, DeliveryAttempt, DeliveryFilter } from "./delivery";
 import { invalidArgument, notFound, permissionDenied } from "./errors";
 import {

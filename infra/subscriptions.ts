@@ -7,7 +7,7 @@
  * old one is deleted). The route matches on the path, so the query changes nothing for it.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { WebhookSubscription } from "../providers/calendly";
+import { WebhookSubscription } from "pulumi-calendly";
 import type { SubscriptionConfig } from "./config";
 import type { SubscriptionSigningKeys } from "./signing-keys";
 

@@ -10,9 +10,9 @@
 import { createHash } from "node:crypto";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SIGNATURE_HEADER, signatureHeader } from "../../calendly/signature";
+import { SIGNATURE_HEADER, signatureHeader } from "../../calendly";
 import type { CalendlyEventDetail } from "../../lambda/detail";
-import { generateSigningKey } from "../../providers/calendly/signing-key";
+import { generateSigningKey } from "../../packages/pulumi-calendly/src/provider/signing-key";
 import { type LocalStack, type ReceiverAws, startLocalStack } from "../../tools/local/stack";
 import type { ResourceState } from "../../tools/pulumi-host/engine";
 import { until } from "../support/until";

@@ -4,8 +4,7 @@
  * disabled, `retry_started_at` as history, deletion on 410.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { calendlyTime } from "../../calendly/samples";
-import { SIGNATURE_HEADER, verifySignature } from "../../calendly/signature";
+import { calendlyTime, SIGNATURE_HEADER, verifySignature } from "../../calendly";
 import { bookingEndMs, retryDeadlineMs } from "../../emulator/delivery";
 import type { ApiError } from "../../emulator/errors";
 import {

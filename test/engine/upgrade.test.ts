@@ -8,9 +8,9 @@
  * This records the baseline of issue 10: the stored code keeps running.
  */
 import { join } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
-import { WEBHOOK_SUBSCRIPTION_TYPE } from "../../providers/calendly/resource";
 import { FIXTURE_SUBSCRIPTIONS, loadUpgradeFixture, writeText } from "./fixtures/upgrade-fixture";
 import { startEngineEmulator } from "./support/emulator";
 import { createWorkspace, resourcesOfType, type StateExport, type Workspace } from "./support/pulumi";

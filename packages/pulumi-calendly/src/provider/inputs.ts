@@ -6,7 +6,7 @@
  * plain functions, zod built inside them.
  */
 import { z } from "zod";
-import { eventScopeProblems, isScope, SCOPES, type Scope } from "../../calendly/events";
+import { eventScopeProblems, isScope, SCOPES, type Scope } from "../calendly/events";
 
 /** The string the engine sends for a value not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
