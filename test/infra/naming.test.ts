@@ -1,5 +1,8 @@
 /** The small pure helpers the stack's names and URLs are built with. */
+
+import { replacementMarker } from "pulumi-calendly";
 import { describe, expect, it } from "vitest";
+import type { SubscriptionConfig } from "../../infra/config";
 import { resourcePrefix } from "../../infra/naming";
 import { joinUrl } from "../../infra/receiver/api";
 import { bucketLogicalName } from "../../infra/receiver/claim-check";
@@ -38,12 +41,34 @@ describe("joinUrl", () => {
 });
 
 describe("subscriptionUrl", () => {
-  it("adds ?subscription=<name>, keeping the path and any query the receiver already has", () => {
-    expect(subscriptionUrl("https://x.example/calendly/webhooks", "bookings")).toBe(
-      "https://x.example/calendly/webhooks?subscription=bookings",
+  const bookings: SubscriptionConfig = {
+    name: "bookings",
+    events: ["invitee.canceled", "invitee.created"],
+    scope: "user",
+    signingKeyGeneration: 1,
+  };
+  const marker = replacementMarker({ events: bookings.events, scope: "user", signingKeyGeneration: 1 });
+
+  it("adds ?subscription=<name>&v=<marker>, keeping the path and any query the receiver already has", () => {
+    expect(subscriptionUrl("https://x.example/calendly/webhooks", bookings)).toBe(
+      `https://x.example/calendly/webhooks?subscription=bookings&v=${marker}`,
     );
-    expect(subscriptionUrl("https://hook.make.com/abc?team=7", "forms")).toBe(
-      "https://hook.make.com/abc?team=7&subscription=forms",
+    expect(subscriptionUrl("https://hook.make.com/abc?team=7", { ...bookings, name: "forms" })).toBe(
+      `https://hook.make.com/abc?team=7&subscription=forms&v=${marker}`,
+    );
+  });
+
+  it.each([
+    ["events", { events: ["invitee.created"] }],
+    ["scope", { scope: "organization" }],
+    ["organization", { organization: "https://api.calendly.com/organizations/O" }],
+    ["user", { user: "https://api.calendly.com/users/U" }],
+    ["group", { group: "https://api.calendly.com/groups/G" }],
+    ["signing key generation", { signingKeyGeneration: 2 }],
+  ] as const)("changes with the %s, so that replacement creates first", (_what, change) => {
+    const base = "https://x.example/calendly/webhooks";
+    expect(subscriptionUrl(base, { ...bookings, ...change } as SubscriptionConfig)).not.toBe(
+      subscriptionUrl(base, bookings),
     );
   });
 });
