@@ -13,7 +13,7 @@ const PASSWORD = "random:index/randomPassword:RandomPassword";
 const GROUP = "https://api.calendly.com/groups/GROUPMOCKGROUP01";
 const ZAPIER = "https://hooks.zapier.com/hooks/catch/123456/abcdef/";
 /** `text` as a literal inside a RegExp. */
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const endpointSubscriptions = [
   { name: "bookings", scope: "user", events: ["invitee.created", "invitee.canceled"] },
@@ -77,7 +77,7 @@ describe("endpointUrl: an external receiver", () => {
   it("points every subscription at the endpoint, each with its own ?subscription=&v=", () => {
     for (const { name } of endpointSubscriptions) {
       expect(reveal(named(endpoint, SUBSCRIPTION, name).inputs.url)).toMatch(
-        new RegExp(`^${escape(ZAPIER)}\\?subscription=${name}&v=[0-9a-f]{8}$`),
+        new RegExp(`^${literally(ZAPIER)}\\?subscription=${name}&v=[0-9a-f]{8}$`),
       );
     }
     expect(endpoint.outputs.webhookUrl).toEqual({ value: ZAPIER, secret: false });
@@ -128,7 +128,7 @@ describe("several subscriptions in different scopes", () => {
     expect(new Set(urls).size).toBe(3);
     for (const s of ofType(multi, SUBSCRIPTION))
       expect(reveal(s.inputs.url)).toMatch(
-        new RegExp(`^${escape(base)}\\?subscription=${s.name}&v=[0-9a-f]{8}$`),
+        new RegExp(`^${literally(base)}\\?subscription=${s.name}&v=[0-9a-f]{8}$`),
       );
     expect(
       reveal(named(multi, "aws:lambda/permission:Permission", "calendly-test-multi-invoke").inputs.sourceArn),
