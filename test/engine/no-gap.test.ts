@@ -40,7 +40,7 @@ const CALENDLY_LATENCY_MS = Number(process.env.NO_GAP_LATENCY_MS ?? 200);
 
 type UrlMode = "marked" | "same";
 
-export interface ChangeFigures {
+interface ChangeFigures {
   mode: UrlMode;
   calendlyLatencyMs: number;
   fired: number;
