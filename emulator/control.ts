@@ -87,6 +87,8 @@ export interface EmulatorControl {
   restoreSubscriptions(subscriptions: readonly RestoredSubscription[]): SubscriptionView[];
   /** Revokes a token, as its owner would in Calendly; `false` for an unknown token. */
   revokeToken(token: string): boolean;
+  /** Opens a fresh rate-limit window for every token, as if the window had passed (benchmarks). */
+  resetRateLimits(): void;
   /** Back to the seed: no subscriptions, requests, deliveries, faults or rate-limit windows. */
   reset(): Promise<void>;
 }
@@ -163,6 +165,7 @@ export function createControl({
         return subscriptionView(store, sub.uuid)!;
       }),
     revokeToken: (token) => store.revokeToken(token),
+    resetRateLimits: () => limiter.reset(),
     async reset() {
       await deliverer.reset();
       store.clearSubscriptions();

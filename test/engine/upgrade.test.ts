@@ -62,16 +62,22 @@ async function importFixture(): Promise<Workspace> {
   return ws;
 }
 
-/** The User-Agents of the Calendly calls made since request number `since`. */
-function agentsSince(since: number): string[] {
-  return emulator.control
-    .requests()
-    .filter((r) => r.seq > since)
-    .map((r) => r.user_agent ?? "");
-}
-
 function lastSeq(): number {
   return emulator.control.requests().at(-1)?.seq ?? 0;
+}
+
+/** Runs `step`; it must make `calls` Calendly calls, each from the client `agent` names. */
+async function expectCallsBy(agent: RegExp, calls: number, step: () => Promise<unknown>) {
+  const since = lastSeq();
+  await step();
+  const agents = emulator.control.requests().filter((r) => r.seq > since);
+  expect(agents).toHaveLength(calls);
+  for (const request of agents) expect(request.user_agent).toMatch(agent);
+}
+
+async function expectNothingLeft(ws: Workspace) {
+  expect(emulator.control.subscriptions()).toHaveLength(0);
+  expect(subscriptions(await ws.exportState())).toHaveLength(0);
 }
 
 /** Bytes of one resource as `pulumi stack export` prints it. */
@@ -110,11 +116,7 @@ describe("before any up, the code 0.1.0 stored still serves the stack", () => {
   });
 
   it("refresh runs the stored code: its calls are 0.1.0's, and the outputs keep its __provider", async () => {
-    const since = lastSeq();
-    await ws.refresh();
-    const agents = agentsSince(since);
-    expect(agents).toHaveLength(2);
-    for (const agent of agents) expect(agent).toMatch(OLD_AGENT);
+    await expectCallsBy(OLD_AGENT, 2, () => ws.refresh());
     const refreshed = subscriptions(await ws.exportState());
     expect(refreshed.map((r) => r.outputs?.__provider)).toEqual(
       fixtureResources.map((r) => r.outputs?.__provider),
@@ -122,13 +124,8 @@ describe("before any up, the code 0.1.0 stored still serves the stack", () => {
   });
 
   it("destroy deletes both subscriptions with the stored code", async () => {
-    const since = lastSeq();
-    await ws.destroy();
-    const agents = agentsSince(since);
-    expect(agents).toHaveLength(2);
-    for (const agent of agents) expect(agent).toMatch(OLD_AGENT);
-    expect(emulator.control.subscriptions()).toHaveLength(0);
-    expect(subscriptions(await ws.exportState())).toHaveLength(0);
+    await expectCallsBy(OLD_AGENT, 2, () => ws.destroy());
+    await expectNothingLeft(ws);
   });
 });
 
@@ -174,11 +171,7 @@ describe("one up migrates every subscription in place; then everything runs the 
   });
 
   it("refresh runs the installed code, and changes nothing", async () => {
-    const since = lastSeq();
-    await ws.refresh();
-    const agents = agentsSince(since);
-    expect(agents).toHaveLength(2);
-    for (const agent of agents) expect(agent).toMatch(INSTALLED_AGENT);
+    await expectCallsBy(INSTALLED_AGENT, 2, () => ws.refresh());
     const refreshed = subscriptions(await ws.exportState());
     for (const resource of refreshed) expect(resource.outputs?.__provider).toBe(shim);
     const preview = await ws.preview(["--expect-no-changes"], { allowFailure: true });
@@ -192,24 +185,18 @@ describe("one up migrates every subscription in place; then everything runs the 
     await ws.setConfig("subscriptions", JSON.stringify(declared));
     const old = emulator.control.subscriptions().find((s) => s.callback_url.endsWith("=generated"))!;
     const since = lastSeq();
-    await ws.up();
-    const calls = emulator.control.requests().filter((r) => r.seq > since);
-    expect(calls.map((r) => r.operation).sort()).toEqual(
+    await expectCallsBy(INSTALLED_AGENT, 3, () => ws.up());
+    const operations = emulator.control.requests().filter((r) => r.seq > since);
+    expect(operations.map((r) => r.operation).sort()).toEqual(
       ["createWebhookSubscription", "deleteWebhookSubscription", "getCurrentUser"].sort(),
     );
-    for (const call of calls) expect(call.user_agent).toMatch(INSTALLED_AGENT);
     const now = emulator.control.subscriptions();
     expect(now).toHaveLength(2);
     expect(now.map((s) => s.uuid)).not.toContain(old.uuid);
   });
 
   it("destroy deletes both with the installed code", async () => {
-    const since = lastSeq();
-    await ws.destroy();
-    const agents = agentsSince(since);
-    expect(agents).toHaveLength(2);
-    for (const agent of agents) expect(agent).toMatch(INSTALLED_AGENT);
-    expect(emulator.control.subscriptions()).toHaveLength(0);
-    expect(subscriptions(await ws.exportState())).toHaveLength(0);
+    await expectCallsBy(INSTALLED_AGENT, 2, () => ws.destroy());
+    await expectNothingLeft(ws);
   });
 });

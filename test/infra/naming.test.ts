@@ -6,7 +6,7 @@ import type { SubscriptionConfig } from "../../infra/config";
 import { resourcePrefix } from "../../infra/naming";
 import { joinUrl } from "../../infra/receiver/api";
 import { bucketLogicalName } from "../../infra/receiver/claim-check";
-import { subscriptionUrl } from "../../infra/subscriptions";
+import { replacementInputs, subscriptionUrl } from "../../infra/subscriptions";
 
 describe("resourcePrefix", () => {
   it("is calendly-<stack>", () => {
@@ -58,17 +58,16 @@ describe("subscriptionUrl", () => {
     );
   });
 
-  it.each([
-    ["events", { events: ["invitee.created"] }],
-    ["scope", { scope: "organization" }],
-    ["organization", { organization: "https://api.calendly.com/organizations/O" }],
-    ["user", { user: "https://api.calendly.com/users/U" }],
-    ["group", { group: "https://api.calendly.com/groups/G" }],
-    ["signing key generation", { signingKeyGeneration: 2 }],
-  ] as const)("changes with the %s, so that replacement creates first", (_what, change) => {
-    const base = "https://x.example/calendly/webhooks";
-    expect(subscriptionUrl(base, { ...bookings, ...change } as SubscriptionConfig)).not.toBe(
-      subscriptionUrl(base, bookings),
-    );
+  it("marks the URL with everything of the config that forces a replacement (marker.test.ts: each changes it)", () => {
+    const config: SubscriptionConfig = {
+      name: "team",
+      events: ["invitee.created"],
+      scope: "group",
+      organization: "https://api.calendly.com/organizations/O",
+      group: "https://api.calendly.com/groups/G",
+      signingKeyGeneration: 3,
+    };
+    const { name: _name, ...forcing } = config;
+    expect(replacementInputs(config)).toEqual(forcing);
   });
 });

@@ -10,10 +10,16 @@ import { join, resolve } from "node:path";
 
 export const PACKAGE_DIR = resolve(__dirname, "../../packages/pulumi-calendly");
 
+/** The newest modification time of `path`, or of the .ts files under it (a README is no input). */
 function newestMtime(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+  return Math.max(
+    0,
+    ...readdirSync(path, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() || entry.name.endsWith(".ts"))
+      .map((entry) => newestMtime(join(path, entry.name))),
+  );
 }
 
 /** Whether dist/ is older than the sources, package.json or tsconfig.json (or missing). */
