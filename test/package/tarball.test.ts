@@ -112,8 +112,7 @@ export const signingKey = bookings.signingKey;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "pulumi-calendly-proof-"));
-  // `npm pack` packs dist/ as it is: build it fresh.
-  npm(["run", "-s", "build"], PACKAGE_DIR);
+  // The package's `prepack` builds dist/ afresh first.
   const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", root], PACKAGE_DIR)) as {
     filename: string;
     files: { path: string }[];
