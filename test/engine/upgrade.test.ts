@@ -7,8 +7,8 @@
  *
  * The baseline of issue 10 (the 0.1.0 provider serialized into state): a clean preview, and the
  * stored code kept running for ever, since nothing rewrote the outputs' `__provider` (an up without
- * changes stored the new code in the inputs only); 157,053 and 157,351 B per subscription in
- * `pulumi stack export`, `__provider` 74,456 B in both inputs and outputs.
+ * changes stored the new code in the inputs only); 156,240 and 156,468 B per subscription in the state
+ * (`__provider`, 74,456 B, in both its inputs and its outputs).
  *
  * Now: until an `up`, refresh and destroy still work with the stored 0.1.0 code; the preview shows
  * each subscription as an update in place (the stored `__provider` is not the program's), with no
