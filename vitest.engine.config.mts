@@ -5,6 +5,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/engine/**/*.test.ts"],
+    // Tests load the pulumi-calendly package from its dist/ (the shim requires it): rebuilt if stale.
+    globalSetup: ["tools/package/build.ts"],
     pool: "forks",
     maxWorkers: 2,
     testTimeout: 300_000,

@@ -2,7 +2,7 @@
  * Calendly API calls per provider operation, counted by the emulator, with the provider running as
  * Pulumi runs it: `__provider` from Pulumi's serializer, loaded by Pulumi's dynamic-provider host,
  * driven through the engine's sequence of calls (tools/pulumi-host). Each figure is compared with
- * the least the operation can do (providers/calendly/README.md, "The resource's life").
+ * the least the operation can do (packages/pulumi-calendly/src/provider/README.md, "The resource's life").
  *
  * Also measures a resource's state: `__provider` against everything else the state holds for it.
  */

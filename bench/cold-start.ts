@@ -13,7 +13,7 @@
  * SDK's first request). Lambda's own start-up (sandbox, runtime bootstrap) is not in here.
  */
 import { spawn } from "node:child_process";
-import { sampleEnvelope } from "../calendly/samples";
+import { sampleEnvelope } from "../calendly";
 import { LAMBDA_HANDLER } from "../lambda/build";
 import { formatSigningKeys } from "../lambda/keys";
 import { delivery, KEY } from "../test/lambda/support";

@@ -20,8 +20,7 @@ import {
   type EventBridgeClientConfig,
   PutEventsCommand,
 } from "@aws-sdk/client-eventbridge";
-import { sampleEnvelope } from "../calendly/samples";
-import { signatureHeader } from "../calendly/signature";
+import { sampleEnvelope, signatureHeader } from "../calendly";
 import { createReceiver } from "../lambda/handler";
 import { apiGatewayEvent } from "../test/lambda/support";
 import { startEventBridgeStub } from "../tools/aws-stubs";

@@ -20,6 +20,11 @@
  *                (bench/throughput.ts)
  * 4. sizes:      bundle vs its sources; `__provider` vs the rest of a resource's state (bench/sizes.ts)
  * 5. calls:      Calendly calls per provider operation vs the minimum (bench/calendly-calls.ts)
+ * 6. scale:      a stack of 200 subscriptions through the real Pulumi CLI (npm run pulumi:install)
+ *                against the emulator: up, state size, preview, refresh, destroy; up against what
+ *                Calendly's rate limit allows (bench/scale.ts). Only with `--only scale`:
+ *                  npm run bench -- --only scale [--subscriptions 200] [--rate-limit 500/60]
+ *                                  [--program <a copy of test/engine/programs/subscriptions>]
  * Numbers go to stdout; nothing asserts on them, except that the work itself succeeded.
  */
 import { readFileSync } from "node:fs";
@@ -31,13 +36,16 @@ import { type CallsResult, measureCalendlyCalls } from "./calendly-calls";
 import { type ColdStartResult, measureColdStart } from "./cold-start";
 import { measureWarmHandler, type WarmHandlerResult } from "./handler";
 import { measureParts, type PartFigure } from "./parts";
+import { DEFAULT_SCALE_PROGRAM, measureScale, parseRateLimit, type ScaleResult } from "./scale";
 import { type BundleSize, measureBundle, measureProvider, type ProviderSize } from "./sizes";
 import { formatSpread, type Spread, table } from "./stats";
 import { measureThroughput, type ThroughputResult } from "./throughput";
 import { measureWarm, type WarmResult } from "./warm";
 
-const AREAS = ["handler", "peer", "parts", "throughput", "sizes", "calls"] as const;
+const AREAS = ["handler", "peer", "parts", "throughput", "sizes", "calls", "scale"] as const;
 type Area = (typeof AREAS)[number];
+/** What `npm run bench` runs without `--only`: scale needs the Pulumi CLI and takes minutes. */
+const DEFAULT_AREAS: readonly Area[] = AREAS.filter((area) => area !== "scale");
 
 const COMMANDS: Record<Area, string> = {
   handler: "npm run bench -- --only handler",
@@ -46,6 +54,7 @@ const COMMANDS: Record<Area, string> = {
   parts: "npm run bench -- --only parts",
   sizes: "npm run bench -- --only sizes,calls",
   calls: "npm run bench -- --only calls",
+  scale: "npm run bench -- --only scale",
 };
 
 export interface Machine {
@@ -241,10 +250,10 @@ function sizeRows(bundle: BundleSize, provider: ProviderSize, calls: CallsResult
     ],
     [
       "",
-      "serialized __provider",
+      "serialized __provider (the shim)",
       `${provider.bytes} B (${kib(provider.bytes)}), gzip ${provider.gzipBytes} B`,
-      "",
-      "",
+      "goal ≤ 4 KB; 74,458 B in release 0.1.0",
+      `${(provider.bytes / 4096).toFixed(3)}×`,
       c,
     ],
   ];
@@ -253,12 +262,54 @@ function sizeRows(bundle: BundleSize, provider: ProviderSize, calls: CallsResult
       "",
       "  one resource's state, with __provider (in inputs and outputs)",
       `${calls.stateBytes} B`,
-      `without __provider ${calls.stateBytesWithoutProvider} B`,
+      `without __provider ${calls.stateBytesWithoutProvider} B; 154,665 B in release 0.1.0`,
       `${(calls.stateBytes / calls.stateBytesWithoutProvider).toFixed(1)}×`,
       c,
     ]);
   }
   return rows;
+}
+
+function scaleRows(r: ScaleResult, command: string): Row[] {
+  const { subscriptions, limit, windowSeconds } = r.options;
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const step = (area: string, name: string, f: ScaleResult["up"]): Row => [
+    area,
+    `${name} (${f.calls} Calendly calls${f.rateLimited > 0 ? `, ${f.rateLimited} answered 429` : ""})`,
+    s(f.ms),
+    `the limit (${limit} per ${windowSeconds} s) allows it in ${s(f.lowerBoundMs)}`,
+    f.lowerBoundMs > 0 ? `${(f.ms / f.lowerBoundMs).toFixed(2)}×` : "",
+    command,
+  ];
+  const size = (name: string, bytes: number, goal: number): Row => [
+    "",
+    name,
+    `${bytes} B`,
+    `goal ≤ ${goal / 1024} KB`,
+    `${(bytes / goal).toFixed(3)}×`,
+    command,
+  ];
+  return [
+    step("6 scale", `up from empty, ${subscriptions} subscriptions`, r.up),
+    step("", "  preview, no changes", r.preview),
+    step("", "  refresh", r.refresh),
+    step("", "  destroy", r.destroy),
+    size(
+      "  one subscription in state (its resource, compact JSON as the checkpoint holds it)",
+      r.resourceBytesCompact,
+      8192,
+    ),
+    size("  the same as pulumi stack export prints it (indented, in place)", r.resourceBytesInExport, 8192),
+    size("  __provider (stored twice: inputs and outputs)", r.providerBytes, 4096),
+    [
+      "",
+      "  the whole pulumi stack export (with the program's outputs and config)",
+      `${r.exportBytes} B, ${r.exportBytesPerSubscription} B per subscription`,
+      "",
+      "",
+      command,
+    ],
+  ];
 }
 
 function callRows(r: CallsResult): Row[] {
@@ -287,9 +338,12 @@ async function main(): Promise<void> {
       only: { type: "string" },
       json: { type: "string" },
       "sdk-external": { type: "boolean", default: false },
+      subscriptions: { type: "string", default: "200" },
+      "rate-limit": { type: "string", default: "500/60" },
+      program: { type: "string", default: DEFAULT_SCALE_PROGRAM },
     },
   });
-  const only = values.only?.split(",").map((s) => s.trim()) ?? [...AREAS];
+  const only = values.only?.split(",").map((s) => s.trim()) ?? [...DEFAULT_AREAS];
   const bad = only.filter((area) => !(AREAS as readonly string[]).includes(area));
   if (bad.length > 0) throw new Error(`--only takes ${AREAS.join(", ")} (got ${bad.join(", ")})`);
   const want = (area: Area) => only.includes(area);
@@ -351,6 +405,27 @@ async function main(): Promise<void> {
     rows.push(...sizeRows(bundle, provider, calls));
   }
   if (calls) rows.push(...callRows(calls));
+  if (want("scale")) {
+    const options = {
+      subscriptions: Number(values.subscriptions),
+      program: values.program,
+      ...parseRateLimit(values["rate-limit"]),
+    };
+    if (!Number.isInteger(options.subscriptions) || options.subscriptions < 1) {
+      throw new Error(`--subscriptions takes a whole number, 1 or more (got ${values.subscriptions})`);
+    }
+    step(
+      `scale: ${options.subscriptions} subscriptions through the real Pulumi CLI, limit ${values["rate-limit"]}`,
+    );
+    const r = await measureScale(options, (line) => step(`scale: ${line}`));
+    results.scale = r;
+    const flags = [
+      options.subscriptions === 200 ? "" : ` --subscriptions ${options.subscriptions}`,
+      values["rate-limit"] === "500/60" ? "" : ` --rate-limit ${values["rate-limit"]}`,
+      options.program === DEFAULT_SCALE_PROGRAM ? "" : ` --program ${options.program}`,
+    ].join("");
+    rows.push(...scaleRows(r, `${COMMANDS.scale}${flags}`));
+  }
 
   const after = machine();
   results.loadAverageAfter = after.loadAverage;

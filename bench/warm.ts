@@ -7,7 +7,7 @@
  * the same, as on Lambda where it goes to the runtime's log pipe.
  */
 import { spawn } from "node:child_process";
-import { sampleEnvelope } from "../calendly/samples";
+import { sampleEnvelope } from "../calendly";
 import { LAMBDA_HANDLER } from "../lambda/build";
 import { delivery, KEY } from "../test/lambda/support";
 import { startEventBridgeStub } from "../tools/aws-stubs";

@@ -1,5 +1,5 @@
 /** What a command is and what it is given: its arguments, where to write, and test seams. */
-import type { CalendlyClientOptions } from "../calendly/client";
+import type { CalendlyClientOptions } from "../calendly";
 import type { CommandSpec } from "./args";
 import type { PulumiConfigReader } from "./credentials";
 import type { CliIO, Reporter } from "./output";

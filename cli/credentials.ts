@@ -11,7 +11,7 @@
  * API URL: `--api-url`, else the stack's `calendly:apiUrl`, else `CALENDLY_API_URL`, else Calendly's.
  */
 import { execFile } from "node:child_process";
-import { DEFAULT_API_URL } from "../calendly/client";
+import { DEFAULT_API_URL } from "../calendly";
 import { CliError } from "./args";
 
 export interface Credentials {

@@ -6,7 +6,7 @@
  * value the user must set to the key the subscription was created with: without it, the adopted
  * subscription's deliveries could never be verified.
  */
-import type { WebhookSubscription } from "../calendly/types";
+import type { WebhookSubscription } from "../calendly";
 import { uuidOf } from "./subscriptions";
 
 export interface Adoption {
@@ -109,7 +109,7 @@ export function renderTypeScript(plan: AdoptionPlan, heading: string): string {
       ...plan.adoptions.map((a) => `//   pulumi config set --secret ${a.keyConfig}`),
       "",
       'import * as pulumi from "@pulumi/pulumi";',
-      'import { WebhookSubscription } from "./providers/calendly";',
+      'import { WebhookSubscription } from "pulumi-calendly";',
       "",
       "const config = new pulumi.Config();",
     );

@@ -5,9 +5,7 @@
  * subscription; a 410 deletes the subscription at once.
  */
 import { Agent, request } from "undici";
-import { describeCause } from "../calendly/errors";
-import { SIGNATURE_HEADER } from "../calendly/signature";
-import { USER_AGENT } from "../calendly/version";
+import { describeCause, SIGNATURE_HEADER, USER_AGENT } from "../calendly";
 
 /** Calendly waits 10 s to connect and 15 s for the response. */
 export const CONNECT_TIMEOUT_MS = 10_000;

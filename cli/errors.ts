@@ -4,14 +4,15 @@
  */
 import {
   describeCause,
+  EVENT_RULES,
   isCalendlyApiError,
   isInsufficientScope,
   isRateLimited,
   isResponseError,
   isTransportError,
   isUnauthenticated,
-} from "../calendly/errors";
-import { EVENT_RULES, isWebhookEvent } from "../calendly/events";
+  isWebhookEvent,
+} from "../calendly";
 import { CliError } from "./args";
 import { tokenFix } from "./credentials";
 

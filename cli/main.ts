@@ -6,7 +6,7 @@
  *   npx calendly-webhooks whoami          (bin/calendly-webhooks.js)
  *   npm run cli -- list --json            (tsx cli/main.ts)
  */
-import { PROJECT_VERSION } from "../calendly/version";
+import { PROJECT_VERSION } from "../calendly";
 import { CliError, UsageError } from "./args";
 import type { CliDeps, Command } from "./command";
 import { adoptCommand } from "./commands/adopt";

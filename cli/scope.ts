@@ -3,7 +3,7 @@
  * which owner a sample belongs to), completed from `/users/me` the way the provider defaults them.
  */
 import type { ParseArgsOptionsConfig } from "node:util";
-import { isScope, SCOPES, type Scope } from "../calendly/events";
+import { isScope, SCOPES, type Scope } from "../calendly";
 import { type CommandSpec, UsageError } from "./args";
 import type { Session } from "./session";
 import { didYouMean } from "./suggest";

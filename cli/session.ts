@@ -2,8 +2,9 @@
  * A command's connection to Calendly: credentials resolved, one client, `/users/me` fetched at
  * most once, every call shown as progress and every failure turned into a one-line CliError.
  */
-import { type CalendlyClient, createCalendlyClient } from "../calendly/client";
-import type { CalendlyUser } from "../calendly/types";
+
+import type { CalendlyUser } from "../calendly";
+import { type CalendlyClient, createCalendlyClient } from "../calendly";
 import { CliError, type CommandSpec, httpUrl } from "./args";
 import type { CommandContext } from "./command";
 import { MISSING_TOKEN, resolveCredentials } from "./credentials";

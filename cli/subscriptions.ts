@@ -1,6 +1,7 @@
 /** The subscriptions of one scope, and what a person must know about each: is it still working? */
-import { subscriptionHealth } from "../calendly/health";
-import type { WebhookSubscription } from "../calendly/types";
+
+import type { WebhookSubscription } from "../calendly";
+import { subscriptionHealth } from "../calendly";
 import { ago } from "./output";
 import type { ResolvedScope } from "./scope";
 import type { Session } from "./session";

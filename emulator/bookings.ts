@@ -9,7 +9,7 @@
  * Only payloads naming the emulator's own URIs are kept (`<base>/scheduled_events/<e>/invitees/<i>`);
  * a custom trigger payload shaped otherwise is delivered but cannot be fetched.
  */
-import type { WebhookEvent } from "../calendly/events";
+import type { WebhookEvent } from "../calendly";
 
 /** Events whose payload is an invitee. */
 const INVITEE_EVENTS: readonly WebhookEvent[] = [

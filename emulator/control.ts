@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import type { CalendlyEnvelope } from "../calendly/samples";
+import type { CalendlyEnvelope } from "../calendly";
 import type { Deliverer, DeliveryAttempt, DeliveryFilter } from "./delivery";
 import { invalidArgument, notFound, permissionDenied } from "./errors";
 import {
@@ -87,6 +87,8 @@ export interface EmulatorControl {
   restoreSubscriptions(subscriptions: readonly RestoredSubscription[]): SubscriptionView[];
   /** Revokes a token, as its owner would in Calendly; `false` for an unknown token. */
   revokeToken(token: string): boolean;
+  /** Opens a fresh rate-limit window for every token, as if the window had passed (benchmarks). */
+  resetRateLimits(): void;
   /** Back to the seed: no subscriptions, requests, deliveries, faults or rate-limit windows. */
   reset(): Promise<void>;
 }
@@ -163,6 +165,7 @@ export function createControl({
         return subscriptionView(store, sub.uuid)!;
       }),
     revokeToken: (token) => store.revokeToken(token),
+    resetRateLimits: () => limiter.reset(),
     async reset() {
       await deliverer.reset();
       store.clearSubscriptions();

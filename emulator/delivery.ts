@@ -16,8 +16,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, request } from "undici";
-import { calendlyTime } from "../calendly/samples";
-import { SIGNATURE_HEADER, signatureHeader } from "../calendly/signature";
+import { calendlyTime, SIGNATURE_HEADER, signatureHeader } from "../calendly";
 import type { Store, StoredSubscription } from "./store";
 import { envelopeFor, type ResolvedTrigger } from "./triggers";
 

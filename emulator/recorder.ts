@@ -1,6 +1,6 @@
 /**
  * What the emulator remembers about the Calendly API calls it answered, for tests and for people
- * debugging a client: method, path, query, body, status, and which user's token was used.
+ * debugging a client: method, path, query, body, status, user agent, and which user's token was used.
  *
  * Secrets are removed on the way in, so nothing readable through the control API or a test
  * assertion can leak them: the token itself is never stored (only its user's URI), and every
@@ -38,6 +38,8 @@ export interface RecordedRequest {
   user: string | null;
   /** The injected fault, if any. */
   fault: string | null;
+  /** The client's `User-Agent` (which code made the call, e.g. `pulumi-calendly/0.2.0 …`); `null` if none. */
+  user_agent: string | null;
   duration_ms: number;
 }
 

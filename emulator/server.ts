@@ -211,6 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         status,
         user: grant?.user ?? null,
         fault: fault?.kind ?? null,
+        user_agent: req.headers["user-agent"] ?? null,
         duration_ms: durationMs,
       });
       const who = grant ? ` ${store.user(grant.user)?.slug ?? "?"}` : "";

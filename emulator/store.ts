@@ -7,8 +7,8 @@
  * The store knows nothing about HTTP or permissions; the API handlers enforce Calendly's rules.
  */
 import { randomUUID } from "node:crypto";
-import type { Scope } from "../calendly/events";
-import { calendlyTime } from "../calendly/samples";
+import type { Scope } from "../calendly";
+import { calendlyTime } from "../calendly";
 import { Bookings } from "./bookings";
 import type { Plan, Role, Seed } from "./seed";
 

@@ -13,8 +13,14 @@
  * event's user; group scope, when the subscription's group is the given group (or, without one,
  * a group the user is a member of).
  */
-import { isWebhookEvent, WEBHOOK_EVENTS, type WebhookEvent } from "../calendly/events";
-import { type CalendlyEnvelope, calendlyTime, sampleEnvelope } from "../calendly/samples";
+import {
+  type CalendlyEnvelope,
+  calendlyTime,
+  isWebhookEvent,
+  sampleEnvelope,
+  WEBHOOK_EVENTS,
+  type WebhookEvent,
+} from "../calendly";
 import { invalidArgument } from "./errors";
 import type { Store, StoredSubscription } from "./store";
 

@@ -8,9 +8,10 @@
  * Declarations, descriptions and defaults live in Pulumi.yaml; `CONFIG_DEFAULTS` mirrors those
  * defaults for runs without the CLI (tests), and a test keeps the two equal.
  */
+
+import type { Scope, WebhookEvent } from "pulumi-calendly";
+import { callbackUrlProblem, checkSubscriptionInputs, UNKNOWN } from "pulumi-calendly";
 import { z } from "zod";
-import type { Scope, WebhookEvent } from "../calendly/events";
-import { callbackUrlProblem, checkSubscriptionInputs, UNKNOWN } from "../providers/calendly/inputs";
 import { MONITORING_DEFAULTS, type MonitoringConfig, validateMonitoring } from "./monitoring-config";
 
 export type { MonitoringConfig } from "./monitoring-config";

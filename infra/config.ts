@@ -5,7 +5,7 @@
  * bad configuration touches nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { callbackUrlProblem } from "../providers/calendly/inputs";
+import { callbackUrlProblem } from "pulumi-calendly";
 import {
   type ConfigKey,
   type ConfigProblem,

@@ -7,8 +7,10 @@
  * receiver still accepts. Rotating N → N+1 in one `pulumi up`:
  *   1. key N+1 is created (key N is kept: same resource name);
  *   2. the parameter is updated to [N+1, N];
- *   3. the subscription is replaced (Calendly has no update: delete, then create with key N+1);
- *      deliveries signed with key N, still arriving or retried, verify;
+ *   3. the subscription is replaced (Calendly has no update): the generation is part of its URL's
+ *      marker (subscriptions.ts), so the new one, with key N+1, is created before the old one,
+ *      with key N, is deleted; deliveries signed with key N, from the old one meanwhile or
+ *      retried, verify;
  *   4. key N-1 is deleted (deletes run last).
  * A leaked key is therefore refused after two rotations. See docs/deployment.md.
  */

@@ -3,7 +3,7 @@
  * an existing one), the subscriptions wired to it, and the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { WebhookSubscription } from "../providers/calendly";
+import type { WebhookSubscription } from "pulumi-calendly";
 import { awsProvider, stackTags } from "./aws-provider";
 import { readStackConfig, type StackConfig } from "./config";
 import { resourcePrefix } from "./naming";

@@ -1,23 +1,36 @@
 /**
  * The stack's Calendly webhook subscriptions, one `WebhookSubscription` per configured entry.
  *
- * Each gets its own URL: the receiver's URL plus `?subscription=<name>`. Calendly refuses a second
- * subscription with a URL already in use (409), and whether that rule spans scopes is not
- * documented; distinct URLs also let a subscription be renamed (the new one is created before the
- * old one is deleted). The route matches on the path, so the query changes nothing for it.
+ * Each gets its own URL: the receiver's URL plus `?subscription=<name>&v=<marker>`, the marker a
+ * short hash of everything that forces a replacement (events, scope, owner, signing key generation;
+ * pulumi-calendly's `markedUrl`). Calendly has no update, so a change is a new subscription; with a
+ * new URL it never collides with the old one (Calendly refuses a second subscription with a URL in
+ * use, 409), so the provider creates it before it deletes the old one, and some subscription
+ * delivers at every moment: no event is lost to a gap. The receiver accepts the current and the
+ * previous signing keys and a duplicate delivered by both carries the same `detail.id`. The route
+ * matches on the path, so the query changes nothing for it. Distinct names also let a subscription
+ * be renamed.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { WebhookSubscription } from "../providers/calendly";
+import { markedUrl, type ReplacementInputs, WebhookSubscription } from "pulumi-calendly";
 import type { SubscriptionConfig } from "./config";
 import type { SubscriptionSigningKeys } from "./signing-keys";
 
-export const SUBSCRIPTION_QUERY_PARAMETER = "subscription";
+/** What forces a replacement of this configured subscription, besides the URL. */
+export function replacementInputs(config: SubscriptionConfig): ReplacementInputs {
+  return {
+    events: config.events,
+    scope: config.scope,
+    organization: config.organization,
+    user: config.user,
+    group: config.group,
+    signingKeyGeneration: config.signingKeyGeneration,
+  };
+}
 
-/** `base` with `?subscription=<name>` added (other query parameters kept). */
-export function subscriptionUrl(base: string, name: string): string {
-  const url = new URL(base);
-  url.searchParams.set(SUBSCRIPTION_QUERY_PARAMETER, name);
-  return url.href;
+/** `base` with `?subscription=<name>&v=<marker>` added (other query parameters kept). */
+export function subscriptionUrl(base: string, config: SubscriptionConfig): string {
+  return markedUrl(base, config.name, replacementInputs(config));
 }
 
 export interface SubscriptionsArgs {
@@ -41,7 +54,7 @@ export function calendlySubscriptions(
       new WebhookSubscription(
         config.name,
         {
-          url: args.baseUrl.apply((base) => subscriptionUrl(base, config.name)),
+          url: args.baseUrl.apply((base) => subscriptionUrl(base, config)),
           events: config.events,
           scope: config.scope,
           organization: config.organization,
@@ -49,12 +62,9 @@ export function calendlySubscriptions(
           group: config.group,
           signingKey: keys.current,
         },
-        {
-          dependsOn: args.dependsOn,
-          // Calendly has no update: a change is a new subscription, and the old one must go
-          // first (same URL). The provider's diff asks for this too; say it where it is read.
-          deleteBeforeReplace: true,
-        },
+        // No deleteBeforeReplace: the URL changes with every replacement (see the header), so the
+        // new subscription is created first; the provider asks for delete-first only if it does not.
+        { dependsOn: args.dependsOn },
       ),
     );
   }

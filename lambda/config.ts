@@ -10,7 +10,7 @@
  * cold start is measured against a hand-written handler, docs/benchmarks.md).
  */
 import * as z from "zod/mini";
-import { DEFAULT_FUTURE_SKEW_SECONDS, DEFAULT_TOLERANCE_SECONDS } from "../calendly/signature";
+import { DEFAULT_FUTURE_SKEW_SECONDS, DEFAULT_TOLERANCE_SECONDS } from "../calendly";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

@@ -10,9 +10,8 @@
  * zod/mini rather than zod's chained API: the same checks in a quarter of the bundle bytes.
  */
 import * as z from "zod/mini";
-import type { WebhookEvent } from "../calendly/events";
-import { isWebhookEvent } from "../calendly/events";
-import type { CalendlyEnvelope } from "../calendly/samples";
+import type { CalendlyEnvelope, WebhookEvent } from "../calendly";
+import { isWebhookEvent } from "../calendly";
 import type { ValidationMarker } from "./detail";
 
 /** Calendly's are 27 characters (`2020-01-01T20:30:00.000000Z`). */

@@ -5,7 +5,7 @@
  * forced key re-read (rate-limited by the key source) when no key matches: that is how a rotated
  * key reaches a warm container. The cryptography is calendly/signature.ts, shared project-wide.
  */
-import { matchSignature, precheckSignature, type SignatureCheck } from "../calendly/signature";
+import { matchSignature, precheckSignature, type SignatureCheck } from "../calendly";
 import type { SigningKeySource } from "./keys";
 
 /** Lower-case, as API Gateway (payload 2.0) delivers header names. */

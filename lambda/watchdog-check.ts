@@ -9,9 +9,16 @@
  *   unknown   the check itself failed (401 revoked token, 403, 429 beyond the deadline, 5xx,
  *             timeout, no token): says nothing about the subscription, and is reported as such
  */
-import { isCalendlyApiError, isNotFound, isResponseError, isTransportError } from "../calendly/errors";
-import { type SubscriptionHealth, subscriptionHealth } from "../calendly/health";
-import type { WebhookSubscription } from "../calendly/types";
+
+import type { WebhookSubscription } from "../calendly";
+import {
+  isCalendlyApiError,
+  isNotFound,
+  isResponseError,
+  isTransportError,
+  type SubscriptionHealth,
+  subscriptionHealth,
+} from "../calendly";
 import type { WatchedSubscription } from "./watchdog-config";
 
 export type WatchStatus = SubscriptionHealth | "missing" | "unknown";

@@ -4,8 +4,7 @@
  * variable and its fix, never echoing a value (CALENDLY_TOKEN is one).
  */
 import * as z from "zod";
-import { DEFAULT_API_URL } from "../calendly/client";
-import { DEFAULT_RETRYING_WINDOW_MS } from "../calendly/health";
+import { DEFAULT_API_URL, DEFAULT_RETRYING_WINDOW_MS } from "../calendly";
 import type { Env } from "./config";
 
 export interface WatchedSubscription {

@@ -13,7 +13,7 @@
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { Context } from "aws-lambda";
 import { Agent, type Dispatcher } from "undici";
-import { createCalendlyClient } from "../calendly/client";
+import { createCalendlyClient } from "../calendly";
 import { commonConfig } from "./clients";
 import type { Env } from "./config";
 import {

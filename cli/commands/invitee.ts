@@ -4,9 +4,15 @@
  * stands now (GET the invitee, then its scheduled event); `--json` prints the invitee exactly as
  * Calendly returned it.
  */
-import { isCalendlyApiError, isInsufficientScope, isPermissionDenied } from "../../calendly/errors";
-import { INVITEE_URI_EXAMPLE, inviteeUriProblem } from "../../calendly/scheduled-events";
-import type { Invitee, ScheduledEvent } from "../../calendly/types";
+
+import type { Invitee, ScheduledEvent } from "../../calendly";
+import {
+  INVITEE_URI_EXAMPLE,
+  inviteeUriProblem,
+  isCalendlyApiError,
+  isInsufficientScope,
+  isPermissionDenied,
+} from "../../calendly";
 import { API_OPTIONS, API_OPTIONS_HELP, CliError, parseOptionsAndArguments, UsageError } from "../args";
 import type { Command } from "../command";
 import { formatColumns } from "../output";

@@ -2,7 +2,7 @@
  * `list`: the webhook subscriptions of a scope, flagging the ones Calendly has given up on
  * (disabled) or is retrying, which Calendly itself never alerts about.
  */
-import type { WebhookSubscription } from "../../calendly/types";
+import type { WebhookSubscription } from "../../calendly";
 import { API_OPTIONS, API_OPTIONS_HELP, parseOptions } from "../args";
 import type { Command } from "../command";
 import { formatTable } from "../output";

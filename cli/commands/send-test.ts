@@ -3,17 +3,18 @@
  * and says what Calendly would make of the answer; `--tamper` sends a bad signature instead and
  * passes only if the receiver refuses it.
  */
+
+import type { WebhookEnvelope } from "../../calendly";
 import {
   EVENT_RULES,
   eventScopeProblems,
   isWebhookEvent,
   type Scope,
+  sampleEnvelope,
+  signatureHeader,
   WEBHOOK_EVENTS,
   type WebhookEvent,
-} from "../../calendly/events";
-import { sampleEnvelope } from "../../calendly/samples";
-import { signatureHeader } from "../../calendly/signature";
-import type { WebhookEnvelope } from "../../calendly/types";
+} from "../../calendly";
 import {
   API_OPTIONS,
   API_OPTIONS_HELP,

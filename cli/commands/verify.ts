@@ -3,7 +3,7 @@
  * why it fails. Works offline: no token, no network.
  */
 import { readFileSync } from "node:fs";
-import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifySignature } from "../../calendly/signature";
+import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifySignature } from "../../calendly";
 import { CliError, parseOptions, required, seconds, UsageError } from "../args";
 import type { Command } from "../command";
 import { KEY_OPTIONS, readKeys } from "../keys";

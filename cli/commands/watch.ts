@@ -5,7 +5,7 @@
  * healthy.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { DEFAULT_RETRYING_WINDOW_MS } from "../../calendly/health";
+import { DEFAULT_RETRYING_WINDOW_MS } from "../../calendly";
 import {
   checkSubscriptions,
   type SubscriptionCheck,

@@ -3,7 +3,7 @@
  * subscriptions, sample webhook data): each bad parameter becomes one 400 detail, and an owner the
  * token may not act for becomes a 403.
  */
-import { isScope, SCOPES, type Scope } from "../../calendly/events";
+import { isScope, SCOPES, type Scope } from "../../calendly";
 import { isAdmin } from "../auth";
 import { type ErrorDetail, MESSAGES, permissionDenied } from "../errors";
 import type { Store, TokenGrant } from "../store";

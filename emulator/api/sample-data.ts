@@ -5,10 +5,10 @@
 import {
   eventAllowedInScope,
   isWebhookEvent,
+  sampleEnvelope,
   WEBHOOK_EVENTS,
   type WebhookEvent,
-} from "../../calendly/events";
-import { sampleEnvelope } from "../../calendly/samples";
+} from "../../calendly";
 import type { ErrorDetail } from "../errors";
 import { type ApiResponse, json } from "../http";
 import { assertNoDetails } from "../pagination";

@@ -17,7 +17,7 @@ import {
   SCOPES,
   type Scope,
   type WebhookEvent,
-} from "../../calendly/events";
+} from "../../calendly";
 import { isAdmin, requireScopes } from "../auth";
 import {
   alreadyExists,

@@ -24,9 +24,14 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import type { EventBridgeEvent } from "aws-lambda";
 import { z } from "zod";
-import { type CalendlyClient, createCalendlyClient, DEFAULT_API_URL } from "../../calendly/client";
-import { isArgumentError, isNotFound } from "../../calendly/errors";
-import type { Invitee, ScheduledEvent } from "../../calendly/types";
+import type { Invitee, ScheduledEvent } from "../../calendly";
+import {
+  type CalendlyClient,
+  createCalendlyClient,
+  DEFAULT_API_URL,
+  isArgumentError,
+  isNotFound,
+} from "../../calendly";
 import { commonConfig, endpointOverride } from "../../lambda/clients";
 import type { Env } from "../../lambda/config";
 import type { CalendlyEventDetail, PayloadRef } from "../../lambda/detail";

@@ -3,7 +3,7 @@
  * component. Created after the subscriptions, whose URIs the watchdog watches.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { WebhookSubscription } from "../../providers/calendly";
+import type { WebhookSubscription } from "pulumi-calendly";
 import type { MonitoringConfig } from "../monitoring-config";
 import { monitoringAlarms } from "./alarms";
 import { watchdogCode } from "./code";

@@ -1,7 +1,13 @@
 /** The client against the emulator over real HTTP: every call, pagination, errors and rate limits. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CalendlyClient, createCalendlyClient } from "../../calendly/client";
-import { isConflict, isNotFound, isPermissionDenied, isUnauthenticated } from "../../calendly/errors";
+import {
+  type CalendlyClient,
+  createCalendlyClient,
+  isConflict,
+  isNotFound,
+  isPermissionDenied,
+  isUnauthenticated,
+} from "../../calendly";
 import { type Emulator, startEmulator } from "../../emulator/server";
 
 let emulator: Emulator;

@@ -3,8 +3,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type CalendlyClientOptions, createCalendlyClient } from "../../calendly/client";
 import {
+  type CalendlyClientOptions,
+  createCalendlyClient,
   isCalendlyApiError,
   isConflict,
   isInsufficientScope,
@@ -15,9 +16,12 @@ import {
   isTransportError,
   isUnauthenticated,
   isUnknownOutcome,
-} from "../../calendly/errors";
-import { PROJECT_VERSION, USER_AGENT } from "../../calendly/version";
+  PROJECT_NAME,
+  PROJECT_VERSION,
+  USER_AGENT,
+} from "../../calendly";
 import packageJson from "../../package.json";
+import calendlyPackageJson from "../../packages/pulumi-calendly/package.json";
 
 const API = "https://api.calendly.com";
 const TOKEN = "test-token-SECRET-1234567890";
@@ -254,7 +258,11 @@ describe("calls and mapping", () => {
     expect(error.message).toContain("resource.state");
   });
 
-  it("keeps the User-Agent version in step with package.json", () => {
+  it("keeps the User-Agent's name and version in step with the package's package.json, and the repository's", () => {
+    expect(`${PROJECT_NAME}@${PROJECT_VERSION}`).toBe(
+      `${calendlyPackageJson.name}@${calendlyPackageJson.version}`,
+    );
+    // One release train: the CLI prints this version too.
     expect(PROJECT_VERSION).toBe(packageJson.version);
   });
 });

@@ -1,6 +1,6 @@
 /** The shared reading of `state` and `retry_started_at` (calendly/health.ts). */
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRYING_WINDOW_MS, retriedRecently, subscriptionHealth } from "../../calendly/health";
+import { DEFAULT_RETRYING_WINDOW_MS, retriedRecently, subscriptionHealth } from "../../calendly";
 
 const NOW = Date.parse("2026-11-27T12:00:00.000000Z");
 const hoursAgo = (h: number) => new Date(NOW - h * 3_600_000).toISOString();

@@ -7,15 +7,16 @@ import { readFileSync } from "node:fs";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createCalendlyClient } from "../../calendly/client";
 import {
+  createCalendlyClient,
+  inviteeIds,
   isArgumentError,
   isInsufficientScope,
   isNotFound,
   isPermissionDenied,
   isResponseError,
-} from "../../calendly/errors";
-import { inviteeIds, scheduledEventUuid } from "../../calendly/scheduled-events";
+  scheduledEventUuid,
+} from "../../calendly";
 import { OPENAPI_FIXTURE } from "../emulator/openapi-schema";
 
 const API = "https://api.calendly.com";

@@ -6,7 +6,7 @@ import {
   parseSignatureHeader,
   signatureHeader,
   verifySignature,
-} from "../../calendly/signature";
+} from "../../calendly";
 
 const KEY = "sk_test_signing_key_1";
 const OTHER_KEY = "sk_test_signing_key_2";

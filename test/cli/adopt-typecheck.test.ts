@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import * as ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCalendlyClient } from "../../calendly/client";
+import { createCalendlyClient } from "../../calendly";
 import { startTestEmulator, type TestEmulator } from "../emulator/helpers";
 import { ROOT, runInProcess } from "./helpers";
 

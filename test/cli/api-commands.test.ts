@@ -3,8 +3,8 @@
  * flags for disabled and retrying subscriptions, `--json`, and the one-line errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CalendlyClient, createCalendlyClient } from "../../calendly/client";
-import type { WebhookSubscription } from "../../calendly/types";
+import type { WebhookSubscription } from "../../calendly";
+import { type CalendlyClient, createCalendlyClient } from "../../calendly";
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
 import { waitUntilRetrying } from "../support/subscription-states";
 import { runCli, runInProcess } from "./helpers";

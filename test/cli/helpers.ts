@@ -5,7 +5,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { verifySignature } from "../../calendly/signature";
+import { verifySignature } from "../../calendly";
 import type { CliDeps } from "../../cli/command";
 import { main } from "../../cli/main";
 import type { SeedInput } from "../../emulator/seed";

@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCalendlyClient } from "../../calendly/client";
+import { createCalendlyClient } from "../../calendly";
 import { type Receiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
 import { type CliRun, runCli, seedWithTokens, startVerifyingReceiver } from "./helpers";
 

@@ -3,7 +3,7 @@
  * rejects tampered ones), a careless one, one answering 410, a redirecting one, none at all.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifySignature } from "../../calendly/signature";
+import { verifySignature } from "../../calendly";
 import { judgeGenuine, postDelivery } from "../../cli/delivery";
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
 import { runCli, runInProcess, startVerifyingReceiver } from "./helpers";

@@ -1,8 +1,7 @@
 /** The CLI's pure parts: verdicts, adoption plans, credentials precedence, error texts, output. */
 import { describe, expect, it } from "vitest";
-import { calendlyApiError, calendlyResponseError } from "../../calendly/errors";
-import { signatureHeader, verifySignature } from "../../calendly/signature";
-import type { WebhookSubscription } from "../../calendly/types";
+import type { WebhookSubscription } from "../../calendly";
+import { calendlyApiError, calendlyResponseError, signatureHeader, verifySignature } from "../../calendly";
 import { CliError } from "../../cli/args";
 import { tamperSignature } from "../../cli/commands/send-test";
 import { type ConfigValue, resolveCredentials } from "../../cli/credentials";

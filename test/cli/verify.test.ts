@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { sampleEnvelope } from "../../calendly/samples";
-import { signatureHeader } from "../../calendly/signature";
+import { sampleEnvelope, signatureHeader } from "../../calendly";
 import { runCli, runInProcess } from "./helpers";
 
 const KEY = "verify-signing-key-abcdef";

@@ -4,8 +4,8 @@
  * Calendly calls, `--json`, `--count`, and no token in the output.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CalendlyClient, createCalendlyClient } from "../../calendly/client";
-import type { WebhookSubscription } from "../../calendly/types";
+import type { WebhookSubscription } from "../../calendly";
+import { type CalendlyClient, createCalendlyClient } from "../../calendly";
 import type { WatchdogResult } from "../../lambda/watchdog-check";
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
 import { type SubscriptionStates, subscriptionsInEveryState } from "../support/subscription-states";

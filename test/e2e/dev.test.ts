@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { EVENT_RULES, WEBHOOK_EVENTS } from "../../calendly/events";
+import { EVENT_RULES, WEBHOOK_EVENTS } from "../../calendly";
 import { PROJECT_ROOT } from "../../tools/pulumi-host/serialize";
 
 it("npm run dev shows each event verified and handed to the sink, a watchdog pass, then deletes the subscription", async () => {

@@ -10,9 +10,10 @@
 import { createHash } from "node:crypto";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SIGNATURE_HEADER, signatureHeader } from "../../calendly/signature";
+import { SIGNATURE_HEADER, signatureHeader } from "../../calendly";
 import type { CalendlyEventDetail } from "../../lambda/detail";
-import { generateSigningKey } from "../../providers/calendly/signing-key";
+import { markedUrl } from "../../packages/pulumi-calendly/src/provider/marker";
+import { generateSigningKey } from "../../packages/pulumi-calendly/src/provider/signing-key";
 import { type LocalStack, type ReceiverAws, startLocalStack } from "../../tools/local/stack";
 import type { ResourceState } from "../../tools/pulumi-host/engine";
 import { until } from "../support/until";
@@ -42,6 +43,9 @@ export function wholePathSuite(backend: WholePathBackend): void {
   const secondKey = generateSigningKey();
 
   const events = ["invitee.canceled", "invitee.created"];
+  /** As the stack builds it (infra/subscriptions.ts): a URL marked with the key's generation too. */
+  const url = (signingKeyGeneration: number) =>
+    markedUrl(stack.receiverUrl, "bookings", { events, scope: "user", signingKeyGeneration });
 
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -74,7 +78,7 @@ export function wholePathSuite(backend: WholePathBackend): void {
     it("1. create: a fired invitee.created lands exactly once on the bus, and Calendly records a 2xx", async () => {
       await stack.setSigningKeys([firstKey]);
       const up = await stack.engine.up(undefined, {
-        url: stack.receiverUrl,
+        url: url(1),
         events,
         scope: "user",
         signingKey: firstKey,
@@ -123,17 +127,12 @@ export function wholePathSuite(backend: WholePathBackend): void {
       expect(new Set(all.map((d) => d.id)).size).toBe(all.length);
     });
 
-    it("3. key rotation: the replacement (delete first) and the key list roll out without failed verifications", async () => {
+    it("3. key rotation: the replacement (created first, at the next generation's URL) and the key list roll out without failed verifications", async () => {
       // As the stack does: the parameter holds the new key and the previous one while the change rolls out.
       await stack.setSigningKeys([secondKey, firstKey]);
-      const up = await stack.engine.up(state, {
-        url: stack.receiverUrl,
-        events,
-        scope: "user",
-        signingKey: secondKey,
-      });
+      const up = await stack.engine.up(state, { url: url(2), events, scope: "user", signingKey: secondKey });
       expect(up.operation).toBe("replace");
-      expect(up.diff).toMatchObject({ replaces: ["signingKey"], deleteBeforeReplace: true });
+      expect(up.diff).toMatchObject({ replaces: ["url", "signingKey"], deleteBeforeReplace: false });
       state = up.state;
       expect(stack.emulator.control.subscriptions().map((s) => s.uuid)).toEqual([state.id]);
 

@@ -4,7 +4,7 @@
  * emulator's documented choices where API.md leaves a point open.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { EVENT_RULES, SCOPES, WEBHOOK_EVENTS } from "../../calendly/events";
+import { EVENT_RULES, SCOPES, WEBHOOK_EVENTS } from "../../calendly";
 import {
   call,
   type Json,

@@ -4,8 +4,7 @@
  * disabled, `retry_started_at` as history, deletion on 410.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { calendlyTime } from "../../calendly/samples";
-import { SIGNATURE_HEADER, verifySignature } from "../../calendly/signature";
+import { calendlyTime, SIGNATURE_HEADER, verifySignature } from "../../calendly";
 import { bookingEndMs, retryDeadlineMs } from "../../emulator/delivery";
 import type { ApiError } from "../../emulator/errors";
 import {
@@ -176,6 +175,52 @@ describe("which subscriptions an event reaches", () => {
     await emu.control.waitForDeliveries();
     expect(receiver.received).toHaveLength(0);
     expect(emu.control.deliveries()).toHaveLength(0);
+  });
+});
+
+describe("during a replacement (Calendly has no update): what lives in between", () => {
+  it("an event produced while no subscription matches is never delivered, not even to one created after", async () => {
+    const fired = emu.control.fireEvent({ event: "invitee.created", user: emu.users.member });
+    expect(fired.matched).toEqual([]);
+    const { uuid } = await subscribe({ events: ["invitee.created"] });
+    await emu.control.waitForDeliveries();
+    expect(receiver.received).toHaveLength(0);
+    expect(emu.control.deliveries({ subscription: uuid })).toHaveLength(0);
+    // The next event reaches it: the subscription works, the earlier event is simply gone.
+    emu.control.fireEvent({ event: "invitee.created", user: emu.users.member });
+    await emu.control.waitForDeliveries();
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it("while an old and a new subscription both match, each delivers the same bytes, each signed with its own key", async () => {
+    const oldKey = "whsec-old-generation-key";
+    const newKey = "whsec-new-generation-key";
+    const old = await subscribe({
+      events: ["invitee.created"],
+      url: `${receiver.url}?v=1`,
+      signing_key: oldKey,
+    });
+    const next = await subscribe({
+      events: ["invitee.canceled", "invitee.created"],
+      url: `${receiver.url}?v=2`,
+      signing_key: newKey,
+    });
+    const fired = emu.control.fireEvent({ event: "invitee.created", user: emu.users.member });
+    expect(fired.matched.sort()).toEqual([old.uuid, next.uuid].sort());
+    await emu.control.waitForDeliveries();
+    expect(receiver.received).toHaveLength(2);
+    const [a, b] = receiver.received;
+    // Identical bodies: a receiver's id for it (the body's SHA-256) is the same, so consumers drop one.
+    expect(a!.raw.equals(b!.raw)).toBe(true);
+    const byUrl = (suffix: string) => receiver.received.find((r) => r.path.endsWith(suffix))!;
+    for (const [suffix, key] of [
+      ["?v=1", oldKey],
+      ["?v=2", newKey],
+    ] as const) {
+      const delivery = byUrl(suffix);
+      const header = delivery.headers[SIGNATURE_HEADER.toLowerCase()] as string;
+      expect(verifySignature({ header, body: delivery.raw, keys: [key] }).ok).toBe(true);
+    }
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import Ajv from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SCOPES, WEBHOOK_EVENTS } from "../../calendly/events";
+import { SCOPES, WEBHOOK_EVENTS } from "../../calendly";
 import { orgSubscription, SUBSCRIPTION_KEYS, startTestEmulator, type TestEmulator } from "./helpers";
 import { describeErrors, loadOpenApi, type OpenApi } from "./openapi-schema";
 

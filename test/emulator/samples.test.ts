@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WEBHOOK_EVENTS } from "../../calendly/events";
-import { calendlyTime, sampleEnvelope } from "../../calendly/samples";
+import { calendlyTime, sampleEnvelope, WEBHOOK_EVENTS } from "../../calendly";
 
 const base = "http://127.0.0.1:4010";
 const context = {

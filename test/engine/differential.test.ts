@@ -6,9 +6,9 @@
  * state and Pulumi state must be the same.
  */
 import { join } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
-import { WEBHOOK_SUBSCRIPTION_TYPE } from "../../providers/calendly/resource";
 import { createEngine, type ResourceState, UpFailedError } from "../../tools/pulumi-host/engine";
 import { type DynamicProviderHost, startDynamicProviderHost } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";

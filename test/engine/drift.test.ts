@@ -4,9 +4,9 @@
  * - a subscription Calendly disabled: `up --refresh` replaces it with an active one.
  */
 import { join } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
-import { WEBHOOK_SUBSCRIPTION_TYPE } from "../../providers/calendly/resource";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
 import { createWorkspace, resourcesOfType, type Workspace } from "./support/pulumi";
 

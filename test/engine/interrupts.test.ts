@@ -9,9 +9,9 @@
  *   (as infra/ declares them) it takes the subscription over and converges.
  */
 import { join } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
-import { WEBHOOK_SUBSCRIPTION_TYPE } from "../../providers/calendly/resource";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
 import { createWorkspace, type RunResult, resourcesOfType, type Workspace } from "./support/pulumi";
 

@@ -13,9 +13,9 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
-import { WEBHOOK_SUBSCRIPTION_TYPE } from "../../providers/calendly/resource";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
 import { createWorkspace, resourcesOfType, type StateExport, type Workspace } from "./support/pulumi";
 

@@ -8,10 +8,10 @@
  * wins over stack config, and `--run-program` takes the current config.
  */
 import { join } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultSeed } from "../../emulator/seed";
 import type { Emulator } from "../../emulator/server";
-import { WEBHOOK_SUBSCRIPTION_TYPE } from "../../providers/calendly/resource";
 import { startEngineEmulator } from "./support/emulator";
 import { createWorkspace, resourcesOfType, type Workspace } from "./support/pulumi";
 

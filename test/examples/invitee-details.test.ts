@@ -10,9 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as ts from "typescript";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type CalendlyClient, createCalendlyClient } from "../../calendly/client";
-import type { WebhookEvent } from "../../calendly/events";
-import { sampleEnvelope } from "../../calendly/samples";
+import type { WebhookEvent } from "../../calendly";
+import { type CalendlyClient, createCalendlyClient, sampleEnvelope } from "../../calendly";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { buildConsumerBundle, inviteeEventPattern } from "../../examples/invitee-details/consumer";
 import {

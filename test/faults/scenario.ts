@@ -4,7 +4,7 @@
  * re-runs `pulumi up`, with the state the engine kept. Afterwards the emulator's subscriptions are
  * compared with what the provider reported.
  */
-import { SIGNATURE_HEADER, verifySignature } from "../../calendly/signature";
+import { SIGNATURE_HEADER, verifySignature } from "../../calendly";
 import type { Emulator } from "../../emulator/server";
 import { type Engine, type ResourceState, UpFailedError } from "../../tools/pulumi-host/engine";
 import type { Receiver } from "../support/receiver";

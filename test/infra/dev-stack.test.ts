@@ -3,6 +3,8 @@
  * it but against mocks (harness/main.ts): the resource graph, each resource's key properties, the
  * wiring between receiver and subscription, ordering, and what may and may not be secret.
  */
+
+import { replacementMarker } from "pulumi-calendly";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LAMBDA_HANDLER } from "../../lambda/build";
 import { loadConfig } from "../../lambda/config";
@@ -60,6 +62,12 @@ const DEV_STACK_RESOURCES: [string, string][] = [
 
 let report: Report;
 const input = (r: RegisteredResource, key: string) => reveal(r.inputs[key]);
+/** The URL marker of Pulumi.dev.yaml's subscription: its events and scope, key generation 1. */
+const DEV_MARKER = replacementMarker({
+  events: ["invitee.created", "invitee.canceled", "invitee_no_show.created"],
+  scope: "user",
+  signingKeyGeneration: 1,
+});
 const output = (r: RegisteredResource, key: string) => reveal(r.state[key]);
 
 beforeAll(async () => {
@@ -305,13 +313,13 @@ describe("the receiver's IAM role", () => {
 });
 
 describe("the subscription", () => {
-  it("points at the API endpoint plus the route path (its own ?subscription= query), with one slash", () => {
+  it("points at the API endpoint plus the route path (its own ?subscription=&v= query), with one slash", () => {
     const api = one(report, T.api);
     const subscription = one(report, T.subscription);
     const webhookUrl = `${output(api, "apiEndpoint")}/calendly/webhooks`;
     expect(webhookUrl).toBe(`https://${api.id}.execute-api.${REGION}.amazonaws.com/calendly/webhooks`);
     expect(report.outputs.webhookUrl.value).toBe(webhookUrl);
-    expect(input(subscription, "url")).toBe(`${webhookUrl}?subscription=bookings`);
+    expect(input(subscription, "url")).toBe(`${webhookUrl}?subscription=bookings&v=${DEV_MARKER}`);
     expect(new URL(String(input(subscription, "url"))).pathname).toBe("/calendly/webhooks");
   });
 
@@ -325,7 +333,7 @@ describe("the subscription", () => {
     ]);
   });
 
-  it("waits for the route, stage, integration, invoke permission, function and key parameter (and is deleted first)", () => {
+  it("waits for the route, stage, integration, invoke permission, function and key parameter (a replacement creates first)", () => {
     const subscription = one(report, T.subscription);
     for (const [type, name] of [
       [T.route, "calendly-dev-route"],
@@ -343,7 +351,8 @@ describe("the subscription", () => {
     expect(
       report.resources.filter((r) => r.dependencies.includes(subscription.urn)).map((r) => r.name),
     ).toEqual(["calendly-dev-watchdog"]);
-    expect(subscription.deleteBeforeReplace).toBe(true);
+    // Its URL changes with every replacement, so the new subscription comes before the old one goes.
+    expect(subscription.deleteBeforeReplace).toBe(false);
   });
 
   it("is created with the program's random key, sent as a secret", () => {
@@ -386,7 +395,7 @@ describe("the stack outputs", () => {
         state: "active",
         scope: "user",
         events: ["invitee.canceled", "invitee.created", "invitee_no_show.created"],
-        url: `${report.outputs.webhookUrl.value}?subscription=bookings`,
+        url: `${report.outputs.webhookUrl.value}?subscription=bookings&v=${DEV_MARKER}`,
       },
     });
   });

@@ -12,6 +12,8 @@ const SUBSCRIPTION = "pulumi-nodejs:dynamic/calendly:WebhookSubscription";
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 const GROUP = "https://api.calendly.com/groups/GROUPMOCKGROUP01";
 const ZAPIER = "https://hooks.zapier.com/hooks/catch/123456/abcdef/";
+/** `text` as a literal inside a RegExp. */
+const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const endpointSubscriptions = [
   { name: "bookings", scope: "user", events: ["invitee.created", "invitee.canceled"] },
@@ -72,9 +74,11 @@ describe("endpointUrl: an external receiver", () => {
     ]);
   });
 
-  it("points every subscription at the endpoint, each with its own ?subscription=", () => {
+  it("points every subscription at the endpoint, each with its own ?subscription=&v=", () => {
     for (const { name } of endpointSubscriptions) {
-      expect(reveal(named(endpoint, SUBSCRIPTION, name).inputs.url)).toBe(`${ZAPIER}?subscription=${name}`);
+      expect(reveal(named(endpoint, SUBSCRIPTION, name).inputs.url)).toMatch(
+        new RegExp(`^${literally(ZAPIER)}\\?subscription=${name}&v=[0-9a-f]{8}$`),
+      );
     }
     expect(endpoint.outputs.webhookUrl).toEqual({ value: ZAPIER, secret: false });
   });
@@ -123,7 +127,9 @@ describe("several subscriptions in different scopes", () => {
     const urls = ofType(multi, SUBSCRIPTION).map((s) => reveal(s.inputs.url));
     expect(new Set(urls).size).toBe(3);
     for (const s of ofType(multi, SUBSCRIPTION))
-      expect(reveal(s.inputs.url)).toBe(`${base}?subscription=${s.name}`);
+      expect(reveal(s.inputs.url)).toMatch(
+        new RegExp(`^${literally(base)}\\?subscription=${s.name}&v=[0-9a-f]{8}$`),
+      );
     expect(
       reveal(named(multi, "aws:lambda/permission:Permission", "calendly-test-multi-invoke").inputs.sourceArn),
     ).toMatch(/\/\*\/POST\/hooks\/calendly$/);

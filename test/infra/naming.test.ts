@@ -1,9 +1,12 @@
 /** The small pure helpers the stack's names and URLs are built with. */
+
+import { replacementMarker } from "pulumi-calendly";
 import { describe, expect, it } from "vitest";
+import type { SubscriptionConfig } from "../../infra/config";
 import { resourcePrefix } from "../../infra/naming";
 import { joinUrl } from "../../infra/receiver/api";
 import { bucketLogicalName } from "../../infra/receiver/claim-check";
-import { subscriptionUrl } from "../../infra/subscriptions";
+import { replacementInputs, subscriptionUrl } from "../../infra/subscriptions";
 
 describe("resourcePrefix", () => {
   it("is calendly-<stack>", () => {
@@ -38,12 +41,33 @@ describe("joinUrl", () => {
 });
 
 describe("subscriptionUrl", () => {
-  it("adds ?subscription=<name>, keeping the path and any query the receiver already has", () => {
-    expect(subscriptionUrl("https://x.example/calendly/webhooks", "bookings")).toBe(
-      "https://x.example/calendly/webhooks?subscription=bookings",
+  const bookings: SubscriptionConfig = {
+    name: "bookings",
+    events: ["invitee.canceled", "invitee.created"],
+    scope: "user",
+    signingKeyGeneration: 1,
+  };
+  const marker = replacementMarker({ events: bookings.events, scope: "user", signingKeyGeneration: 1 });
+
+  it("adds ?subscription=<name>&v=<marker>, keeping the path and any query the receiver already has", () => {
+    expect(subscriptionUrl("https://x.example/calendly/webhooks", bookings)).toBe(
+      `https://x.example/calendly/webhooks?subscription=bookings&v=${marker}`,
     );
-    expect(subscriptionUrl("https://hook.make.com/abc?team=7", "forms")).toBe(
-      "https://hook.make.com/abc?team=7&subscription=forms",
+    expect(subscriptionUrl("https://hook.make.com/abc?team=7", { ...bookings, name: "forms" })).toBe(
+      `https://hook.make.com/abc?team=7&subscription=forms&v=${marker}`,
     );
+  });
+
+  it("marks the URL with everything of the config that forces a replacement (marker.test.ts: each changes it)", () => {
+    const config: SubscriptionConfig = {
+      name: "team",
+      events: ["invitee.created"],
+      scope: "group",
+      organization: "https://api.calendly.com/organizations/O",
+      group: "https://api.calendly.com/groups/G",
+      signingKeyGeneration: 3,
+    };
+    const { name: _name, ...forcing } = config;
+    expect(replacementInputs(config)).toEqual(forcing);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { signatureHeader } from "../../calendly/signature";
+import { signatureHeader } from "../../calendly";
 import {
   type CalendlyEventDetail,
   createReceiver,

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signatureHeader } from "../../calendly/signature";
+import { signatureHeader } from "../../calendly";
 import { fromApiGatewayResult, toApiGatewayEvent } from "../../lambda/local/apigw";
 import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";

@@ -27,13 +27,13 @@
 import { createHmac } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import fc from "fast-check";
-import { WEBHOOK_EVENTS } from "../../calendly/events";
-import { sampleEnvelope } from "../../calendly/samples";
 import {
   DEFAULT_FUTURE_SKEW_SECONDS,
   DEFAULT_TOLERANCE_SECONDS,
+  sampleEnvelope,
   verifySignature,
-} from "../../calendly/signature";
+  WEBHOOK_EVENTS,
+} from "../../calendly";
 import { apiGatewayEvent } from "./support";
 
 export type Handle = (event: APIGatewayProxyEventV2) => Promise<{ statusCode: number }>;

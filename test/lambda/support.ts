@@ -5,9 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import type { WebhookEvent } from "../../calendly/events";
-import { type CalendlyEnvelope, sampleEnvelope } from "../../calendly/samples";
-import { signatureHeader } from "../../calendly/signature";
+import type { WebhookEvent } from "../../calendly";
+import { type CalendlyEnvelope, sampleEnvelope, signatureHeader } from "../../calendly";
 import { createAwsCaller } from "../../lambda/aws-request";
 import { createAwsClients } from "../../lambda/clients";
 import { type PayloadRef, UNPARSED_DETAIL_TYPE } from "../../lambda/detail";

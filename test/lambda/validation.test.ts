@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WEBHOOK_EVENTS } from "../../calendly/events";
-import { sampleEnvelope } from "../../calendly/samples";
+import { sampleEnvelope, WEBHOOK_EVENTS } from "../../calendly";
 import { parseEnvelope, validatePayload } from "../../lambda/validation";
 
 const bytes = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value));

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCalendlyClient } from "../../calendly/client";
+import { createCalendlyClient } from "../../calendly";
 import { buildWatchdogBundle, type ReceiverBundle, WATCHDOG_HANDLER } from "../../lambda/build";
 import type { WatchdogResult } from "../../lambda/watchdog";
 import { startTestEmulator, type TestEmulator } from "../emulator/helpers";

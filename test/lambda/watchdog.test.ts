@@ -6,8 +6,8 @@
  */
 import type { Context } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type CalendlyClient, createCalendlyClient } from "../../calendly/client";
-import type { WebhookSubscription } from "../../calendly/types";
+import type { WebhookSubscription } from "../../calendly";
+import { type CalendlyClient, createCalendlyClient } from "../../calendly";
 import type { SeedInput } from "../../emulator/seed";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { createWatchdog, type WatchdogPass } from "../../lambda/watchdog";

@@ -10,9 +10,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import type autocannon from "autocannon";
-import { WEBHOOK_EVENTS } from "../../calendly/events";
-import { sampleEnvelope } from "../../calendly/samples";
-import { signatureHeader } from "../../calendly/signature";
+import { sampleEnvelope, signatureHeader, WEBHOOK_EVENTS } from "../../calendly";
 
 /** Stands for the user id in each template; replaced by a fresh UUID per request. */
 const PLACEHOLDER = "00000000-0000-4000-8000-00000000cafe";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { WEBHOOK_EVENTS } from "../../calendly/events";
-import { checkSubscriptionInputs, UNKNOWN } from "../../providers/calendly/inputs";
-import { webhookSubscriptionProvider } from "../../providers/calendly/provider";
+import { WEBHOOK_EVENTS } from "../../calendly";
+import { checkSubscriptionInputs, UNKNOWN } from "../../packages/pulumi-calendly/src/provider/inputs";
+import { webhookSubscriptionProvider } from "../../packages/pulumi-calendly/src/provider/provider";
 
 const ORG = "https://api.calendly.com/organizations/ORG";
 const USER = "https://api.calendly.com/users/USER";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { diffSubscription } from "../../providers/calendly/diff";
-import { UNKNOWN } from "../../providers/calendly/inputs";
-import type { SubscriptionOutputs } from "../../providers/calendly/outputs";
-import { webhookSubscriptionProvider } from "../../providers/calendly/provider";
+import { diffSubscription } from "../../packages/pulumi-calendly/src/provider/diff";
+import { UNKNOWN } from "../../packages/pulumi-calendly/src/provider/inputs";
+import type { SubscriptionOutputs } from "../../packages/pulumi-calendly/src/provider/outputs";
+import { webhookSubscriptionProvider } from "../../packages/pulumi-calendly/src/provider/provider";
 
 const ORG = "https://api.calendly.com/organizations/ORG";
 const USER = "https://api.calendly.com/users/USER";
@@ -49,17 +49,52 @@ describe("diff", () => {
     ).toBe(false);
   });
 
-  it.each([
-    ["url", { url: "https://hooks.example.com/b" }],
+  const replacing = [
     ["events", { events: ["invitee.created"] }],
     ["scope", { scope: "organization" }],
     ["organization", { organization: "https://api.calendly.com/organizations/OTHER" }],
     ["user", { user: "https://api.calendly.com/users/OTHER" }],
     ["group", { group: "https://api.calendly.com/groups/G" }],
     ["signingKey", { signingKey: "a-rotated-signing-key-0123" }],
-  ])("a change of %s replaces, deleting first", (property, change) => {
-    const result = diffSubscription(stored, { ...same, ...change });
-    expect(result).toEqual({ changes: true, replaces: [property], deleteBeforeReplace: true });
+  ] as const;
+
+  it.each(replacing)(
+    "a change of %s with the same url replaces, deleting first (Calendly's 409)",
+    (property, change) => {
+      const result = diffSubscription(stored, { ...same, ...change });
+      expect(result).toEqual({ changes: true, replaces: [property], deleteBeforeReplace: true });
+    },
+  );
+
+  it.each(replacing)("a change of %s with a new url replaces, creating first: no gap", (property, change) => {
+    const url = `${stored.url}?v=next`;
+    const result = diffSubscription(stored, { ...same, ...change, url });
+    expect(result).toEqual({ changes: true, replaces: ["url", property], deleteBeforeReplace: false });
+  });
+
+  it("a change of url alone replaces, creating first", () => {
+    expect(diffSubscription(stored, { ...same, url: "https://hooks.example.com/b" })).toEqual({
+      changes: true,
+      replaces: ["url"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("a url that only normalizes differently is the same url: delete first", () => {
+    const result = diffSubscription(stored, {
+      ...same,
+      url: "HTTPS://hooks.example.com:443/a",
+      scope: "group",
+    });
+    expect(result.deleteBeforeReplace).toBe(true);
+  });
+
+  it("a url still unknown (preview) may change: shown as creating first, up decides with the real value", () => {
+    expect(diffSubscription(stored, { ...same, url: UNKNOWN, events: ["invitee.created"] })).toEqual({
+      changes: true,
+      replaces: ["url", "events"],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("a subscription that refresh found disabled is replaced on the next up", () => {
@@ -85,8 +120,39 @@ describe("diff", () => {
   });
 });
 
+describe("a state written by another __provider (release 0.1.0 stored the whole code there)", () => {
+  const shim = "exports.handler = __f0; // the program's";
+
+  it("is an update in place, no replacement: the host then stores the program's __provider", () => {
+    expect(
+      diffSubscription({ ...stored, __provider: "the code 0.1.0 serialized" } as SubscriptionOutputs, {
+        ...same,
+        __provider: shim,
+      }),
+    ).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("the same __provider, or one not known yet, is no change", () => {
+    const withShim = { ...stored, __provider: shim } as SubscriptionOutputs;
+    expect(diffSubscription(withShim, { ...same, __provider: shim }).changes).toBe(false);
+    expect(diffSubscription(withShim, { ...same, __provider: UNKNOWN }).changes).toBe(false);
+    expect(diffSubscription(stored, { ...same, __provider: shim }).changes).toBe(false);
+  });
+
+  it("with a real change as well, the replacement wins", () => {
+    const old = { ...stored, __provider: "the code 0.1.0 serialized" } as SubscriptionOutputs;
+    expect(
+      diffSubscription(old, { ...same, events: ["invitee.created"], __provider: shim }).replaces,
+    ).toEqual(["events"]);
+  });
+});
+
 describe("update", () => {
-  it("keeps every output and records adoptExisting", async () => {
+  it("keeps every output and records adoptExisting; __provider is left for the host to set", async () => {
     const result = await webhookSubscriptionProvider.update!(
       "S",
       { ...stored, __provider: "code" },

@@ -8,7 +8,7 @@ import {
   createWebhookSubscriptionProvider,
   MISSING_TOKEN_MESSAGE,
   type WebhookSubscriptionProvider,
-} from "../../providers/calendly/provider";
+} from "../../packages/pulumi-calendly/src/provider/provider";
 import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
 
 let emulator: Emulator;

@@ -2,8 +2,7 @@
  * Subscriptions in each state a watchdog tells apart, made on the emulator through the real client:
  * healthy, retrying (its receiver answers 500), disabled and missing (deleted out of band).
  */
-import type { CalendlyClient } from "../../calendly/client";
-import type { WebhookSubscription } from "../../calendly/types";
+import type { CalendlyClient, WebhookSubscription } from "../../calendly";
 import type { EmulatorControl } from "../../emulator/control";
 
 export type SubscriptionStates = Record<"healthy" | "retrying" | "disabled" | "missing", WebhookSubscription>;

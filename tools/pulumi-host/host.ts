@@ -101,7 +101,8 @@ function fromStruct(value: Struct | undefined): PropertyMap {
  * Limit: the details travel in one trailer, `grpc-status-details-bin`, and Node's HTTP/2 (nghttp2)
  * refuses any single header over 64 KiB with "Protocol error", whatever the session settings;
  * gRPC-Go, the engine's client, takes up to 16 MiB. So this driver sees a partial create only while
- * its properties (`__provider` included) stay well under 48 KiB.
+ * its properties (`__provider` included) stay well under 48 KiB: they do since `__provider` is the
+ * shim of pulumi-calendly (about 2 KB; the whole provider, 74 KB, did not fit).
  */
 function partialOf(error: grpc.ServiceError): { id: string; properties: PropertyMap } | undefined {
   const raw = error.metadata?.get("grpc-status-details-bin")?.[0];

@@ -48,9 +48,8 @@ monitor.registerResource = (req, callback) => {
   return register(req, callback);
 };
 
-// Loaded after the mocks, as the program would be.
-const { WebhookSubscription } =
-  require("../../providers/calendly") as typeof import("../../providers/calendly");
+// Loaded after the mocks, as the program would be, and by package name, as a program imports it.
+const { WebhookSubscription } = require("pulumi-calendly") as typeof import("pulumi-calendly");
 
 new WebhookSubscription("serialized", {
   url: "https://hooks.example.com/calendly",

@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { ensurePackageBuilt } from "../package/build";
 
 export interface SerializedProvider {
   type: string;
@@ -28,6 +29,8 @@ export function serializeWebhookSubscriptionProvider(
   const key = JSON.stringify(env);
   let pending = cache.get(key);
   if (!pending) {
+    // The shim it produces runs the package's dist/ in the host: make sure that is current.
+    ensurePackageBuilt();
     pending = promisify(execFile)(
       process.execPath,
       ["-r", "ts-node/register", path.join(__dirname, "serialize-main.ts")],

@@ -7,8 +7,7 @@
  *   calendly:token / calendly:apiUrl    as in any stack
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Scope, WebhookEvent } from "../../../../calendly/events";
-import { WebhookSubscription } from "../../../../providers/calendly";
+import { type Scope, type WebhookEvent, WebhookSubscription } from "pulumi-calendly";
 
 interface Declared {
   name: string;

@@ -9,8 +9,8 @@
  * So a failed step always leaves state the next run converges from: never an orphan.
  */
 import { randomBytes } from "node:crypto";
-import type { WebhookSubscriptionClient } from "../../calendly/client";
-import type { CreateWebhookSubscriptionInput, WebhookSubscription } from "../../calendly/types";
+import type { WebhookSubscriptionClient } from "../calendly/client";
+import type { CreateWebhookSubscriptionInput, WebhookSubscription } from "../calendly/types";
 import { findCreatedSince } from "./lookup";
 import type { ResolvedInputs, SubscriptionOutputs } from "./outputs";
 

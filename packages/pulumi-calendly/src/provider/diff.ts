@@ -1,11 +1,22 @@
 /**
  * `diff`: what a `pulumi preview` shows for a subscription. No API calls.
  *
- * Calendly has no update endpoint, so every remote change is a replacement, and the old
- * subscription must go first (`deleteBeforeReplace`): Calendly refuses a second subscription with
- * the same URL. A subscription that refresh found `disabled` can only be revived by replacing it.
+ * Calendly has no update endpoint, so every remote change is a replacement. When the URL changes
+ * too, the new subscription is created before the old one is deleted: both deliver for a moment
+ * (the receiver accepts both keys; a duplicate has the same body, so the same `detail.id`), and no
+ * event falls into a gap. Calendly refuses a second subscription with the same URL, so only when
+ * the URL stays the same does the old one go first (`deleteBeforeReplace`), and events in between
+ * are never delivered. A stack that gives each subscription a URL marked with everything that
+ * forces a replacement (marker.ts) never needs that. A subscription that refresh found `disabled`
+ * can only be revived by replacing it.
+ *
+ * A state written by another `__provider` (release 0.1.0 stored the provider's whole code there)
+ * is an update in place that changes nothing at Calendly: the host's read and delete run the code
+ * stored in a resource's outputs, and only an update rewrites them, so from then on every
+ * operation runs the installed code (shim.ts).
  */
 import { isUnknown } from "./inputs";
+import { sameUrl } from "./lookup";
 import type { SubscriptionOutputs } from "./outputs";
 
 export interface SubscriptionDiff {
@@ -58,9 +69,21 @@ export function diffSubscription(
   replaceIf("state", olds.state === "disabled" || olds.state === "unknown");
 
   const adoptChanged = (news.adoptExisting ?? false) !== (olds.adoptExisting ?? false);
+  // An unknown URL (preview) may turn out the same: up diffs again with the real value.
+  const sameUrlAsBefore =
+    typeof news.url === "string" && !isUnknown(news.url) && sameUrl(news.url, olds.url ?? "");
   return {
-    changes: replaces.length > 0 || adoptChanged,
+    changes: replaces.length > 0 || adoptChanged || storedCodeDiffers(olds, news),
     replaces,
-    deleteBeforeReplace: replaces.length > 0,
+    deleteBeforeReplace: replaces.length > 0 && sameUrlAsBefore,
   };
+}
+
+/** Whether the outputs hold another `__provider` than the program's (see the header). */
+function storedCodeDiffers(olds: Partial<SubscriptionOutputs>, news: Record<string, unknown>): boolean {
+  const stored = (olds as Record<string, unknown>).__provider;
+  const current = news.__provider;
+  return (
+    typeof stored === "string" && typeof current === "string" && !isUnknown(current) && stored !== current
+  );
 }

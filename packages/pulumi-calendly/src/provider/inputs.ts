@@ -2,11 +2,11 @@
  * The inputs of a WebhookSubscription: their types, and `check`'s validation and normalization.
  *
  * Shared by the provider's `check` and by the stack's configuration validation, so a bad config is
- * reported with the same words before any resource is touched. Serialization-safe (see README.md):
- * plain functions, zod built inside them.
+ * reported with the same words before any resource is touched. Plain functions, zod built inside
+ * them: written when this code was serialized (README.md).
  */
 import { z } from "zod";
-import { eventScopeProblems, isScope, SCOPES, type Scope } from "../../calendly/events";
+import { eventScopeProblems, isScope, SCOPES, type Scope } from "../calendly/events";
 
 /** The string the engine sends for a value not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -3,8 +3,8 @@
  * Plain JSON with no `undefined` anywhere (the host fails the whole call with
  * "Unexpected struct type." otherwise).
  */
-import type { Scope } from "../../calendly/events";
-import type { WebhookSubscription } from "../../calendly/types";
+import type { Scope } from "../calendly/events";
+import type { WebhookSubscription } from "../calendly/types";
 
 /** Inputs the provider filled in itself rather than taking from the program. */
 export type ProviderDefault = "organization" | "user" | "signingKey";

@@ -6,8 +6,8 @@
  * the URI names: a payload's URI then works against the emulator, and a token is never sent to a
  * host that merely appears in data.
  *
- * Plain functions only, nothing at module level: the client (and so this module) is serialized
- * into the provider's code by Pulumi (providers/calendly/README.md).
+ * Plain functions only, nothing at module level: the client (and so this module) was serialized
+ * into the provider's code by Pulumi until 0.2.0 (../provider/README.md).
  */
 import { calendlyArgumentError } from "./errors";
 import type { RawInvitee, RawScheduledEvent } from "./schemas";

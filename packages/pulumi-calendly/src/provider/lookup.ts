@@ -2,8 +2,8 @@
  * Finding subscriptions by what this resource knows of them: callback URL, scope, owner, events
  * and when they were created. Used to resolve 409s and creates whose outcome was unknown.
  */
-import type { WebhookSubscriptionClient } from "../../calendly/client";
-import type { CreateWebhookSubscriptionInput, WebhookSubscription } from "../../calendly/types";
+import type { WebhookSubscriptionClient } from "../calendly/client";
+import type { CreateWebhookSubscriptionInput, WebhookSubscription } from "../calendly/types";
 
 /**
  * Clock difference tolerated between us and Calendly when asking "created since we began?". Kept
@@ -25,7 +25,8 @@ export function sameEvents(a: readonly string[], b: readonly string[]): boolean 
   return left.length === right.length && left.every((e, i) => e === right[i]);
 }
 
-function sameUrl(a: string, b: string): boolean {
+/** The same URL once normalized (`new URL(...).href`): the same callback for Calendly. */
+export function sameUrl(a: string, b: string): boolean {
   if (a === b) return true;
   try {
     return new URL(a).href === new URL(b).href;

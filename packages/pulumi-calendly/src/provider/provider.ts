@@ -1,9 +1,8 @@
 /**
- * The dynamic provider behind `WebhookSubscription`.
- *
- * Pulumi serializes this object (and everything it references) into the resource's `__provider`
- * input, stores it in state, and runs it in its dynamic-provider host process. That shapes the
- * code (see README.md beside this file):
+ * The dynamic provider behind `WebhookSubscription`, as the dynamic-provider host runs it: one
+ * instance per host process (`webhookSubscriptionProvider`), reached through the shim that Pulumi
+ * serializes into `__provider` (shim.ts, index.ts). This code is loaded from the installed package,
+ * never serialized (see README.md beside this file):
  * - credentials arrive through the `CALENDLY_TOKEN` environment or `configure` (stack config
  *   `calendly:token` / `calendly:apiUrl`, `CALENDLY_API_URL`) at call time, never at module load,
  *   so no token is ever captured into `__provider`. An explicit `CALENDLY_TOKEN` wins over stack
@@ -11,18 +10,18 @@
  *   config stored in state at the last update, so after a rotation the stored token is the revoked
  *   one (test/engine/token-rotation.test.ts), and CI keeps the token out of stack config altogether
  *   (docs/deployment.md);
- * - the client is built inside the methods (it holds sockets, which cannot be serialized);
- * - per-process state lives in one object shared by the methods: the serializer copies captured
- *   primitives per function, but serializes a captured object once.
+ * - the client is built on first use, after `configure`, and kept for the process.
+ * The factory and the one state object date from when this code was serialized (README.md says
+ * which of those rules still hold).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
   createWebhookSubscriptionClient,
   DEFAULT_API_URL,
   type WebhookSubscriptionClient,
-} from "../../calendly/client";
-import type { RetryPolicy } from "../../calendly/retry";
-import type { CalendlyUser } from "../../calendly/types";
+} from "../calendly/client";
+import type { RetryPolicy } from "../calendly/retry";
+import type { CalendlyUser } from "../calendly/types";
 import { createSubscription } from "./create";
 import { diffSubscription } from "./diff";
 import { checkSubscriptionInputs, type SubscriptionInputs } from "./inputs";
@@ -129,7 +128,8 @@ export function createWebhookSubscriptionProvider(
     },
 
     // Every remote change is a replacement (diff), so an update only records inputs that change
-    // nothing at Calendly (adoptExisting), keeping every output.
+    // nothing at Calendly (adoptExisting) or stores the program's `__provider` in place of an older
+    // release's (the host adds it to the outputs), keeping every other output.
     async update(_id, olds, news) {
       const { replaces } = diffSubscription(olds as Partial<SubscriptionOutputs>, news);
       if (replaces.length > 0) {
@@ -148,5 +148,5 @@ export function createWebhookSubscriptionProvider(
   };
 }
 
-/** The one provider instance every WebhookSubscription uses (Pulumi serializes it once per process). */
+/** The one provider of the process: every WebhookSubscription's shim delegates to it (index.ts). */
 export const webhookSubscriptionProvider: WebhookSubscriptionProvider = createWebhookSubscriptionProvider();

@@ -2,9 +2,10 @@
  * Typed errors of the Calendly client.
  *
  * These are plain `Error` objects tagged by `name` and built by factory functions, with type
- * guards, rather than `class … extends Error`: the provider's code is serialized by Pulumi's
+ * guards, rather than `class … extends Error`: the provider's code was serialized by Pulumi's
  * closure serializer, which rewrites `super(message)` into `Error.call(this, message)` and so
- * loses the message and stack of any Error subclass (see providers/calendly/README.md).
+ * loses the message and stack of any Error subclass (until 0.2.0; the provider now runs from the
+ * installed package, and ../provider/README.md says which of those rules still hold).
  *
  * Messages name the method and path, never headers: the token cannot leak through an error.
  */

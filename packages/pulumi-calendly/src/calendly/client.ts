@@ -7,9 +7,9 @@
  *   for await (const sub of calendly.listWebhookSubscriptions({ organization, scope: "organization" })) …
  *   const invitee = await calendly.getInvitee(detail.payload.uri);   // a delivery's invitee, as it is now
  *
- * A factory returning an object of closures rather than a class: the provider's code is
- * serialized by Pulumi, which drops class field initializers and breaks `extends` of built-ins.
- * Construct it inside the function that uses it; it holds a connection pool.
+ * A factory returning an object of closures rather than a class: the provider's code was
+ * serialized by Pulumi, which drops class field initializers and breaks `extends` of built-ins
+ * (until 0.2.0: ../provider/README.md). It holds a connection pool: `close()` it when done.
  */
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
@@ -330,9 +330,8 @@ export function createCalendlyClient(options: CalendlyClientOptions): CalendlyCl
 }
 
 /**
- * The client without the invitee and scheduled event calls: what the provider uses. Pulumi
- * serializes the provider with all the code it reaches into every resource's state, twice; this
- * keeps code the provider never runs out of it.
+ * The client without the invitee and scheduled event calls: what the provider uses. (It kept
+ * that code out of the provider's serialized text until 0.2.0, when the text became a shim.)
  */
 export function createWebhookSubscriptionClient(options: CalendlyClientOptions): WebhookSubscriptionClient {
   return webhookSubscriptionCalls(createClientCore(options));

@@ -6,7 +6,7 @@
  * because Calendly keeps adding events). Source: ../shared/calendly/API.md, "Events and where they
  * are allowed".
  *
- * Plain data only: the provider's serialized code captures this module by value.
+ * Plain data only (the provider's serialized code captured this module by value until 0.2.0).
  */
 
 export const SCOPES = ["organization", "user", "group"] as const;

@@ -10,9 +10,9 @@
  *   and a `signingKey`, take it over if its events match; otherwise fail, naming it and the two ways
  *   out.
  */
-import type { WebhookSubscriptionClient } from "../../calendly/client";
-import { isConflict, isUnknownOutcome } from "../../calendly/errors";
-import type { CalendlyUser, CreateWebhookSubscriptionInput, WebhookSubscription } from "../../calendly/types";
+import type { WebhookSubscriptionClient } from "../calendly/client";
+import { isConflict, isUnknownOutcome } from "../calendly/errors";
+import type { CalendlyUser, CreateWebhookSubscriptionInput, WebhookSubscription } from "../calendly/types";
 import type { SubscriptionInputs } from "./inputs";
 import { findByUrl, findCreatedSince, sameEvents } from "./lookup";
 import { explainCalendlyError } from "./messages";

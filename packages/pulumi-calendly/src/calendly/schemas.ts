@@ -2,8 +2,8 @@
  * zod schemas of Calendly's responses: strict on the fields this project uses, tolerant of every
  * extra key (Calendly adds fields over time; API.md: "Accept unknown extra keys everywhere").
  *
- * Built by a function, not held at module scope: the provider's serialized code may reference
- * this module, and Pulumi's serializer cannot capture zod instances (DYNAMIC-PROVIDERS.md).
+ * Built by a function, not held at module scope: the provider's serialized code referenced this
+ * module, and Pulumi's serializer cannot capture zod instances (until 0.2.0: ../provider/README.md).
  */
 import { z } from "zod";
 

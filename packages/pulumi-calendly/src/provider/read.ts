@@ -2,8 +2,8 @@
  * `read` (refresh) and `delete`: one call each, except for a pending create (see pending.ts), which
  * first looks for what it may have left.
  */
-import type { WebhookSubscriptionClient } from "../../calendly/client";
-import { isNotFound } from "../../calendly/errors";
+import type { WebhookSubscriptionClient } from "../calendly/client";
+import { isNotFound } from "../calendly/errors";
 import { explainCalendlyError } from "./messages";
 import { inputsFromOutputs, type SubscriptionOutputs, toOutputs } from "./outputs";
 import { findPendingLeftovers, isPendingId } from "./pending";

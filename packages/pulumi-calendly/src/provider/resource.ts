@@ -8,11 +8,13 @@
  *   });
  *
  * Type token `pulumi-nodejs:dynamic/calendly:WebhookSubscription`; the id is the subscription's UUID.
+ * Calendly has no update, so a change of url, events, scope, owner or key creates a new
+ * subscription: before the old one is deleted when the url changes too, else after (see diff.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Scope, WebhookEvent } from "../../calendly/events";
+import type { Scope, WebhookEvent } from "../calendly/events";
 import type { ProviderDefault } from "./outputs";
-import { webhookSubscriptionProvider } from "./provider";
+import { webhookSubscriptionShim } from "./shim";
 
 export interface WebhookSubscriptionArgs {
   /** The receiver's URL (https; plain http only for loopback hosts). Changing it replaces the subscription. */
@@ -81,7 +83,8 @@ export class WebhookSubscription extends pulumi.dynamic.Resource {
     };
     for (const key of COMPUTED_OUTPUTS) props[key] = undefined;
     super(
-      webhookSubscriptionProvider,
+      // The shim, not the provider: __provider stays small and always runs the installed code.
+      webhookSubscriptionShim,
       name,
       props,
       {

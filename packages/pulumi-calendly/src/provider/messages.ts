@@ -9,8 +9,8 @@ import {
   isRateLimited,
   isTransportError,
   isUnauthenticated,
-} from "../../calendly/errors";
-import { EVENT_RULES, isWebhookEvent } from "../../calendly/events";
+} from "../calendly/errors";
+import { EVENT_RULES, isWebhookEvent } from "../calendly/events";
 
 export interface ErrorContext {
   /** e.g. "create the webhook subscription for https://…" */

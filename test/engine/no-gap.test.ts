@@ -1,0 +1,186 @@
+/**
+ * Replacements without a gap, through the real Pulumi CLI: invitee.created events fire every 50 ms
+ * while `pulumi up` changes a subscription's events, which Calendly can only do by replacing it.
+ * The subscription delivers to the receiver (the Lambda's handler behind the local HTTP adapter,
+ * keys from the SSM stub, events onto the EventBridge stub). Then: how many events never reached
+ * the bus (lost), and how many reached it twice (duplicates, each pair sharing its `detail.id`).
+ *
+ * - marked URL (the stack since issue 11: `?subscription=<name>&v=<marker>`, the marker changing
+ *   with the events): the new subscription is created before the old one is deleted; no event is
+ *   lost, and those fired while both existed arrive twice with the same `detail.id`;
+ * - the same URL (the stack before issue 11, or any program that keeps its URL): the old one is
+ *   deleted first, as Calendly refuses a second subscription with the same URL; every event fired
+ *   in between matched no subscription, and Calendly never delivers those.
+ *
+ * Every Calendly call takes CALENDLY_LATENCY_MS (default 200 ms, a round trip to api.calendly.com
+ * from a CI runner; the emulator answers on loopback in about a millisecond), injected as the
+ * emulator's latency fault: the window between a DELETE and the next POST is made of those calls
+ * and the engine's own steps. `NO_GAP_LATENCY_MS=0 npm run test:engine -- test/engine/no-gap.test.ts`
+ * measures it on loopback. Each run prints its figures (docs/benchmarks.md, "Replacements without
+ * a gap").
+ */
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { markedUrl } from "pulumi-calendly";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FiredEvent } from "../../emulator/control";
+import type { Emulator } from "../../emulator/server";
+import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
+import { createWorkspace, type Workspace } from "./support/pulumi";
+import { type EngineReceiver, startEngineReceiver } from "./support/receiver";
+
+const PROGRAM = join(__dirname, "programs", "subscriptions");
+const KEY = "no-gap-explicit-signing-key-0123456789";
+const FIRE_EVERY_MS = 50;
+/** Events fired before the `up` starts and after it ends. */
+const MARGIN_MS = 1_000;
+const EVENTS_BEFORE = ["invitee.created"];
+const EVENTS_AFTER = ["invitee.canceled", "invitee.created"];
+const CALENDLY_LATENCY_MS = Number(process.env.NO_GAP_LATENCY_MS ?? 200);
+
+type UrlMode = "marked" | "same";
+
+interface ChangeFigures {
+  mode: UrlMode;
+  calendlyLatencyMs: number;
+  fired: number;
+  /** Fired while no subscription matched: Calendly never delivers those. */
+  matchedNone: number;
+  /** Fired while two matched: delivered twice. */
+  matchedTwo: number;
+  lost: number;
+  duplicates: number;
+  /** Duplicates whose copies do not share one `detail.id`. */
+  duplicatesWithDifferentIds: number;
+  /** Between the old subscription's DELETE and the new one's POST, as Calendly received them. */
+  windowWithoutSubscriptionMs: number;
+  /** Between the new one's POST and the old one's DELETE. */
+  overlapMs: number;
+  upMs: number;
+}
+
+let emulator: Emulator;
+let receiver: EngineReceiver;
+const workspaces: Workspace[] = [];
+
+beforeAll(async () => {
+  emulator = await startEngineEmulator();
+  receiver = await startEngineReceiver([KEY]);
+});
+
+afterAll(async () => {
+  for (const ws of workspaces) ws.dispose();
+  await receiver?.close();
+  await emulator?.close();
+});
+
+function urlFor(mode: UrlMode, events: string[]): string {
+  return mode === "marked"
+    ? markedUrl(receiver.url, "bookings", { events, scope: "user" })
+    : `${receiver.url}?subscription=bookings`;
+}
+
+async function declare(ws: Workspace, mode: UrlMode, events: string[]) {
+  const subscription = { name: "bookings", url: urlFor(mode, events), events, explicitKey: true };
+  await ws.setConfig("subscriptions", JSON.stringify([subscription]));
+}
+
+function millisOf(operation: "createWebhookSubscription" | "deleteWebhookSubscription", since: number) {
+  const request = emulator.control.requests({ operation }).find((r) => r.seq > since && r.status !== null);
+  if (!request) throw new Error(`no ${operation} during the up`);
+  return Date.parse(request.at);
+}
+
+/** Creates the subscription, then changes its events during a stream of events; returns the figures. */
+async function changeEventsWhileFiring(mode: UrlMode): Promise<ChangeFigures> {
+  const ws = await createWorkspace({ programDir: PROGRAM, stack: `no-gap-${mode}` });
+  workspaces.push(ws);
+  await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
+  await ws.setConfig("calendly:apiUrl", emulator.url);
+  await ws.setConfig("signingKeys", JSON.stringify({ bookings: KEY }), { secret: true });
+  emulator.control.clearFaults();
+  if (CALENDLY_LATENCY_MS > 0) {
+    emulator.control.injectFaults({ fault: { kind: "latency", ms: CALENDLY_LATENCY_MS }, times: 1_000_000 });
+  }
+  await declare(ws, mode, EVENTS_BEFORE);
+  await ws.up();
+  await declare(ws, mode, EVENTS_AFTER);
+
+  const fired: FiredEvent[] = [];
+  const timer = setInterval(() => {
+    fired.push(emulator.control.fireEvent({ event: "invitee.created" }));
+  }, FIRE_EVERY_MS);
+  let upMs: number;
+  let since: number;
+  try {
+    await sleep(MARGIN_MS);
+    since = emulator.control.requests().at(-1)?.seq ?? 0;
+    const started = performance.now();
+    await ws.up();
+    upMs = performance.now() - started;
+    await sleep(MARGIN_MS);
+  } finally {
+    clearInterval(timer);
+  }
+  await emulator.control.waitForDeliveries({ timeoutMs: 30_000 });
+
+  const created = millisOf("createWebhookSubscription", since);
+  const deleted = millisOf("deleteWebhookSubscription", since);
+  const onBus = new Map<string, string[]>();
+  for (const detail of receiver.details()) {
+    const uri = String((detail.payload as { uri?: unknown } | null)?.uri);
+    onBus.set(uri, [...(onBus.get(uri) ?? []), detail.id]);
+  }
+  let lost = 0;
+  let duplicates = 0;
+  let duplicatesWithDifferentIds = 0;
+  for (const event of fired) {
+    const ids = onBus.get(String(event.envelope.payload.uri)) ?? [];
+    // Every delivery Calendly made reached the bus once: the receiver neither drops nor invents.
+    expect(ids.length).toBe(event.matched.length);
+    if (ids.length === 0) lost++;
+    duplicates += Math.max(0, ids.length - 1);
+    if (new Set(ids).size > 1) duplicatesWithDifferentIds++;
+  }
+  await ws.destroy();
+  emulator.control.clearFaults();
+  return {
+    mode,
+    calendlyLatencyMs: CALENDLY_LATENCY_MS,
+    fired: fired.length,
+    matchedNone: fired.filter((e) => e.matched.length === 0).length,
+    matchedTwo: fired.filter((e) => e.matched.length === 2).length,
+    lost,
+    duplicates,
+    duplicatesWithDifferentIds,
+    windowWithoutSubscriptionMs: Math.max(0, created - deleted),
+    overlapMs: Math.max(0, deleted - created),
+    upMs: Math.round(upMs),
+  };
+}
+
+describe(`a change of events while invitee.created fires every ${FIRE_EVERY_MS} ms`, () => {
+  it("with a marked URL, the new subscription comes first: no event lost, each duplicate with one detail.id", async () => {
+    const figures = await changeEventsWhileFiring("marked");
+    console.log(`no-gap ${JSON.stringify(figures)}`);
+    expect(figures.fired).toBeGreaterThan((2 * MARGIN_MS) / FIRE_EVERY_MS / 2);
+    expect(figures.windowWithoutSubscriptionMs).toBe(0);
+    expect(figures.overlapMs).toBeGreaterThan(0);
+    expect(figures.matchedNone).toBe(0);
+    expect(figures.lost).toBe(0);
+    expect(figures.duplicates).toBe(figures.matchedTwo);
+    expect(figures.duplicatesWithDifferentIds).toBe(0);
+  });
+
+  it("with the same URL (as before), the old subscription goes first: the events fired in between are lost", async () => {
+    const figures = await changeEventsWhileFiring("same");
+    console.log(`no-gap ${JSON.stringify(figures)}`);
+    expect(figures.overlapMs).toBe(0);
+    expect(figures.windowWithoutSubscriptionMs).toBeGreaterThan(0);
+    expect(figures.duplicates).toBe(0);
+    // Exactly the events that found no subscription...
+    expect(figures.lost).toBe(figures.matchedNone);
+    // ...of which there are some, when a Calendly call takes longer than the gap between events.
+    if (CALENDLY_LATENCY_MS >= 2 * FIRE_EVERY_MS) expect(figures.lost).toBeGreaterThan(0);
+  });
+});
