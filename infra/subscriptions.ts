@@ -61,6 +61,11 @@ export function calendlySubscriptions(
           user: config.user,
           group: config.group,
           signingKey: keys.current,
+          // A 409 for this subscription's exact URL can only be one this stack created with this
+          // very key: the marker in the URL covers the key generation, and the key of a generation
+          // is stable in state. Such a subscription is one a killed `pulumi up` created but never
+          // recorded (test/engine/interrupts.test.ts): take it over instead of stopping there.
+          adoptExisting: true,
         },
         // No deleteBeforeReplace: the URL changes with every replacement (see the header), so the
         // new subscription is created first; the provider asks for delete-first only if it does not.

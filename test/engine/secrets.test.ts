@@ -82,6 +82,18 @@ describe("secrets through the real engine", () => {
     printed.push(preview, await ws.up(), await ws.preview(["--diff", "--expect-no-changes"]));
   });
 
+  it("after a refresh the next preview is clean: the given key is kept as a secret input", async () => {
+    printed.push(await ws.refresh());
+    const preview = await ws.preview(["--diff", "--expect-no-changes"], { allowFailure: true });
+    printed.push(preview);
+    expect(preview.code, preview.output).toBe(0);
+    expect(preview.stdout).not.toMatch(/signingKey/);
+    const explicit = resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE).find((r) =>
+      String(r.inputs?.url).includes("subscription=explicit"),
+    );
+    expect(explicit?.inputs?.signingKey).toHaveProperty("ciphertext");
+  });
+
   it("a check failure on a bad signingKey names the problem, not the value", async () => {
     await declare(["invitee.canceled", "invitee.created"], BAD_KEY);
     const failed = await ws.preview(["--diff"], { allowFailure: true });

@@ -333,6 +333,12 @@ describe("the subscription", () => {
     ]);
   });
 
+  it("adopts a subscription at its exact URL (a killed up's), which only its own key can have made", () => {
+    const subscription = one(report, T.subscription);
+    expect(input(subscription, "adoptExisting")).toBe(true);
+    expect(input(subscription, "signingKey")).toBeDefined();
+  });
+
   it("waits for the route, stage, integration, invoke permission, function and key parameter (a replacement creates first)", () => {
     const subscription = one(report, T.subscription);
     for (const [type, name] of [

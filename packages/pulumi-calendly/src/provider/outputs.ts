@@ -66,8 +66,11 @@ export function toOutputs(subscription: WebhookSubscription, resolved: ResolvedI
 
 /**
  * The inputs a program would have written to get these outputs: what `read` returns so that the
- * next preview is clean. Values the provider filled in are left out, as the program left them out;
- * so is `signingKey`, which the engine must not hold as a plain input (it stays a secret output).
+ * next preview is clean. Values the provider filled in (a generated key among them) are left out,
+ * as the program left them out. A `signingKey` the program gave is returned: the host answers in
+ * plain values, and the engine marks each returned input secret when the stored input of that name
+ * was (`annotateSecrets` in pkg/resource/plugin/provider_plugin.go; the resource always sends the
+ * key as a secret), so it stays encrypted in state: test/engine/secrets.test.ts.
  */
 export function inputsFromOutputs(outputs: SubscriptionOutputs): Record<string, unknown> {
   const defaults = outputs.providerDefaults ?? [];
@@ -80,5 +83,6 @@ export function inputsFromOutputs(outputs: SubscriptionOutputs): Record<string, 
   if (!defaults.includes("organization")) inputs.organization = outputs.organization;
   if (outputs.user !== null && !defaults.includes("user")) inputs.user = outputs.user;
   if (outputs.group !== null) inputs.group = outputs.group;
+  if (!defaults.includes("signingKey") && outputs.signingKey) inputs.signingKey = outputs.signingKey;
   return inputs;
 }
