@@ -5,12 +5,14 @@
  * `aws` and `random` plugins are stand-ins (tools/pulumi-standins): they record every call, so the
  * engine's real order can be checked against the emulator's record of Calendly calls.
  *
- * - `up` creates the 23 resources Pulumi counts; each subscription is created after the route,
- *   stage, integration, invoke permission, function, role policy and key parameter;
+ * - `up` creates the 39 resources Pulumi counts (the receiver, the watchdog, its alarms and topic,
+ *   the subscription); each subscription is created after the route, stage, integration, invoke
+ *   permission, function, role policy and key parameter;
  * - a second preview and a refresh find nothing to do;
  * - Pulumi.yaml's defaults as the CLI applies them (and its declared types, enforced by the CLI);
  * - `pulumi config set --path`: an event added (the preview --diff quoted in docs/engine.md), a key
- *   rotated (`signingKeyGeneration`, as a number and as a string);
+ *   rotated (`signingKeyGeneration`, as a number and as a string): each replaces the subscription,
+ *   the new one created before the old one is deleted (its URL's marker changes);
  * - a `routePath` change: a new route beside the old one, a new subscription URL;
  * - a change that replaces the API (`up --replace`): everything under it, and the subscription;
  * - `destroy`: the subscription first, then nothing left anywhere.
@@ -36,8 +38,31 @@ import { type CallRecord, installStandinsFor, type Standins } from "./support/st
 
 const T = RESOURCE_TYPES;
 
-/** What a subscription waits for (infra/receiver `readiness`): created before it, deleted after it. */
-const READINESS = [T.route, T.stage, T.integration, T.permission, T.fn, T.rolePolicy, T.parameter];
+/** The receiver's resources of the types the stack holds several of (the watchdog has its own). */
+const RECEIVER = {
+  fn: "calendly-dev-receiver",
+  permission: "calendly-dev-invoke",
+  rolePolicy: "calendly-dev-receiver-policy",
+  parameter: "calendly-dev-signing-keys",
+} as const;
+
+/**
+ * What a subscription waits for (infra/receiver `readiness`): created before it, deleted after it.
+ * Each is [type, name] (a name where the stack holds several of the type).
+ */
+const READINESS: [string, string?][] = [
+  [T.route],
+  [T.stage],
+  [T.integration],
+  [T.permission, RECEIVER.permission],
+  [T.fn, RECEIVER.fn],
+  [T.rolePolicy, RECEIVER.rolePolicy],
+  [T.parameter, RECEIVER.parameter],
+];
+/** The resources on AWS and the generated key: what the first `up` creates through the stand-ins. */
+const AWS_RESOURCES = 34;
+/** What Pulumi's summary counts: those, the key, the subscription, the stack, the aws provider, the component. */
+const COUNTED = 39;
 
 const DEV_EVENTS = ["invitee.canceled", "invitee.created", "invitee_no_show.created"];
 
@@ -80,21 +105,29 @@ function only<T>(items: readonly T[], what: string): T {
   expect(items, what).toHaveLength(1);
   return items[0]!;
 }
-function call(calls: readonly CallRecord[], op: CallRecord["op"], type: string): CallRecord {
+function call(calls: readonly CallRecord[], op: CallRecord["op"], type: string, name?: string): CallRecord {
   return only(
-    calls.filter((c) => c.op === op && c.type === type),
-    `${op} ${type}`,
+    calls.filter(
+      (c) => c.op === op && c.type === type && (name === undefined || c.urn?.endsWith(`::${name}`)),
+    ),
+    `${op} ${type} ${name ?? ""}`,
   );
 }
 
 async function state(showSecrets = false): Promise<StateResource[]> {
   return (await ws.exportState({ showSecrets })).deployment.resources ?? [];
 }
-function ofType(resources: readonly StateResource[], type: string): StateResource {
+function ofType(resources: readonly StateResource[], type: string, name?: string): StateResource {
   return only(
-    resources.filter((r) => r.type === type),
-    type,
+    resources.filter((r) => r.type === type && (name === undefined || r.urn.endsWith(`::${name}`))),
+    `${type} ${name ?? ""}`,
   );
+}
+/** The marker-free part of a subscription URL (the marker changes with every replacement). */
+function unmarked(url: string): string {
+  const u = new URL(url);
+  u.searchParams.delete("v");
+  return u.href;
 }
 /** A secret as `stack export --show-secrets` writes it: `{<sig>: <secret sig>, plaintext: "<JSON>"}`. */
 function plaintext(value: unknown): unknown {
@@ -136,6 +169,8 @@ function quotedInDocs(name: string): string {
 function comparable(text: string): string {
   const lines = text
     .replace(/\[id=[^\]]*\]/g, "[id=<id>]")
+    .replace(/http:\/\/127\.0\.0\.1:\d+/g, "<emulator>")
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z/g, "<time>")
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>")
     .replace(/https:\/\/[a-z0-9]{10}\.execute-api/g, "https://<api>.execute-api")
     .replace(/(:execute-api:[a-z0-9-]+:\d{12}:)[a-z0-9]{10}\//g, "$1<api>/")
@@ -180,21 +215,21 @@ describe("the whole program through the real engine", () => {
   let created: Mark;
   let firstUp: CallRecord[];
 
-  it("up creates the stack: 23 resources as Pulumi counts them, the subscription at Calendly", async () => {
+  it("up creates the stack: 39 resources as Pulumi counts them, the subscription at Calendly", async () => {
     created = mark();
     const up = await timed("up (create)", () => ws.up());
     firstUp = changesSince(created);
 
     // Pulumi's summary counts the stack itself, the explicit aws provider and the component, not
     // the default providers (random, pulumi-nodejs) that the state also holds.
-    expect(up.stdout).toMatch(/Resources:\n\s+\+ 23 created\n/);
+    expect(up.stdout).toMatch(new RegExp(`Resources:\\n\\s+\\+ ${COUNTED} created\\n`));
     const resources = await state();
     const defaultProvider = (r: StateResource) =>
       r.type.startsWith("pulumi:providers:") && /::default(_[0-9_]+)?$/.test(r.urn);
     const counted = resources.filter((r) => !defaultProvider(r));
-    expect(counted).toHaveLength(23);
+    expect(counted).toHaveLength(COUNTED);
     const aws = counted.filter((r) => r.type.startsWith("aws:"));
-    expect(aws).toHaveLength(18);
+    expect(aws).toHaveLength(AWS_RESOURCES);
 
     // Every AWS resource and the key were created once by the stand-ins, with the id in the state.
     const stateOf = [...aws, ofType(resources, T.password)];
@@ -214,8 +249,10 @@ describe("the whole program through the real engine", () => {
 
     const [sub, ...more] = emulator.control.subscriptions();
     expect(more).toEqual([]);
+    expect(sub!.callback_url).toMatch(
+      new RegExp(`^${outputs.webhookUrl}\\?subscription=bookings&v=[0-9a-z]+$`),
+    );
     expect(sub).toMatchObject({
-      callback_url: `${outputs.webhookUrl}?subscription=bookings`,
       events: DEV_EVENTS,
       scope: "user",
       state: "active",
@@ -233,12 +270,12 @@ describe("the whole program through the real engine", () => {
 
   it("creates the subscription only after the route, stage, integration, invoke permission, function, policy and key parameter", () => {
     const post = only(calendlyWritesSince(created, "POST"), "subscription POST");
-    for (const type of READINESS) {
-      expect(call(firstUp, "create", type).end, type).toBeLessThanOrEqual(arrived(post));
+    for (const [type, name] of READINESS) {
+      expect(call(firstUp, "create", type, name).end, type).toBeLessThanOrEqual(arrived(post));
     }
     // And the key the subscription is created with exists before the key parameter holding it.
     expect(call(firstUp, "create", T.password).end).toBeLessThanOrEqual(
-      call(firstUp, "create", T.parameter).start,
+      call(firstUp, "create", T.parameter, RECEIVER.parameter).start,
     );
   });
 
@@ -247,7 +284,7 @@ describe("the whole program through the real engine", () => {
     await timed("preview --expect-no-changes", () => ws.preview(["--expect-no-changes"]));
     await timed("refresh --expect-no-changes", () => ws.refresh(["--expect-no-changes"]));
     expect(changesSince(before)).toEqual([]);
-    expect(standins.callsSince(before.calls, "read").length).toBeGreaterThanOrEqual(19);
+    expect(standins.callsSince(before.calls, "read").length).toBeGreaterThanOrEqual(AWS_RESOURCES + 1);
     expect(calendlyWritesSince(before, "POST")).toEqual([]);
     expect(calendlyWritesSince(before, "DELETE")).toEqual([]);
   });
@@ -273,14 +310,14 @@ describe("the whole program through the real engine", () => {
     const stage = call(firstUp, "create", T.stage).inputs!;
     expect(stage.defaultRouteSettings).toEqual({ throttlingRateLimit: 50, throttlingBurstLimit: 100 });
     expect(call(firstUp, "create", T.route).inputs!.routeKey).toBe("POST /calendly/webhooks");
-    const fn = call(firstUp, "create", T.fn).inputs!;
+    const fn = call(firstUp, "create", T.fn, RECEIVER.fn).inputs!;
     expect(fn.environment).toMatchObject({
       variables: { SIGNATURE_TOLERANCE_SECONDS: "180", POWERTOOLS_LOG_LEVEL: "DEBUG" },
     });
     expect(fn.memorySize).toBe(256);
     // …and the dev values beside them.
     const groups = firstUp.filter((c) => c.op === "create" && c.type === T.logGroup);
-    expect(groups.map((g) => g.inputs!.retentionInDays)).toEqual([14, 14]);
+    expect(groups.map((g) => g.inputs!.retentionInDays)).toEqual([14, 14, 14]);
     expect(call(firstUp, "create", T.archive).inputs!.retentionDays).toBe(7);
   });
 
@@ -308,12 +345,16 @@ describe("the whole program through the real engine", () => {
     expect(more).toEqual([]);
     expect(sub!.uuid).not.toBe(old.uuid);
     expect(sub!.events).toEqual([...DEV_EVENTS, "invitee_no_show.deleted"]);
-    expect(sub!.callback_url).toBe(old.callback_url);
-    // The old one went first (same URL), and nothing on AWS changed.
-    expect(answered(only(calendlyWritesSince(before, "DELETE"), "DELETE"))).toBeLessThanOrEqual(
-      arrived(only(calendlyWritesSince(before, "POST"), "POST")),
+    // A new marker, so a new URL: the new one came first, the old one went after (no gap).
+    expect(sub!.callback_url).not.toBe(old.callback_url);
+    expect(unmarked(sub!.callback_url)).toBe(unmarked(old.callback_url));
+    expect(answered(only(calendlyWritesSince(before, "POST"), "POST"))).toBeLessThanOrEqual(
+      arrived(only(calendlyWritesSince(before, "DELETE"), "DELETE")),
     );
-    expect(changesSince(before)).toEqual([]);
+    // Nothing on AWS changed but the watchdog's list of watched subscriptions (their URIs).
+    expect(changesSince(before).map((c) => `${c.op} ${c.urn?.split("::").pop()}`)).toEqual([
+      "update calendly-dev-watchdog",
+    ]);
   });
 
   it("config set --path rotates a key: the new key and the parameter first, then the subscription", async () => {
@@ -329,11 +370,15 @@ describe("the whole program through the real engine", () => {
     const changes = changesSince(before);
     const key2 = call(changes, "create", T.password);
     expect(key2.urn).toMatch(/::bookings-signing-key-2$/);
-    const parameter = call(changes, "update", T.parameter);
-    expect(changes).toHaveLength(2);
+    const parameter = call(changes, "update", T.parameter, RECEIVER.parameter);
+    // The key, the parameter, and the watchdog's list of watched URIs.
+    expect(changes).toHaveLength(3);
     const post = only(calendlyWritesSince(before, "POST"), "POST");
+    const del = only(calendlyWritesSince(before, "DELETE"), "DELETE");
     expect(key2.end).toBeLessThanOrEqual(parameter.start);
     expect(parameter.end).toBeLessThanOrEqual(arrived(post));
+    // The new subscription (new marker) before the old one is deleted.
+    expect(answered(post)).toBeLessThanOrEqual(arrived(del));
 
     // The parameter holds [key 2, key 1]; the subscription was created with key 2.
     const resources = await state(true);
@@ -343,7 +388,7 @@ describe("the whole program through the real engine", () => {
       plaintext(passwords.find((p) => p.urn.endsWith(`::${name}`))!.outputs!.result) as string;
     generatedKeys.push(result("bookings-signing-key-1"), result("bookings-signing-key-2"));
     expect(keys.bookings).toBe(result("bookings-signing-key-2"));
-    const value = plaintext(ofType(resources, T.parameter).outputs!.value) as string;
+    const value = plaintext(ofType(resources, T.parameter, RECEIVER.parameter).outputs!.value) as string;
     expect(parseSigningKeys(value)).toEqual([
       result("bookings-signing-key-2"),
       result("bookings-signing-key-1"),
@@ -373,7 +418,7 @@ describe("the whole program through the real engine", () => {
     expect(preview.stdout).toMatch(/~ routeKey: "POST \/calendly\/webhooks" => "POST \/calendly\/hooks"/);
     expect(preview.stdout).toMatch(/\+-aws:lambda\/permission:Permission: \(replace\)/);
     expect(preview.stdout).toMatch(
-      /~ url\s+: "https:\/\/.*\/calendly\/webhooks\?subscription=bookings" => "https:\/\/.*\/calendly\/hooks\?subscription=bookings"/,
+      /~ url\s+: "https:\/\/.*\/calendly\/webhooks\?subscription=bookings&v=\w+" => "https:\/\/.*\/calendly\/hooks\?subscription=bookings&v=\w+"/,
     );
 
     const before = mark();
@@ -383,13 +428,16 @@ describe("the whole program through the real engine", () => {
     expect(new URL(sub!.callback_url).pathname).toBe("/calendly/hooks");
 
     const changes = changesSince(before);
-    expect(changes.filter((c) => c.op === "update")).toEqual([]);
+    expect(changes.filter((c) => c.op === "update").map((c) => c.urn?.split("::").pop())).toEqual([
+      "calendly-dev-watchdog",
+    ]);
     const post = only(calendlyWritesSince(before, "POST"), "POST");
     const del = only(calendlyWritesSince(before, "DELETE"), "DELETE");
-    for (const type of [T.route, T.permission]) {
+    expect(answered(post)).toBeLessThanOrEqual(arrived(del));
+    for (const [type, name] of [[T.route], [T.permission, RECEIVER.permission]] as const) {
       // The new one exists before the new subscription; the old one outlives the old subscription.
-      expect(call(changes, "create", type).end, type).toBeLessThanOrEqual(arrived(post));
-      expect(answered(del), type).toBeLessThanOrEqual(call(changes, "delete", type).start);
+      expect(call(changes, "create", type, name).end, type).toBeLessThanOrEqual(arrived(post));
+      expect(answered(del), type).toBeLessThanOrEqual(call(changes, "delete", type, name).start);
     }
   });
 
@@ -403,29 +451,38 @@ describe("the whole program through the real engine", () => {
 
     const [sub, ...more] = emulator.control.subscriptions();
     expect(more).toEqual([]);
-    expect(sub!.callback_url).toBe(
+    expect(unmarked(sub!.callback_url)).toBe(
       `https://${newApi.id}.execute-api.us-east-1.amazonaws.com/calendly/hooks?subscription=bookings`,
     );
     const post = only(calendlyWritesSince(before, "POST"), "POST");
     const del = only(calendlyWritesSince(before, "DELETE"), "DELETE");
     // API ids force new stages, integrations and routes; the new source ARN a new permission.
-    for (const type of [T.api, T.stage, T.integration, T.route, T.permission]) {
-      expect(call(changes, "create", type).end, type).toBeLessThanOrEqual(arrived(post));
-      expect(answered(del), type).toBeLessThanOrEqual(call(changes, "delete", type).start);
+    expect(answered(post)).toBeLessThanOrEqual(arrived(del));
+    for (const [type, name] of [
+      [T.api],
+      [T.stage],
+      [T.integration],
+      [T.route],
+      [T.permission, RECEIVER.permission],
+    ] as const) {
+      expect(call(changes, "create", type, name).end, type).toBeLessThanOrEqual(arrived(post));
+      expect(answered(del), type).toBeLessThanOrEqual(call(changes, "delete", type, name).start);
     }
     expect(call(changes, "delete", T.api).id).toBe(oldApi.id);
-    expect(changes).toHaveLength(10);
+    // Five replaced (a create and a delete each), and the watchdog's list of watched URIs.
+    expect(changes).toHaveLength(11);
     expect(standins.existing().filter((r) => r.startsWith(`${T.api} `))).toEqual([`${T.api} ${newApi.id}`]);
   });
 
   it("destroy deletes the subscription first, then leaves nothing at Calendly, on AWS or in the state", async () => {
     const before = mark();
     const destroy = await timed("destroy", () => ws.destroy());
-    expect(destroy.stdout).toMatch(/Resources:\n\s+- 24 deleted\n/);
+    // Everything the first up counted, and the second key.
+    expect(destroy.stdout).toMatch(new RegExp(`Resources:\\n\\s+- ${COUNTED + 1} deleted\\n`));
     const del = only(calendlyWritesSince(before, "DELETE"), "DELETE");
     const changes = changesSince(before);
-    for (const type of READINESS) {
-      expect(answered(del), type).toBeLessThanOrEqual(call(changes, "delete", type).start);
+    for (const [type, name] of READINESS) {
+      expect(answered(del), type).toBeLessThanOrEqual(call(changes, "delete", type, name).start);
     }
     expect(emulator.control.subscriptions()).toEqual([]);
     expect(standins.existing()).toEqual([]);
