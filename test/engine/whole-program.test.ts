@@ -145,22 +145,31 @@ function configFileKeys(): Record<string, unknown> {
   return (parse(readFileSync(ws.configFile, "utf8")) as { config: Record<string, unknown> }).config;
 }
 
+/** The documents that quote the CLI's output; each quote must be what the CLI prints. */
+const QUOTING_DOCS = ["docs/engine.md", "docs/deployment.md", "README.md"];
+
 /**
- * Compares real CLI output with the fenced block after `<!-- captured: <name> -->` in
- * docs/engine.md, so the text the docs quote stays what Pulumi prints. With ENGINE_CAPTURE_DIR set,
- * the output is also written there, to paste into the docs when it changes.
+ * Compares real CLI output with every fenced block after `<!-- captured: <name> -->` in
+ * QUOTING_DOCS (at least one), so the text the docs quote stays what Pulumi prints. With
+ * ENGINE_CAPTURE_DIR set, the output is also written there, to paste into the docs when it changes.
  */
 function expectQuotedInDocs(name: string, output: string): void {
   const dir = process.env.ENGINE_CAPTURE_DIR;
   if (dir) writeFileSync(join(dir, `${name.replace(/[^a-z0-9]+/gi, "-")}.txt`), output);
-  expect(comparable(output)).toBe(comparable(quotedInDocs(name)));
+  const quotes = quotedInDocs(name);
+  expect(quotes.length, `a document quotes ${name}`).toBeGreaterThan(0);
+  for (const [doc, quote] of quotes) expect(comparable(output), doc).toBe(comparable(quote));
 }
-function quotedInDocs(name: string): string {
-  const docs = readFileSync(join(REPO_ROOT, "docs", "engine.md"), "utf8");
-  const at = docs.indexOf(`<!-- captured: ${name} -->`);
-  expect(at, `docs/engine.md quotes ${name}`).toBeGreaterThanOrEqual(0);
-  const block = /```[a-z]*\n([\s\S]*?)```/.exec(docs.slice(at));
-  return block![1]!;
+function quotedInDocs(name: string): [string, string][] {
+  const quotes: [string, string][] = [];
+  for (const doc of QUOTING_DOCS) {
+    const text = readFileSync(join(REPO_ROOT, doc), "utf8");
+    const marker = `<!-- captured: ${name} -->`;
+    for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) {
+      quotes.push([doc, /```[a-z]*\n([\s\S]*?)```/.exec(text.slice(at))![1]!]);
+    }
+  }
+  return quotes;
 }
 /**
  * Preview text with what differs between runs made alike: ids, generated names, the API's id, and
@@ -178,7 +187,14 @@ function comparable(text: string): string {
     .replace(/integrations\/[a-z0-9]{7}\b/g, "integrations/<integration>")
     .replace(/-[0-9a-f]{7}\b/g, "-<suffix>")
     .trim()
-    .split("\n");
+    .split("\n")
+    // The progress line (`@ previewing update....`) grows with the time the preview took.
+    .filter((line) => !line.startsWith("@ ") && line.trim() !== "");
+  // Without --diff: one line per step, in the order the engine started them, which may vary.
+  if (!text.includes("[urn=")) {
+    const end = lines.findIndex((line) => line.startsWith("Resources:"));
+    return [lines[0], ...lines.slice(1, end).sort(), ...lines.slice(end)].join("\n");
+  }
   // A resource's section: its header (`    +-<type>: (replace)`) and the lines indented under it.
   const out: string[] = [];
   let sections: string[][] = [];
@@ -337,6 +353,7 @@ describe("the whole program through the real engine", () => {
     await ws.setConfig("subscriptions[0].events[3]", "invitee_no_show.deleted", { path: true });
     const preview = await timed("preview --diff (event added)", () => ws.preview(["--diff"]));
     expectQuotedInDocs("preview --diff, an event added", preview.stdout);
+    expectQuotedInDocs("preview, an event added", (await ws.preview()).stdout);
 
     const before = mark();
     const old = emulator.control.subscriptions()[0]!;
@@ -364,6 +381,7 @@ describe("the whole program through the real engine", () => {
     expect(stored[0]!.signingKeyGeneration).toBe(2);
     const preview = await timed("preview --diff (rotation)", () => ws.preview(["--diff"]));
     expectQuotedInDocs("preview --diff, a key rotated", preview.stdout);
+    expectQuotedInDocs("preview, a key rotated", (await ws.preview()).stdout);
 
     const before = mark();
     await timed("up (rotation)", () => ws.up());
