@@ -48,7 +48,7 @@ if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ "$(cat "$st
 else
   rm -f "$stamp_file"
   start=$SECONDS
-  say "building pulumi $cli_version (the first build downloads about 400 modules and compiles for several minutes)"
+  say "building pulumi $cli_version (a first build downloads about 300 modules, 1.7 GB of Go module cache, and compiles for about 12 minutes on 2 cores)"
   (cd "$here/cli" && go build -trimpath -ldflags "-X $version_flag=$cli_version" -o "$bin/pulumi" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
   say "built pulumi in $((SECONDS - start)) s; building pulumi-language-nodejs $host_version"
