@@ -14,7 +14,7 @@
  * receivers derive their dedupe key from the body.
  */
 import { createHash } from "node:crypto";
-import type { WebhookEvent } from "../packages/pulumi-calendly/src/calendly/events";
+import type { WebhookEvent } from "../packages/pulumi-calendly/src/calendly";
 
 /** Calendly's public API host; the default prefix of every URI in a sample. */
 export const CALENDLY_API_URL = "https://api.calendly.com";

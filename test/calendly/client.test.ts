@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import calendlyPackageJson from "pulumi-calendly/package.json";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -21,7 +22,6 @@ import {
   USER_AGENT,
 } from "../../calendly";
 import packageJson from "../../package.json";
-import calendlyPackageJson from "../../packages/pulumi-calendly/package.json";
 
 const API = "https://api.calendly.com";
 const TOKEN = "test-token-SECRET-1234567890";

@@ -2,13 +2,13 @@
  * The provider's methods called in-process against the emulator: the edges that are easier to
  * reach without the host (it runs the same code; host.test.ts proves that).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../emulator/server";
 import {
   createWebhookSubscriptionProvider,
   MISSING_TOKEN_MESSAGE,
   type WebhookSubscriptionProvider,
-} from "../../packages/pulumi-calendly/src/provider/provider";
+} from "pulumi-calendly/provider";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Emulator, startEmulator } from "../../emulator/server";
 import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
 
 let emulator: Emulator;

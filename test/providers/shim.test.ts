@@ -12,8 +12,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import * as runtime from "pulumi-calendly/provider";
 import { beforeAll, describe, expect, it } from "vitest";
-import * as runtime from "../../packages/pulumi-calendly/src/provider";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
 
 const PINNED = readFileSync(

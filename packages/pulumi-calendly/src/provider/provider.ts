@@ -21,6 +21,7 @@ import {
   type WebhookSubscriptionClient,
 } from "../calendly/client";
 import type { RetryPolicy } from "../calendly/retry";
+import { generateSigningKey } from "../calendly/signature";
 import type { CalendlyUser } from "../calendly/types";
 import { createSubscription } from "./create";
 import { diffSubscription } from "./diff";
@@ -28,7 +29,6 @@ import { checkSubscriptionInputs, type SubscriptionInputs } from "./inputs";
 import type { SubscriptionOutputs } from "./outputs";
 import { isPendingCreationError, withSerializedProvider } from "./pending";
 import { deleteSubscription, readSubscription } from "./read";
-import { generateSigningKey } from "./signing-key";
 
 export interface WebhookSubscriptionProvider extends pulumi.dynamic.ResourceProvider {
   configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
