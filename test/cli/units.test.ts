@@ -1,7 +1,7 @@
 /** The CLI's pure parts: verdicts, adoption plans, credentials precedence, error texts, output. */
 import { describe, expect, it } from "vitest";
 import type { WebhookSubscription } from "../../calendly";
-import { calendlyApiError, calendlyResponseError, signatureHeader, verifySignature } from "../../calendly";
+import { CalendlyApiError, CalendlyResponseError, signatureHeader, verifySignature } from "../../calendly";
 import { CliError } from "../../cli/args";
 import { tamperSignature } from "../../cli/commands/send-test";
 import { type ConfigValue, resolveCredentials } from "../../cli/credentials";
@@ -167,7 +167,7 @@ describe("credentials", () => {
 describe("Calendly errors as one line with what to do", () => {
   const context = { action: "list webhook subscriptions", apiUrl: "http://api", tokenSource: 'stack "prod"' };
   const api = (status: number, extra: Record<string, unknown> = {}) =>
-    calendlyApiError({ status, method: "GET", path: "/webhook_subscriptions", ...extra });
+    new CalendlyApiError({ status, method: "GET", path: "/webhook_subscriptions", ...extra });
 
   it.each([
     [
@@ -185,7 +185,7 @@ describe("Calendly errors as one line with what to do", () => {
     [api(429, { retryAfterSeconds: 12 }), "try again in 12 s"],
     [api(400, { details: [{ parameter: "user", message: "user is missing" }] }), "400 user: user is missing"],
     [api(503, { title: "Internal Server Error" }), "try again later"],
-    [calendlyResponseError("GET", "/users/me", 200, "resource: Required"), "check --api-url"],
+    [new CalendlyResponseError("GET", "/users/me", 200, "resource: Required"), "check --api-url"],
   ])("%#", (error, expected) => {
     const explained = explainCalendlyError(error, context);
     expect(explained).toBeInstanceOf(CliError);

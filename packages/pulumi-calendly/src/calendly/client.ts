@@ -13,7 +13,7 @@
  */
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import { calendlyResponseError } from "./errors";
+import { CalendlyResponseError } from "./errors";
 import type { Scope } from "./events";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 import {
@@ -213,7 +213,7 @@ function createClientCore(options: CalendlyClientOptions): ClientCore {
       .slice(0, 3)
       .map((issue) => `${issue.path.map(String).join(".") || "(body)"}: ${issue.message}`)
       .join("; ");
-    throw calendlyResponseError(method, path, status, problems);
+    throw new CalendlyResponseError(method, path, status, problems);
   }
 
   async function getJson<T>(

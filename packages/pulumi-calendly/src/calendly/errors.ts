@@ -1,76 +1,53 @@
 /**
- * Typed errors of the Calendly client.
+ * Typed errors of the Calendly client: one base class, `CalendlyError`, and one subclass per way a
+ * call can fail, each with a stable `code` (undici's habit: `UND_ERR_…`). Branch on `code`, on
+ * `instanceof` or on the guards below; never on a message, which is for people and may be reworded.
  *
- * These are plain `Error` objects tagged by `name` and built by factory functions, with type
- * guards, rather than `class … extends Error`: the provider's code was serialized by Pulumi's
- * closure serializer, which rewrites `super(message)` into `Error.call(this, message)` and so
- * loses the message and stack of any Error subclass (until 0.2.0; the provider now runs from the
- * installed package, and ../provider/README.md says which of those rules still hold).
+ * | class                         | code                       | when                                          |
+ * | ----------------------------- | -------------------------- | --------------------------------------------- |
+ * | `CalendlyApiError`            | `CALENDLY_API_ERROR`       | Calendly answered with an error status        |
+ * | `CalendlyUnknownOutcomeError` | `CALENDLY_UNKNOWN_OUTCOME` | a create was sent and no answer came back     |
+ * | `CalendlyTransportError`      | `CALENDLY_TRANSPORT_ERROR` | no answer within the attempts and deadline    |
+ * | `CalendlyResponseError`       | `CALENDLY_RESPONSE_ERROR`  | a 2xx whose body is not what API.md promises  |
+ * | `CalendlyArgumentError`       | `CALENDLY_ARGUMENT_ERROR`  | an argument names nothing; nothing was sent   |
+ *
+ * `instanceof` holds across copies of this package (the repository's source and an installed
+ * dist/, or two versions in one program): like undici's errors (lib/core/errors.js), it is answered
+ * by a brand registered with `Symbol.for` and by `code`, not by a prototype chain each copy has its
+ * own of.
  *
  * Messages name the method and path, never headers: the token cannot leak through an error.
  */
+
+const BRAND = Symbol.for("pulumi-calendly.CalendlyError");
+
+export type CalendlyErrorCode =
+  | "CALENDLY_API_ERROR"
+  | "CALENDLY_UNKNOWN_OUTCOME"
+  | "CALENDLY_TRANSPORT_ERROR"
+  | "CALENDLY_RESPONSE_ERROR"
+  | "CALENDLY_ARGUMENT_ERROR";
+
+/** The base of every error the client throws on purpose. */
+export abstract class CalendlyError extends Error {
+  abstract readonly code: CalendlyErrorCode;
+  /** The code of a subclass's instances; the base class has none and matches them all. */
+  static readonly code: CalendlyErrorCode | undefined = undefined;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
+    return this.code === undefined || (value as { code?: unknown }).code === this.code;
+  }
+
+  get [BRAND](): true {
+    return true;
+  }
+}
 
 export interface CalendlyErrorDetail {
   parameter?: string;
   message: string;
   code?: string;
-}
-
-/** Calendly answered with an error status. Branch on `status` (and `title` for 403), not on texts. */
-export interface CalendlyApiError extends Error {
-  name: "CalendlyApiError";
-  status: number;
-  /** Calendly's `title`, e.g. "Resource Not Found", "Already Exists", "Insufficient scope". */
-  title: string;
-  /** Calendly's `message`. */
-  apiMessage: string;
-  details: CalendlyErrorDetail[];
-  /** For 403 "Insufficient scope": the OAuth scopes the token lacks. */
-  requiredScopes: string[];
-  method: string;
-  path: string;
-  /** For 429: how long Calendly asked us to wait, in seconds, when it said. */
-  retryAfterSeconds: number | null;
-  /**
-   * True when an earlier attempt of this same request ended without a known outcome (5xx or a
-   * dropped connection) before this answer: a 409 on a retried create may then be our own.
-   */
-  afterUncertainAttempt: boolean;
-}
-
-/**
- * A non-idempotent request (a create) was sent but no answer came back: it may or may not have
- * taken effect. The caller must find out (the provider looks for the subscription) before retrying.
- */
-export interface CalendlyUnknownOutcomeError extends Error {
-  name: "CalendlyUnknownOutcomeError";
-  method: string;
-  path: string;
-}
-
-/** Calendly could not be reached within the attempts and deadline; nothing was applied. */
-export interface CalendlyTransportError extends Error {
-  name: "CalendlyTransportError";
-  method: string;
-  path: string;
-  attempts: number;
-}
-
-/** Calendly answered 2xx with a body that does not have the shape API.md promises. */
-export interface CalendlyResponseError extends Error {
-  name: "CalendlyResponseError";
-  method: string;
-  path: string;
-  status: number;
-}
-
-/**
- * An argument the caller passed cannot name what it should (e.g. a string that is not an invitee
- * URI); nothing was sent. `parameter` names it, the message says what is wrong and what to pass.
- */
-export interface CalendlyArgumentError extends Error {
-  name: "CalendlyArgumentError";
-  parameter: string;
 }
 
 export interface CalendlyApiErrorInit {
@@ -85,72 +62,128 @@ export interface CalendlyApiErrorInit {
   afterUncertainAttempt?: boolean;
 }
 
-export function calendlyApiError(init: CalendlyApiErrorInit): CalendlyApiError {
-  const title = init.title ?? `HTTP ${init.status}`;
-  const apiMessage = init.message ?? "";
-  const details = init.details ?? [];
-  const detailText = details
+/** Calendly answered with an error status. Branch on `status` (and `title` for 403), not on texts. */
+export class CalendlyApiError extends CalendlyError {
+  static override readonly code = "CALENDLY_API_ERROR";
+  readonly code = CalendlyApiError.code;
+  override readonly name = "CalendlyApiError";
+  readonly status: number;
+  /** Calendly's `title`, e.g. "Resource Not Found", "Already Exists", "Insufficient scope". */
+  readonly title: string;
+  /** Calendly's `message`. */
+  readonly apiMessage: string;
+  readonly details: CalendlyErrorDetail[];
+  /** For 403 "Insufficient scope": the OAuth scopes the token lacks. */
+  readonly requiredScopes: string[];
+  readonly method: string;
+  readonly path: string;
+  /** For 429: how long Calendly asked us to wait, in seconds, when it said. */
+  readonly retryAfterSeconds: number | null;
+  /**
+   * True when an earlier attempt of this same request ended without a known outcome (5xx or a
+   * dropped connection) before this answer: a 409 on a retried create may then be our own.
+   */
+  readonly afterUncertainAttempt: boolean;
+
+  constructor(init: CalendlyApiErrorInit) {
+    const title = init.title ?? `HTTP ${init.status}`;
+    const apiMessage = init.message ?? "";
+    const details = init.details ?? [];
+    const text = [title, apiMessage, describeDetails(details)].filter((p) => p.length > 0).join(": ");
+    super(`Calendly ${init.method} ${init.path} failed with ${init.status} ${text}`);
+    this.status = init.status;
+    this.title = title;
+    this.apiMessage = apiMessage;
+    this.details = details;
+    this.requiredScopes = init.requiredScopes ?? [];
+    this.method = init.method;
+    this.path = init.path;
+    this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.afterUncertainAttempt = init.afterUncertainAttempt ?? false;
+  }
+}
+
+/**
+ * A non-idempotent request (a create) was sent but no answer came back: it may or may not have
+ * taken effect. The caller must find out (the provider looks for the subscription) before retrying.
+ */
+export class CalendlyUnknownOutcomeError extends CalendlyError {
+  static override readonly code = "CALENDLY_UNKNOWN_OUTCOME";
+  readonly code = CalendlyUnknownOutcomeError.code;
+  override readonly name = "CalendlyUnknownOutcomeError";
+
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(
+      `Calendly ${method} ${path}: the request was sent but the connection failed before an answer ` +
+        `(${describeCause(cause)}); it may or may not have taken effect`,
+      { cause },
+    );
+  }
+}
+
+/** Calendly could not be reached within the attempts and deadline; nothing was applied. */
+export class CalendlyTransportError extends CalendlyError {
+  static override readonly code = "CALENDLY_TRANSPORT_ERROR";
+  readonly code = CalendlyTransportError.code;
+  override readonly name = "CalendlyTransportError";
+
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(
+      `Calendly ${method} ${path}: could not get an answer after ${attempts} attempt(s) (${describeCause(cause)}); ` +
+        "check the API URL and the network, then run again",
+      { cause },
+    );
+  }
+}
+
+/** Calendly answered 2xx with a body that does not have the shape API.md promises. */
+export class CalendlyResponseError extends CalendlyError {
+  static override readonly code = "CALENDLY_RESPONSE_ERROR";
+  readonly code = CalendlyResponseError.code;
+  override readonly name = "CalendlyResponseError";
+
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    problem: string,
+  ) {
+    super(`Calendly ${method} ${path} answered ${status} with an unexpected body: ${problem}`);
+  }
+}
+
+/**
+ * An argument the caller passed cannot name what it should (e.g. a string that is not an invitee
+ * URI); nothing was sent. `parameter` names it, the message says what is wrong and what to pass.
+ */
+export class CalendlyArgumentError extends CalendlyError {
+  static override readonly code = "CALENDLY_ARGUMENT_ERROR";
+  readonly code = CalendlyArgumentError.code;
+  override readonly name = "CalendlyArgumentError";
+
+  constructor(
+    readonly parameter: string,
+    problem: string,
+  ) {
+    super(`${parameter}: ${problem}`);
+  }
+}
+
+/** Calendly's error `details` as one line: `parameter: message; …`. */
+export function describeDetails(details: readonly CalendlyErrorDetail[]): string {
+  return details
     .map((d) => (d.parameter ? `${d.parameter}: ${d.message}` : d.message))
     .filter((d) => d.length > 0)
     .join("; ");
-  const text = [title, apiMessage, detailText].filter((p) => p.length > 0).join(": ");
-  const error = new Error(`Calendly ${init.method} ${init.path} failed with ${init.status} ${text}`);
-  return Object.assign(error, {
-    name: "CalendlyApiError" as const,
-    status: init.status,
-    title,
-    apiMessage,
-    details,
-    requiredScopes: init.requiredScopes ?? [],
-    method: init.method,
-    path: init.path,
-    retryAfterSeconds: init.retryAfterSeconds ?? null,
-    afterUncertainAttempt: init.afterUncertainAttempt ?? false,
-  });
-}
-
-export function calendlyUnknownOutcomeError(
-  method: string,
-  path: string,
-  cause: unknown,
-): CalendlyUnknownOutcomeError {
-  const error = new Error(
-    `Calendly ${method} ${path}: the request was sent but the connection failed before an answer ` +
-      `(${describeCause(cause)}); it may or may not have taken effect`,
-    { cause },
-  );
-  return Object.assign(error, { name: "CalendlyUnknownOutcomeError" as const, method, path });
-}
-
-export function calendlyTransportError(
-  method: string,
-  path: string,
-  attempts: number,
-  cause: unknown,
-): CalendlyTransportError {
-  const error = new Error(
-    `Calendly ${method} ${path}: could not get an answer after ${attempts} attempt(s) (${describeCause(cause)}); ` +
-      "check the API URL and the network, then run again",
-    { cause },
-  );
-  return Object.assign(error, { name: "CalendlyTransportError" as const, method, path, attempts });
-}
-
-export function calendlyResponseError(
-  method: string,
-  path: string,
-  status: number,
-  problem: string,
-): CalendlyResponseError {
-  const error = new Error(
-    `Calendly ${method} ${path} answered ${status} with an unexpected body: ${problem}`,
-  );
-  return Object.assign(error, { name: "CalendlyResponseError" as const, method, path, status });
-}
-
-export function calendlyArgumentError(parameter: string, problem: string): CalendlyArgumentError {
-  const error = new Error(`${parameter}: ${problem}`);
-  return Object.assign(error, { name: "CalendlyArgumentError" as const, parameter });
 }
 
 /** A short description of a network error, without anything from request headers. */
@@ -165,28 +198,28 @@ export function describeCause(cause: unknown): string {
   return String(cause);
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
+export function isCalendlyError(error: unknown): error is CalendlyError {
+  return error instanceof CalendlyError;
 }
 
 export function isCalendlyApiError(error: unknown): error is CalendlyApiError {
-  return hasName(error, "CalendlyApiError");
+  return error instanceof CalendlyApiError;
 }
 
 export function isUnknownOutcome(error: unknown): error is CalendlyUnknownOutcomeError {
-  return hasName(error, "CalendlyUnknownOutcomeError");
+  return error instanceof CalendlyUnknownOutcomeError;
 }
 
 export function isTransportError(error: unknown): error is CalendlyTransportError {
-  return hasName(error, "CalendlyTransportError");
+  return error instanceof CalendlyTransportError;
 }
 
 export function isResponseError(error: unknown): error is CalendlyResponseError {
-  return hasName(error, "CalendlyResponseError");
+  return error instanceof CalendlyResponseError;
 }
 
 export function isArgumentError(error: unknown): error is CalendlyArgumentError {
-  return hasName(error, "CalendlyArgumentError");
+  return error instanceof CalendlyArgumentError;
 }
 
 export function isNotFound(error: unknown): error is CalendlyApiError {

@@ -11,10 +11,11 @@
  */
 import { Agent, type Dispatcher, request } from "undici";
 import {
-  calendlyApiError,
-  calendlyResponseError,
-  calendlyTransportError,
-  calendlyUnknownOutcomeError,
+  CalendlyApiError,
+  CalendlyError,
+  CalendlyResponseError,
+  CalendlyTransportError,
+  CalendlyUnknownOutcomeError,
 } from "./errors";
 import { backoffDelayMs, type RetryPolicy, rateLimitJitterMs, rateLimitWaitMs } from "./retry";
 import { calendlySchemas } from "./schemas";
@@ -152,14 +153,14 @@ export function createTransport(options: TransportOptions): Transport {
         const status = response.statusCode;
 
         if (status >= 200 && status < 300) {
-          if (!parsed.ok) throw calendlyResponseError(method, path, status, "not JSON");
+          if (!parsed.ok) throw new CalendlyResponseError(method, path, status, "not JSON");
           return { status, body: parsed.value };
         }
 
         const errorBody = schemas.errorBody.safeParse(parsed.ok ? parsed.value : {});
         const info = errorBody.success ? errorBody.data : {};
         const retryAfterMs = status === 429 ? rateLimitWaitMs(response.headers, options.now()) : null;
-        const apiError = calendlyApiError({
+        const apiError = new CalendlyApiError({
           status,
           title: info.title,
           message: info.message ?? (parsed.ok ? undefined : text.slice(0, 200)),
@@ -187,10 +188,10 @@ export function createTransport(options: TransportOptions): Transport {
         }
         lastFailure = apiError;
       } catch (error) {
-        if (error instanceof Error && /^Calendly[A-Za-z]*Error$/.test(error.name)) throw error;
+        if (error instanceof CalendlyError) throw error;
         const code = errorCode(error);
         const notSent = NOT_SENT_CODES.includes(code);
-        if (method === "POST" && !notSent) throw calendlyUnknownOutcomeError(method, path, error);
+        if (method === "POST" && !notSent) throw new CalendlyUnknownOutcomeError(method, path, error);
         lastFailure = error;
         waitMs = backoffDelayMs(attempt, retry, options.random);
         reason = `connection error (${code || "unknown"})`;
@@ -204,9 +205,9 @@ export function createTransport(options: TransportOptions): Transport {
 
     // Out of attempts or time. A create that only ever met 5xx may still have been applied;
     // otherwise an API error is reported as Calendly said it, anything else as a transport failure.
-    if (method === "POST" && uncertain) throw calendlyUnknownOutcomeError(method, path, lastFailure);
-    if (lastFailure instanceof Error && lastFailure.name === "CalendlyApiError") throw lastFailure;
-    throw calendlyTransportError(method, path, attempts, lastFailure);
+    if (method === "POST" && uncertain) throw new CalendlyUnknownOutcomeError(method, path, lastFailure);
+    if (lastFailure instanceof CalendlyApiError) throw lastFailure;
+    throw new CalendlyTransportError(method, path, attempts, lastFailure);
   }
 
   return {
