@@ -1,13 +1,19 @@
 /** The CLI's pure parts: verdicts, adoption plans, credentials precedence, error texts, output. */
 import { describe, expect, it } from "vitest";
 import type { WebhookSubscription } from "../../calendly";
-import { CalendlyApiError, CalendlyResponseError, signatureHeader, verifySignature } from "../../calendly";
+import {
+  CalendlyApiError,
+  CalendlyResponseError,
+  CalendlyTransportError,
+  signatureHeader,
+  verifySignature,
+} from "../../calendly";
 import { CliError } from "../../cli/args";
 import { tamperSignature } from "../../cli/commands/send-test";
 import { type ConfigValue, resolveCredentials } from "../../cli/credentials";
 import { nameFor, planAdoption, renderTypeScript } from "../../cli/declarations";
 import { type DeliveryResult, judgeGenuine, judgeTampered } from "../../cli/delivery";
-import { explainCalendlyError } from "../../cli/errors";
+import { explainCliError } from "../../cli/errors";
 import { ago, createReporter, formatTable } from "../../cli/output";
 import { closest } from "../../cli/suggest";
 
@@ -164,41 +170,100 @@ describe("credentials", () => {
   });
 });
 
-describe("Calendly errors as one line with what to do", () => {
+describe("Calendly errors as one line with what to do (the package's ladder, the CLI's fixes)", () => {
   const context = { action: "list webhook subscriptions", apiUrl: "http://api", tokenSource: 'stack "prod"' };
   const api = (status: number, extra: Record<string, unknown> = {}) =>
     new CalendlyApiError({ status, method: "GET", path: "/webhook_subscriptions", ...extra });
+  const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
 
   it.each([
     [
+      "unauthenticated",
       api(401, { title: "Unauthenticated", message: "The access token expired" }),
-      "pulumi config set --secret calendly:token --stack prod",
+      'Calendly rejected the token from stack "prod" (401 The access token expired): update it with `pulumi config set --secret calendly:token --stack prod`',
     ],
     [
+      "insufficient_scope",
       api(403, { title: "Insufficient scope", requiredScopes: ["webhooks:write"] }),
-      "create a personal access token with webhooks:write",
+      "the token lacks OAuth scopes (403 Insufficient scope): create a personal access token with webhooks:write",
     ],
     [
+      "plan",
       api(403, { title: "Permission Denied", message: "Please upgrade to a paid Calendly account." }),
-      "upgrade the plan",
+      "Calendly's plan for this account does not include what was asked (403 Please upgrade to a paid Calendly account.): pick another event or upgrade the plan",
     ],
-    [api(429, { retryAfterSeconds: 12 }), "try again in 12 s"],
-    [api(400, { details: [{ parameter: "user", message: "user is missing" }] }), "400 user: user is missing"],
-    [api(503, { title: "Internal Server Error" }), "try again later"],
-    [new CalendlyResponseError("GET", "/users/me", 200, "resource: Required"), "check --api-url"],
-  ])("%#", (error, expected) => {
-    const explained = explainCalendlyError(error, context);
+    [
+      "role",
+      api(403, { title: "Permission Denied", message: "You do not have permission" }),
+      "permission denied (403 You do not have permission): a token may only act for its own user (admins: users of their organization): check --user and --organization",
+    ],
+    [
+      "rate_limited",
+      api(429, { retryAfterSeconds: 12 }),
+      "Calendly's rate limit is exhausted (429): try again in 12 s",
+    ],
+    [
+      "not_found",
+      api(404, { title: "Resource Not Found" }),
+      "Calendly found no such resource (404): check --organization, --user and --group, and --api-url",
+    ],
+    [
+      "bad_request",
+      api(400, { details: [{ parameter: "user", message: "user is missing" }] }),
+      "Calendly rejected the request (400 user: user is missing): fix the options named",
+    ],
+    [
+      "server_error",
+      api(503, { title: "Internal Server Error" }),
+      "Calendly kept failing (503 Internal Server Error) through the retries: try again later",
+    ],
+    [
+      "api_error",
+      api(418, { title: "I'm a teapot", message: "short" }),
+      "Calendly answered 418 I'm a teapot: short",
+    ],
+    [
+      "transport",
+      new CalendlyTransportError("GET", "/users/me", 2, refused),
+      "no answer from http://api after 2 attempt(s) (ECONNREFUSED connect ECONNREFUSED): check --api-url / CALENDLY_API_URL and the network",
+    ],
+    [
+      "response",
+      new CalendlyResponseError("GET", "/users/me", 200, "resource: Required"),
+      "http://api answered with something that is not Calendly's API (Calendly GET /users/me answered 200 with an unexpected body: resource: Required): check --api-url / CALENDLY_API_URL",
+    ],
+    ["other", new Error("something\nelse"), "something else"],
+  ])("%s", (_, error, expected) => {
+    const explained = explainCliError(error, context);
     expect(explained).toBeInstanceOf(CliError);
-    expect(explained.message).toContain("could not list webhook subscriptions: ");
-    expect(explained.message).toContain(expected);
-    expect(explained.message).not.toContain("\n");
+    expect(explained.message).toBe(`could not list webhook subscriptions: ${expected}`);
+  });
+
+  it("a rejected token from the environment says to set CALENDLY_TOKEN", () => {
+    const error = api(401, { title: "Unauthenticated" });
+    expect(explainCliError(error, { ...context, tokenSource: "CALENDLY_TOKEN" }).message).toContain(
+      "from CALENDLY_TOKEN (401 Unauthenticated): set CALENDLY_TOKEN to a valid personal access token",
+    );
+  });
+
+  it.each([
+    ["organization", "organization scope needs an organization owner's or admin's token: use --scope user"],
+    ["group", "group scope needs an organization owner's or admin's token: use --scope user"],
+  ])("a role problem in %s scope names the way out", (scope, expected) => {
+    const error = api(403, { title: "Permission Denied", message: "You do not have permission" });
+    expect(explainCliError(error, { ...context, scope }).message).toContain(expected);
   });
 
   it("an insufficient scope adds the read scopes of the events concerned", () => {
     const error = api(403, { title: "Insufficient scope" });
     expect(
-      explainCalendlyError(error, { ...context, events: ["routing_form_submission.created"] }).message,
+      explainCliError(error, { ...context, events: ["routing_form_submission.created"] }).message,
     ).toContain("webhooks:write, routing_forms:read");
+  });
+
+  it("a CliError passes as it is", () => {
+    const error = new CliError("already explained");
+    expect(explainCliError(error, context)).toBe(error);
   });
 });
 

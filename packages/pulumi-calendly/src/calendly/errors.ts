@@ -222,28 +222,34 @@ export function isArgumentError(error: unknown): error is CalendlyArgumentError 
   return error instanceof CalendlyArgumentError;
 }
 
-export function isNotFound(error: unknown): error is CalendlyApiError {
+/**
+ * A `CalendlyApiError` known to have this status. The guards below narrow to it, so that a
+ * `CalendlyApiError` they say no to is still one (a 403 that is not a missing scope, say).
+ */
+export type CalendlyApiErrorWithStatus<S extends number> = CalendlyApiError & { readonly status: S };
+
+export function isNotFound(error: unknown): error is CalendlyApiErrorWithStatus<404> {
   return isCalendlyApiError(error) && error.status === 404;
 }
 
-export function isConflict(error: unknown): error is CalendlyApiError {
+export function isConflict(error: unknown): error is CalendlyApiErrorWithStatus<409> {
   return isCalendlyApiError(error) && error.status === 409;
 }
 
-export function isRateLimited(error: unknown): error is CalendlyApiError {
+export function isRateLimited(error: unknown): error is CalendlyApiErrorWithStatus<429> {
   return isCalendlyApiError(error) && error.status === 429;
 }
 
-export function isUnauthenticated(error: unknown): error is CalendlyApiError {
+export function isUnauthenticated(error: unknown): error is CalendlyApiErrorWithStatus<401> {
   return isCalendlyApiError(error) && error.status === 401;
 }
 
 /** 403: a role (organization scope needs an owner or admin), a plan, or a missing OAuth scope. */
-export function isPermissionDenied(error: unknown): error is CalendlyApiError {
+export function isPermissionDenied(error: unknown): error is CalendlyApiErrorWithStatus<403> {
   return isCalendlyApiError(error) && error.status === 403;
 }
 
-export function isInsufficientScope(error: unknown): error is CalendlyApiError {
+export function isInsufficientScope(error: unknown): error is CalendlyApiErrorWithStatus<403> {
   return (
     isPermissionDenied(error) && (error.title === "Insufficient scope" || error.requiredScopes.length > 0)
   );
