@@ -36,7 +36,9 @@ export abstract class CalendlyError extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
-    return this.code === undefined || (value as { code?: unknown }).code === this.code;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof, a subclass or the base.
+    const code = this.code;
+    return code === undefined || (value as { code?: unknown }).code === code;
   }
 
   get [BRAND](): true {
