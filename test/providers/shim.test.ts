@@ -12,6 +12,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import * as runtime from "pulumi-calendly/provider";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
@@ -31,6 +32,12 @@ let provider: string;
 beforeAll(async () => {
   provider = (await serializeWebhookSubscriptionProvider()).provider;
 }, 60_000);
+
+describe("what every state holds, so may never change", () => {
+  it("the type token: a new one is a new resource, and every subscription would be replaced", () => {
+    expect(WEBHOOK_SUBSCRIPTION_TYPE).toBe("pulumi-nodejs:dynamic/calendly:WebhookSubscription");
+  });
+});
 
 describe("the serialized shim", () => {
   it("is byte for byte the pinned text", () => {

@@ -6,6 +6,7 @@
  * module, and Pulumi's serializer cannot capture zod instances (until 0.2.0: ../provider/README.md).
  */
 import { z } from "zod";
+import { EVENT_NAME_PATTERN } from "./events";
 
 export function calendlySchemas() {
   const uri = z.string().min(1);
@@ -49,7 +50,7 @@ export function calendlySchemas() {
   });
 
   const envelope = z.object({
-    event: z.string().min(1),
+    event: z.string().regex(EVENT_NAME_PATTERN),
     created_at: time,
     created_by: z.string(),
     payload: z.record(z.string(), z.unknown()),

@@ -5,11 +5,12 @@
  * reported with the same words before any resource is touched. Plain functions, zod built inside
  * them: written when this code was serialized (README.md).
  */
+import { runtime } from "@pulumi/pulumi";
 import { z } from "zod";
 import { eventScopeProblems, isScope, SCOPES, type Scope } from "../calendly/events";
 
-/** The string the engine sends for a value not known yet (during preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The string the engine sends for a value not known yet (during preview): Pulumi's own constant. */
+export const UNKNOWN = runtime.unknownValue;
 
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
