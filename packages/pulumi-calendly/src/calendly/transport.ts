@@ -1,9 +1,10 @@
 /**
  * One Calendly call, with the retry rules of API.md, over one undici dispatcher per client (so
- * connections are pooled and kept alive).
+ * connections are pooled and kept alive). The loop is ours, the waits are retry.ts's (which says
+ * why this is not undici's RetryAgent); each attempt is a whole new request.
  *
  * - 429: wait what `Retry-After` / `X-RateLimit-Reset` say, then try again.
- * - 5xx and connection errors: exponential back-off with full jitter.
+ * - 5xx and connection errors, before or during the answer: exponential back-off with full jitter.
  * - Other 4xx: never retried.
  * - A POST whose request may have reached Calendly without an answer coming back is not retried:
  *   it fails with an "unknown outcome" error so the caller can look before creating again.
