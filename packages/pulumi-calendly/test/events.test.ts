@@ -31,7 +31,7 @@ describe("an event name", () => {
   );
 
   it("is the rule of the envelope the client parses (GET /sample_webhook_data)", () => {
-    const { envelope: schema } = calendlySchemas();
+    const { envelope: schema } = calendlySchemas;
     expect(schema.safeParse(envelope("invitee.rescheduled")).success).toBe(true);
     expect(schema.safeParse(envelope("a b")).success).toBe(false);
     expect(schema.safeParse(envelope("x".repeat(129))).success).toBe(false);

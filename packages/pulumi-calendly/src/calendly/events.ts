@@ -5,8 +5,6 @@
  * fires these events, the receiver marks events outside it as unknown (but still forwards them,
  * because Calendly keeps adding events). Source: ../shared/calendly/API.md, "Events and where they
  * are allowed".
- *
- * Plain data only (the provider's serialized code captured this module by value until 0.2.0).
  */
 
 export const SCOPES = ["organization", "user", "group"] as const;

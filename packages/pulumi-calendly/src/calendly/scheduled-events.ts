@@ -5,9 +5,6 @@
  * A URI is reduced to its ids and the request goes to the client's own API URL, never to the host
  * the URI names: a payload's URI then works against the emulator, and a token is never sent to a
  * host that merely appears in data.
- *
- * Plain functions only, nothing at module level: the client (and so this module) was serialized
- * into the provider's code by Pulumi until 0.2.0 (../provider/README.md).
  */
 import { CalendlyArgumentError } from "./errors";
 import type { RawInvitee, RawScheduledEvent } from "./schemas";

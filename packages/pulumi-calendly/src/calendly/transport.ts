@@ -112,7 +112,7 @@ export function createTransport(options: TransportOptions): Transport {
         keepAliveTimeout: 4_000,
       });
   const dispatcher: Dispatcher = options.dispatcher ?? ownAgent!;
-  const schemas = calendlySchemas();
+  const schemas = calendlySchemas;
 
   function urlFor(path: string, query: CallOptions["query"]): string {
     const url = new URL(base + path);
