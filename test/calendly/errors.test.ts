@@ -25,9 +25,16 @@ const made = {
     method: "GET",
     path: "/x",
   }),
-  CALENDLY_UNKNOWN_OUTCOME: new CalendlyUnknownOutcomeError("POST", "/webhook_subscriptions", cause),
-  CALENDLY_TRANSPORT_ERROR: new CalendlyTransportError("GET", "/users/me", 3, cause),
-  CALENDLY_RESPONSE_ERROR: new CalendlyResponseError("GET", "/users/me", 200, "resource: Required"),
+  CALENDLY_UNKNOWN_OUTCOME: new CalendlyUnknownOutcomeError(
+    { method: "POST", path: "/webhook_subscriptions" },
+    cause,
+  ),
+  CALENDLY_TRANSPORT_ERROR: new CalendlyTransportError({ method: "GET", path: "/users/me" }, 3, cause),
+  CALENDLY_RESPONSE_ERROR: new CalendlyResponseError(
+    { method: "GET", path: "/users/me" },
+    200,
+    "resource: Required",
+  ),
   CALENDLY_ARGUMENT_ERROR: new CalendlyArgumentError("invitee", "is not an invitee URI"),
 } as const;
 const classes = {

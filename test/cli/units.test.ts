@@ -5,6 +5,8 @@ import {
   CalendlyApiError,
   CalendlyResponseError,
   CalendlyTransportError,
+  type ExplainedProblem,
+  explainCalendlyError,
   signatureHeader,
   verifySignature,
 } from "../../calendly";
@@ -13,7 +15,7 @@ import { tamperSignature } from "../../cli/commands/send-test";
 import { type ConfigValue, resolveCredentials } from "../../cli/credentials";
 import { nameFor, planAdoption, renderTypeScript } from "../../cli/declarations";
 import { type DeliveryResult, judgeGenuine, judgeTampered } from "../../cli/delivery";
-import { explainCliError } from "../../cli/errors";
+import { CLI_FIXES, explainCliError } from "../../cli/errors";
 import { ago, createReporter, formatTable } from "../../cli/output";
 import { closest } from "../../cli/suggest";
 
@@ -174,69 +176,62 @@ describe("Calendly errors as one line with what to do (the package's ladder, the
   const context = { action: "list webhook subscriptions", apiUrl: "http://api", tokenSource: 'stack "prod"' };
   const api = (status: number, extra: Record<string, unknown> = {}) =>
     new CalendlyApiError({ status, method: "GET", path: "/webhook_subscriptions", ...extra });
+  const call = { method: "GET", path: "/users/me" };
   const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+  /** One error per rung of the ladder, and the CLI's fix for it, as a user reads it. */
+  const cases: Record<ExplainedProblem, { error: unknown; fix: string }> = {
+    unauthenticated: {
+      error: api(401, { title: "Unauthenticated", message: "The access token expired" }),
+      fix: "update it with `pulumi config set --secret calendly:token --stack prod`",
+    },
+    insufficient_scope: {
+      error: api(403, { title: "Insufficient scope", requiredScopes: ["webhooks:write"] }),
+      fix: "create a personal access token with webhooks:write",
+    },
+    plan: {
+      error: api(403, { title: "Permission Denied", message: "Please upgrade to a paid Calendly account." }),
+      fix: "pick another event or upgrade the plan",
+    },
+    role: {
+      error: api(403, { title: "Permission Denied", message: "You do not have permission" }),
+      fix: "a token may only act for its own user (admins: users of their organization): check --user and --organization",
+    },
+    rate_limited: { error: api(429, { retryAfterSeconds: 12 }), fix: "try again in 12 s" },
+    not_found: { error: api(404), fix: "check --organization, --user and --group, and --api-url" },
+    bad_request: {
+      error: api(400, { details: [{ parameter: "user", message: "user is missing" }] }),
+      fix: "fix the options named",
+    },
+    server_error: { error: api(503, { title: "Internal Server Error" }), fix: "try again later" },
+    api_error: { error: api(418, { title: "I'm a teapot", message: "short" }), fix: "" },
+    transport: {
+      error: new CalendlyTransportError(call, 2, refused),
+      fix: "check --api-url / CALENDLY_API_URL and the network",
+    },
+    response: {
+      error: new CalendlyResponseError(call, 200, "resource: Required"),
+      fix: "check --api-url / CALENDLY_API_URL",
+    },
+    other: { error: new Error("something\nelse"), fix: "" },
+  };
 
-  it.each([
-    [
-      "unauthenticated",
-      api(401, { title: "Unauthenticated", message: "The access token expired" }),
-      'Calendly rejected the token from stack "prod" (401 The access token expired): update it with `pulumi config set --secret calendly:token --stack prod`',
-    ],
-    [
-      "insufficient_scope",
-      api(403, { title: "Insufficient scope", requiredScopes: ["webhooks:write"] }),
-      "the token lacks OAuth scopes (403 Insufficient scope): create a personal access token with webhooks:write",
-    ],
-    [
-      "plan",
-      api(403, { title: "Permission Denied", message: "Please upgrade to a paid Calendly account." }),
-      "Calendly's plan for this account does not include what was asked (403 Please upgrade to a paid Calendly account.): pick another event or upgrade the plan",
-    ],
-    [
-      "role",
-      api(403, { title: "Permission Denied", message: "You do not have permission" }),
-      "permission denied (403 You do not have permission): a token may only act for its own user (admins: users of their organization): check --user and --organization",
-    ],
-    [
-      "rate_limited",
-      api(429, { retryAfterSeconds: 12 }),
-      "Calendly's rate limit is exhausted (429): try again in 12 s",
-    ],
-    [
-      "not_found",
-      api(404, { title: "Resource Not Found" }),
-      "Calendly found no such resource (404): check --organization, --user and --group, and --api-url",
-    ],
-    [
-      "bad_request",
-      api(400, { details: [{ parameter: "user", message: "user is missing" }] }),
-      "Calendly rejected the request (400 user: user is missing): fix the options named",
-    ],
-    [
-      "server_error",
-      api(503, { title: "Internal Server Error" }),
-      "Calendly kept failing (503 Internal Server Error) through the retries: try again later",
-    ],
-    [
-      "api_error",
-      api(418, { title: "I'm a teapot", message: "short" }),
-      "Calendly answered 418 I'm a teapot: short",
-    ],
-    [
-      "transport",
-      new CalendlyTransportError("GET", "/users/me", 2, refused),
-      "no answer from http://api after 2 attempt(s) (ECONNREFUSED connect ECONNREFUSED): check --api-url / CALENDLY_API_URL and the network",
-    ],
-    [
-      "response",
-      new CalendlyResponseError("GET", "/users/me", 200, "resource: Required"),
-      "http://api answered with something that is not Calendly's API (Calendly GET /users/me answered 200 with an unexpected body: resource: Required): check --api-url / CALENDLY_API_URL",
-    ],
-    ["other", new Error("something\nelse"), "something else"],
-  ])("%s", (_, error, expected) => {
-    const explained = explainCliError(error, context);
-    expect(explained).toBeInstanceOf(CliError);
-    expect(explained.message).toBe(`could not list webhook subscriptions: ${expected}`);
+  it.each(Object.keys(cases) as ExplainedProblem[])("%s: what happened, then the CLI's fix", (problem) => {
+    const { error, fix } = cases[problem];
+    const { what } = explainCalendlyError(error, context, CLI_FIXES);
+    expect(explainCliError(error, context)).toBeInstanceOf(CliError);
+    expect(explainCliError(error, context).message).toBe(fix === "" ? what : `${what}: ${fix}`);
+  });
+
+  it("names where the token came from, and the API URL it could not reach", () => {
+    expect(explainCliError(cases.unauthenticated.error, context).message).toBe(
+      'could not list webhook subscriptions: Calendly rejected the token from stack "prod" (401 The access token expired): update it with `pulumi config set --secret calendly:token --stack prod`',
+    );
+    expect(explainCliError(cases.transport.error, context).message).toBe(
+      "could not list webhook subscriptions: no answer from http://api after 2 attempt(s) (ECONNREFUSED connect ECONNREFUSED): check --api-url / CALENDLY_API_URL and the network",
+    );
+    expect(explainCliError(cases.other.error, context).message).toBe(
+      "could not list webhook subscriptions: something else",
+    );
   });
 
   it("a rejected token from the environment says to set CALENDLY_TOKEN", () => {

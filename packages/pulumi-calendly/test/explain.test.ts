@@ -70,12 +70,12 @@ const rungs = [
   ],
   [
     "transport",
-    new CalendlyTransportError("GET", "/users/me", 3, refused),
+    new CalendlyTransportError({ method: "GET", path: "/users/me" }, 3, refused),
     "no answer from Calendly's API after 3 attempt(s) (ECONNREFUSED connect ECONNREFUSED 127.0.0.1:9)",
   ],
   [
     "response",
-    new CalendlyResponseError("GET", "/users/me", 200, "resource: Required"),
+    new CalendlyResponseError({ method: "GET", path: "/users/me" }, 200, "resource: Required"),
     "the API URL answered with something that is not Calendly's API (Calendly GET /users/me answered 200 with an unexpected body: resource: Required)",
   ],
   ["other", new CalendlyArgumentError("invitee", "is not an invitee URI"), "invitee: is not an invitee URI"],
@@ -198,7 +198,10 @@ describe("for a Pulumi program", () => {
   });
 
   it("an unknown outcome, which the provider resolves itself, is told as it is", () => {
-    const error = new CalendlyUnknownOutcomeError("POST", "/webhook_subscriptions", refused);
+    const error = new CalendlyUnknownOutcomeError(
+      { method: "POST", path: "/webhook_subscriptions" },
+      refused,
+    );
     expect(explainForProgram(error, context).message).toContain("it may or may not have taken effect");
   });
 });

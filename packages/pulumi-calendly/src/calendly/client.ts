@@ -286,7 +286,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, method: string, path: st
     .slice(0, 3)
     .map((issue) => `${issue.path.map(String).join(".") || "(body)"}: ${issue.message}`)
     .join("; ");
-  throw new CalendlyResponseError(method, path, status, problems);
+  throw new CalendlyResponseError({ method, path }, status, problems);
 }
 
 export function createCalendlyClient(options: CalendlyClientOptions): CalendlyClient {

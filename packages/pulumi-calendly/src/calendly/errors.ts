@@ -30,9 +30,9 @@ export type CalendlyErrorCode =
 
 /** The base of every error the client throws on purpose. */
 export abstract class CalendlyError extends Error {
-  abstract readonly code: CalendlyErrorCode;
-  /** The code of a subclass's instances; the base class has none and matches them all. */
+  /** Each subclass's code, which its instances carry; the base class has none and matches them all. */
   static readonly code: CalendlyErrorCode | undefined = undefined;
+  readonly code: CalendlyErrorCode;
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
@@ -41,8 +41,31 @@ export abstract class CalendlyError extends Error {
     return code === undefined || (value as { code?: unknown }).code === code;
   }
 
+  protected constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = (new.target as typeof CalendlyError).code!;
+  }
+
   get [BRAND](): true {
     return true;
+  }
+}
+
+/** The call an error is about: its method and path, never its headers (so never the token). */
+export interface CalendlyCall {
+  method: string;
+  path: string;
+}
+
+/** An error of one call to Calendly; its message begins `Calendly <method> <path>`. */
+export abstract class CalendlyCallError extends CalendlyError {
+  readonly method: string;
+  readonly path: string;
+
+  protected constructor(call: CalendlyCall, message: string, options?: ErrorOptions) {
+    super(`Calendly ${call.method} ${call.path} ${message}`, options);
+    this.method = call.method;
+    this.path = call.path;
   }
 }
 
@@ -52,22 +75,19 @@ export interface CalendlyErrorDetail {
   code?: string;
 }
 
-export interface CalendlyApiErrorInit {
+export interface CalendlyApiErrorInit extends CalendlyCall {
   status: number;
   title?: string;
   message?: string;
   details?: CalendlyErrorDetail[];
   requiredScopes?: string[];
-  method: string;
-  path: string;
   retryAfterSeconds?: number | null;
   afterUncertainAttempt?: boolean;
 }
 
 /** Calendly answered with an error status. Branch on `status` (and `title` for 403), not on texts. */
-export class CalendlyApiError extends CalendlyError {
+export class CalendlyApiError extends CalendlyCallError {
   static override readonly code = "CALENDLY_API_ERROR";
-  readonly code = CalendlyApiError.code;
   override readonly name = "CalendlyApiError";
   readonly status: number;
   /** Calendly's `title`, e.g. "Resource Not Found", "Already Exists", "Insufficient scope". */
@@ -77,8 +97,6 @@ export class CalendlyApiError extends CalendlyError {
   readonly details: CalendlyErrorDetail[];
   /** For 403 "Insufficient scope": the OAuth scopes the token lacks. */
   readonly requiredScopes: string[];
-  readonly method: string;
-  readonly path: string;
   /** For 429: how long Calendly asked us to wait, in seconds, when it said. */
   readonly retryAfterSeconds: number | null;
   /**
@@ -92,14 +110,12 @@ export class CalendlyApiError extends CalendlyError {
     const apiMessage = init.message ?? "";
     const details = init.details ?? [];
     const text = [title, apiMessage, describeDetails(details)].filter((p) => p.length > 0).join(": ");
-    super(`Calendly ${init.method} ${init.path} failed with ${init.status} ${text}`);
+    super(init, `failed with ${init.status} ${text}`);
     this.status = init.status;
     this.title = title;
     this.apiMessage = apiMessage;
     this.details = details;
     this.requiredScopes = init.requiredScopes ?? [];
-    this.method = init.method;
-    this.path = init.path;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
     this.afterUncertainAttempt = init.afterUncertainAttempt ?? false;
   }
@@ -109,57 +125,44 @@ export class CalendlyApiError extends CalendlyError {
  * A non-idempotent request (a create) was sent but no answer came back: it may or may not have
  * taken effect. The caller must find out (the provider looks for the subscription) before retrying.
  */
-export class CalendlyUnknownOutcomeError extends CalendlyError {
+export class CalendlyUnknownOutcomeError extends CalendlyCallError {
   static override readonly code = "CALENDLY_UNKNOWN_OUTCOME";
-  readonly code = CalendlyUnknownOutcomeError.code;
   override readonly name = "CalendlyUnknownOutcomeError";
 
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    cause: unknown,
-  ) {
+  constructor(call: CalendlyCall, cause: unknown) {
+    const why = describeCause(cause);
     super(
-      `Calendly ${method} ${path}: the request was sent but the connection failed before an answer ` +
-        `(${describeCause(cause)}); it may or may not have taken effect`,
-      { cause },
+      call,
+      `sent, but the connection failed before an answer (${why}): it may or may not have taken effect`,
+      {
+        cause,
+      },
     );
   }
 }
 
 /** Calendly could not be reached within the attempts and deadline; nothing was applied. */
-export class CalendlyTransportError extends CalendlyError {
+export class CalendlyTransportError extends CalendlyCallError {
   static override readonly code = "CALENDLY_TRANSPORT_ERROR";
-  readonly code = CalendlyTransportError.code;
   override readonly name = "CalendlyTransportError";
+  readonly attempts: number;
 
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly attempts: number,
-    cause: unknown,
-  ) {
-    super(
-      `Calendly ${method} ${path}: could not get an answer after ${attempts} attempt(s) (${describeCause(cause)}); ` +
-        "check the API URL and the network, then run again",
-      { cause },
-    );
+  constructor(call: CalendlyCall, attempts: number, cause: unknown) {
+    const why = `after ${attempts} attempt(s) (${describeCause(cause)})`;
+    super(call, `got no answer ${why}: check the API URL and the network, then run again`, { cause });
+    this.attempts = attempts;
   }
 }
 
 /** Calendly answered 2xx with a body that does not have the shape API.md promises. */
-export class CalendlyResponseError extends CalendlyError {
+export class CalendlyResponseError extends CalendlyCallError {
   static override readonly code = "CALENDLY_RESPONSE_ERROR";
-  readonly code = CalendlyResponseError.code;
   override readonly name = "CalendlyResponseError";
+  readonly status: number;
 
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number,
-    problem: string,
-  ) {
-    super(`Calendly ${method} ${path} answered ${status} with an unexpected body: ${problem}`);
+  constructor(call: CalendlyCall, status: number, problem: string) {
+    super(call, `answered ${status} with an unexpected body: ${problem}`);
+    this.status = status;
   }
 }
 
@@ -169,14 +172,12 @@ export class CalendlyResponseError extends CalendlyError {
  */
 export class CalendlyArgumentError extends CalendlyError {
   static override readonly code = "CALENDLY_ARGUMENT_ERROR";
-  readonly code = CalendlyArgumentError.code;
   override readonly name = "CalendlyArgumentError";
+  readonly parameter: string;
 
-  constructor(
-    readonly parameter: string,
-    problem: string,
-  ) {
+  constructor(parameter: string, problem: string) {
     super(`${parameter}: ${problem}`);
+    this.parameter = parameter;
   }
 }
 

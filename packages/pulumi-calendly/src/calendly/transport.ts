@@ -154,7 +154,7 @@ export function createTransport(options: TransportOptions): Transport {
         const status = response.statusCode;
 
         if (status >= 200 && status < 300) {
-          if (!parsed.ok) throw new CalendlyResponseError(method, path, status, "not JSON");
+          if (!parsed.ok) throw new CalendlyResponseError({ method, path }, status, "not JSON");
           return { status, body: parsed.value };
         }
 
@@ -192,7 +192,7 @@ export function createTransport(options: TransportOptions): Transport {
         if (error instanceof CalendlyError) throw error;
         const code = errorCode(error);
         const notSent = NOT_SENT_CODES.includes(code);
-        if (method === "POST" && !notSent) throw new CalendlyUnknownOutcomeError(method, path, error);
+        if (method === "POST" && !notSent) throw new CalendlyUnknownOutcomeError({ method, path }, error);
         lastFailure = error;
         waitMs = backoffDelayMs(attempt, retry, options.random);
         reason = `connection error (${code || "unknown"})`;
@@ -206,9 +206,9 @@ export function createTransport(options: TransportOptions): Transport {
 
     // Out of attempts or time. A create that only ever met 5xx may still have been applied;
     // otherwise an API error is reported as Calendly said it, anything else as a transport failure.
-    if (method === "POST" && uncertain) throw new CalendlyUnknownOutcomeError(method, path, lastFailure);
+    if (method === "POST" && uncertain) throw new CalendlyUnknownOutcomeError({ method, path }, lastFailure);
     if (lastFailure instanceof CalendlyApiError) throw lastFailure;
-    throw new CalendlyTransportError(method, path, attempts, lastFailure);
+    throw new CalendlyTransportError({ method, path }, attempts, lastFailure);
   }
 
   return {
