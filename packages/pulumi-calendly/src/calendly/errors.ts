@@ -11,6 +11,8 @@
  * | `CalendlyResponseError`       | `CALENDLY_RESPONSE_ERROR`  | a 2xx whose body is not what API.md promises  |
  * | `CalendlyArgumentError`       | `CALENDLY_ARGUMENT_ERROR`  | an argument names nothing; nothing was sent   |
  *
+ * All but the argument error are about one call, a `CalendlyCallError` with its method and path.
+ *
  * `instanceof` holds across copies of this package (the repository's source and an installed
  * dist/, or two versions in one program): like undici's errors (lib/core/errors.js), it is answered
  * by a brand registered with `Symbol.for` and by `code`, not by a prototype chain each copy has its
