@@ -109,6 +109,9 @@ export function diagnoseCalendlyError(error: unknown, context: ExplainContext): 
         scopes: [...scopes],
       };
     }
+    // The one rung read from Calendly's words: a plan and a role both answer 403 "Permission
+    // Denied", and only the message (API.md: "Please upgrade to a paid Calendly account.", and
+    // older "…to Standard", "…to Professional") tells them apart.
     if (error.status === 403 && /upgrade/i.test(error.apiMessage)) {
       const gated = events.filter((e) => isWebhookEvent(e) && EVENT_RULES[e].planFeature !== null);
       const which = gated.length > 0 ? gated.join(", ") : "what was asked";
