@@ -12,7 +12,12 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: "all", include: ["test/**/*.test.ts"] } },
+      {
+        extends: true,
+        // The package's own unit tests sit beside it (packages/*/test): what needs nothing of this
+        // repository. Tests that need the emulator or Pulumi's host are in test/ and import it by name.
+        test: { name: "all", include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"] },
+      },
       // The provider against the emulator's stricter, organization-wide 409 rule as well (the
       // default is Calendly's documented per-owner rule): see test/providers/duplicate-url-rule.ts.
       {

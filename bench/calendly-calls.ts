@@ -7,6 +7,7 @@
  * Also measures a resource's state: `__provider` against everything else the state holds for it.
  */
 
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import type { Operation } from "../emulator/recorder";
 import { type Emulator, startEmulator } from "../emulator/server";
 import { createEngine, type Engine, type ResourceState } from "../tools/pulumi-host/engine";
@@ -32,7 +33,6 @@ export interface CallsResult {
 }
 
 const TOKEN = "emu-owner-token";
-const TYPE = "pulumi-nodejs:dynamic/calendly:WebhookSubscription";
 
 function withoutProvider(state: ResourceState): unknown {
   const { __provider: _in, ...inputs } = state.inputs;
@@ -49,7 +49,7 @@ export async function measureCalendlyCalls(): Promise<CallsResult> {
     const env = { ...process.env };
     delete env.CALENDLY_TOKEN;
     delete env.CALENDLY_API_URL;
-    const host = await startDynamicProviderHost({ cwd: PROJECT_ROOT, env, type: TYPE });
+    const host = await startDynamicProviderHost({ cwd: PROJECT_ROOT, env, type: WEBHOOK_SUBSCRIPTION_TYPE });
     hosts.push(host);
     await host.configure({ "calendly:token": TOKEN, "calendly:apiUrl": emulator.url });
     return createEngine(host, provider);

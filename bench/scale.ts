@@ -12,6 +12,7 @@
  * in a worktree of an earlier commit, to measure that release's provider ("before").
  */
 import { join } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { type Emulator, startEmulator } from "../emulator/server";
 import { OWNER_TOKEN } from "../test/engine/support/emulator";
 import {
@@ -23,7 +24,6 @@ import {
 import { ensurePackageBuilt } from "../tools/package/build";
 
 export const DEFAULT_SCALE_PROGRAM = join(REPO_ROOT, "test", "engine", "programs", "subscriptions");
-const TYPE = "pulumi-nodejs:dynamic/calendly:WebhookSubscription";
 
 export interface ScaleOptions {
   subscriptions: number;
@@ -130,7 +130,7 @@ export async function measureScale(options: ScaleOptions, log: (line: string) =>
     const exported = (await workspace.run(["stack", "export"])).stdout;
     const resources = (
       JSON.parse(exported) as { deployment: { resources: StateResource[] } }
-    ).deployment.resources.filter((r) => r.type === TYPE);
+    ).deployment.resources.filter((r) => r.type === WEBHOOK_SUBSCRIPTION_TYPE);
 
     log("preview (no changes)");
     const preview = await timed(emulator, options, () => workspace.preview(["--expect-no-changes"]));

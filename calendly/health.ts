@@ -7,7 +7,7 @@
  * `retrying` only while that time is recent (24 hours by default: Calendly gives up on a message
  * after 24 hours, so an older retry has either recovered or ended in `disabled`).
  */
-import type { WebhookSubscription } from "../packages/pulumi-calendly/src/calendly/types";
+import type { WebhookSubscription } from "../packages/pulumi-calendly/src/calendly";
 
 /** How recent `retry_started_at` must be to count as retrying now. */
 export const DEFAULT_RETRYING_WINDOW_MS = 24 * 3_600_000;

@@ -1,12 +1,14 @@
 /**
  * Calendly's API for the rest of this repository (the receiver, the CLI, the emulator, the tools
- * and the tests): the client, errors, events, types and signature from the pulumi-calendly package
- * (packages/pulumi-calendly, by source, so nothing here needs a build), and the helpers only this
- * repository uses: realistic webhook samples (samples.ts) and the reading of a subscription's
- * health (health.ts).
+ * and the tests): everything the pulumi-calendly package exports as `pulumi-calendly/client` (the
+ * client, its errors and their guards, the explanation ladder, events, signature and types), by
+ * source, so nothing here needs a build; and the helpers only this repository uses: realistic
+ * webhook samples (samples.ts) and the reading of a subscription's health (health.ts).
  *
- * The stack (infra/) imports the WebhookSubscription resource by package name, `pulumi-calendly`,
- * as any Pulumi program does.
+ * Import this folder, never one of its files nor the package's: the client's transport, retry and
+ * zod schemas stay private to the package. The stack (infra/) and Pulumi programs import the
+ * package by name, `pulumi-calendly`, as any program does. test/architecture/boundaries.test.ts
+ * fails when a file reaches past this face.
  */
 export * from "../packages/pulumi-calendly/src/calendly";
 export * from "./health";

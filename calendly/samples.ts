@@ -14,22 +14,14 @@
  * receivers derive their dedupe key from the body.
  */
 import { createHash } from "node:crypto";
-import type { WebhookEvent } from "../packages/pulumi-calendly/src/calendly/events";
+import {
+  DEFAULT_API_URL,
+  type WebhookEnvelope,
+  type WebhookEvent,
+} from "../packages/pulumi-calendly/src/calendly";
 
-/** Calendly's public API host; the default prefix of every URI in a sample. */
-export const CALENDLY_API_URL = "https://api.calendly.com";
 /** Calendly's web host, where cancel, reschedule and scheduling links point. */
 const CALENDLY_WEB_URL = "https://calendly.com";
-
-/** A webhook body as Calendly POSTs it to a subscription's callback URL. */
-export interface CalendlyEnvelope {
-  event: string;
-  /** When the event happened, e.g. `2020-01-02T03:04:05.678123Z`. */
-  created_at: string;
-  /** URI of the user behind the subscription (Calendly: "the user who created the webhook"). */
-  created_by: string;
-  payload: Record<string, unknown>;
-}
 
 export interface SampleContext {
   /** Prefix of every API URI, e.g. an emulator's `http://127.0.0.1:4010`. Default: Calendly's. */
@@ -92,7 +84,7 @@ interface Resolved {
 }
 
 function resolve(event: WebhookEvent, context: SampleContext): Resolved {
-  const baseUrl = (context.baseUrl ?? CALENDLY_API_URL).replace(/\/+$/, "");
+  const baseUrl = (context.baseUrl ?? DEFAULT_API_URL).replace(/\/+$/, "");
   const organization = uriOf(baseUrl, "organizations", context.organization ?? DEFAULT_ORGANIZATION_ID);
   const user = uriOf(baseUrl, "users", context.user ?? DEFAULT_USER_ID);
   const now = context.now ?? new Date();
@@ -332,7 +324,7 @@ function payloadFor(r: Resolved): Record<string, unknown> {
 }
 
 /** A realistic envelope for `event`, with every URI built from `context`. */
-export function sampleEnvelope(event: WebhookEvent, context: SampleContext = {}): CalendlyEnvelope {
+export function sampleEnvelope(event: WebhookEvent, context: SampleContext = {}): WebhookEnvelope {
   const r = resolve(event, context);
   return {
     event,

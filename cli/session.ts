@@ -8,7 +8,7 @@ import { type CalendlyClient, createCalendlyClient } from "../calendly";
 import { CliError, type CommandSpec, httpUrl } from "./args";
 import type { CommandContext } from "./command";
 import { MISSING_TOKEN, resolveCredentials } from "./credentials";
-import { type ExplainContext, explainCalendlyError } from "./errors";
+import { type ExplainContext, explainCliError } from "./errors";
 
 export interface Session {
   apiUrl: string;
@@ -81,7 +81,7 @@ export async function openSession(
     try {
       return await reporter.progress(action, () => work(client));
     } catch (error) {
-      throw explainCalendlyError(error, { action, apiUrl, tokenSource, ...explain });
+      throw explainCliError(error, { action, apiUrl, tokenSource, ...explain });
     }
   }
 

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
-import type { CalendlyEnvelope } from "../calendly";
+import type { WebhookEnvelope } from "../calendly";
 import type { Deliverer, DeliveryAttempt, DeliveryFilter } from "./delivery";
 import { invalidArgument, notFound, permissionDenied } from "./errors";
 import {
@@ -54,7 +54,7 @@ export interface FiredEvent {
   /** UUIDs of the subscriptions the event is being delivered to. */
   matched: string[];
   /** The envelope (each subscription's copy has its own creator as `created_by`). */
-  envelope: CalendlyEnvelope;
+  envelope: WebhookEnvelope;
 }
 
 export interface EmulatorControl {

@@ -14,11 +14,11 @@
  * a group the user is a member of).
  */
 import {
-  type CalendlyEnvelope,
   calendlyTime,
   isWebhookEvent,
   sampleEnvelope,
   WEBHOOK_EVENTS,
+  type WebhookEnvelope,
   type WebhookEvent,
 } from "../calendly";
 import { invalidArgument } from "./errors";
@@ -42,7 +42,7 @@ export interface ResolvedTrigger {
   organization: string;
   user: string;
   group: string | null;
-  envelope: CalendlyEnvelope;
+  envelope: WebhookEnvelope;
 }
 
 export function resolveTrigger(store: Store, trigger: EventTrigger, now = new Date()): ResolvedTrigger {
@@ -90,7 +90,7 @@ export function resolveTrigger(store: Store, trigger: EventTrigger, now = new Da
     now,
     host: { name: host.name, email: host.email },
   });
-  const envelope: CalendlyEnvelope = trigger.payload
+  const envelope: WebhookEnvelope = trigger.payload
     ? { event: trigger.event, created_at: calendlyTime(now), created_by: eventUser, payload: trigger.payload }
     : sample;
   return { event: trigger.event, organization, user: eventUser, group: group?.uri ?? null, envelope };
@@ -116,6 +116,6 @@ export function matchingSubscriptions(store: Store, trigger: ResolvedTrigger): S
 }
 
 /** The envelope one subscription receives: `created_by` is the subscription's creator, as in Calendly. */
-export function envelopeFor(sub: StoredSubscription, trigger: ResolvedTrigger): CalendlyEnvelope {
+export function envelopeFor(sub: StoredSubscription, trigger: ResolvedTrigger): WebhookEnvelope {
   return { ...trigger.envelope, created_by: sub.creator ?? trigger.envelope.created_by };
 }

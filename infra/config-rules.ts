@@ -11,6 +11,7 @@
 
 import type { Scope, WebhookEvent } from "pulumi-calendly";
 import { callbackUrlProblem, checkSubscriptionInputs, UNKNOWN } from "pulumi-calendly";
+import { DEFAULT_TOLERANCE_SECONDS } from "pulumi-calendly/signature";
 import { z } from "zod";
 import { MONITORING_DEFAULTS, type MonitoringConfig, validateMonitoring } from "./monitoring-config";
 
@@ -66,7 +67,7 @@ export const CONFIG_DEFAULTS = {
   lambdaMemoryMb: 256,
   throttleRateLimit: 50,
   throttleBurstLimit: 100,
-  signatureToleranceSeconds: 180,
+  signatureToleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
   logLevel: "INFO",
   tags: {},
   ...MONITORING_DEFAULTS,
@@ -221,7 +222,7 @@ function validate(raw: RawStackConfig, reader: Reader): StackConfig | undefined 
     "signatureToleranceSeconds",
     30,
     3600,
-    "Calendly's own sample uses 180",
+    `Calendly's own sample uses ${DEFAULT_TOLERANCE_SECONDS}`,
   );
 
   const logLevel = configured("logLevel");

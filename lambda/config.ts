@@ -82,7 +82,7 @@ export const NUMBER_RULES = {
     fallback: DEFAULT_TOLERANCE_SECONDS,
     min: 1,
     max: 86_400,
-    fix: "use a whole number of seconds, e.g. 180 (Calendly's own sample)",
+    fix: `use a whole number of seconds, e.g. ${DEFAULT_TOLERANCE_SECONDS} (Calendly's own sample)`,
   },
   SIGNATURE_FUTURE_SKEW_SECONDS: {
     fallback: DEFAULT_FUTURE_SKEW_SECONDS,

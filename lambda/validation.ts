@@ -10,8 +10,8 @@
  * zod/mini rather than zod's chained API: the same checks in a quarter of the bundle bytes.
  */
 import * as z from "zod/mini";
-import type { CalendlyEnvelope, WebhookEvent } from "../calendly";
-import { isWebhookEvent } from "../calendly";
+import type { WebhookEnvelope, WebhookEvent } from "../calendly";
+import { EVENT_NAME_PATTERN, isWebhookEvent } from "../calendly";
 import type { ValidationMarker } from "./detail";
 
 /** Calendly's are 27 characters (`2020-01-01T20:30:00.000000Z`). */
@@ -26,7 +26,7 @@ export const MAX_CREATED_BY_LENGTH = 1024;
  * always fits in one EventBridge entry.
  */
 const EnvelopeSchema = z.looseObject({
-  event: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/)),
+  event: z.string().check(z.regex(EVENT_NAME_PATTERN)),
   created_at: z.string().check(z.maxLength(MAX_CREATED_AT_LENGTH)),
   created_by: z.string().check(z.maxLength(MAX_CREATED_BY_LENGTH)),
   payload: z.record(z.string(), z.unknown()),
@@ -89,7 +89,7 @@ export const PAYLOAD_SCHEMAS: Readonly<Record<WebhookEvent, z.ZodMiniType>> = {
 };
 
 export type EnvelopeResult =
-  | { ok: true; envelope: CalendlyEnvelope }
+  | { ok: true; envelope: WebhookEnvelope }
   | { ok: false; reason: "not_json" | "not_envelope"; issues: string[] };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -127,7 +127,7 @@ export function parseEnvelope(body: Uint8Array): EnvelopeResult {
   if (!checked.success)
     return { ok: false, reason: "not_envelope", issues: issuePaths(checked.error.issues) };
   // The parsed JSON itself, not zod's copy (see the module comment).
-  return { ok: true, envelope: value as CalendlyEnvelope };
+  return { ok: true, envelope: value as WebhookEnvelope };
 }
 
 export interface PayloadValidation {
@@ -136,7 +136,7 @@ export interface PayloadValidation {
 }
 
 /** Judges the payload of a parsed envelope. */
-export function validatePayload(envelope: CalendlyEnvelope): PayloadValidation {
+export function validatePayload(envelope: WebhookEnvelope): PayloadValidation {
   if (!isWebhookEvent(envelope.event)) return { validation: "unknown_event" };
   const checked = PAYLOAD_SCHEMAS[envelope.event].safeParse(envelope.payload);
   if (checked.success) return { validation: "valid" };

@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { DEFAULT_TOLERANCE_SECONDS } from "../../calendly";
 
 const keys = (process.env.CALENDLY_SIGNING_KEYS ?? "").split(",").filter(Boolean);
 const client = new EventBridgeClient({});
@@ -17,7 +18,11 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   const header = event.headers?.["calendly-webhook-signature"] ?? "";
   const t = /(?:^|,)t=(\d+)/.exec(header)?.[1];
   const v1 = /(?:^|,)v1=([0-9a-f]{64})(?:,|$)/.exec(header)?.[1];
-  if (t === undefined || v1 === undefined || Math.abs(Date.now() / 1000 - Number(t)) > 180) {
+  if (
+    t === undefined ||
+    v1 === undefined ||
+    Math.abs(Date.now() / 1000 - Number(t)) > DEFAULT_TOLERANCE_SECONDS
+  ) {
     return { statusCode: 401 };
   }
   const signature = Buffer.from(v1, "hex");

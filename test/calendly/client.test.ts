@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import calendlyPackageJson from "pulumi-calendly/package.json";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -21,7 +22,6 @@ import {
   USER_AGENT,
 } from "../../calendly";
 import packageJson from "../../package.json";
-import calendlyPackageJson from "../../packages/pulumi-calendly/package.json";
 
 const API = "https://api.calendly.com";
 const TOKEN = "test-token-SECRET-1234567890";
@@ -486,15 +486,31 @@ describe("resilience", () => {
 describe("over real sockets", () => {
   let server: Server;
   let baseUrl: string;
-  let behaviour: "drop-after-body" | "hang";
+  let behaviour: "drop-after-body" | "hang" | "cut-body-once";
+  let requests: { range: string | undefined }[];
 
   beforeEach(async () => {
+    requests = [];
     server = createServer((req, res) => {
+      requests.push({ range: req.headers.range });
       req.resume();
       req.on("end", () => {
         if (behaviour === "drop-after-body") req.socket.destroy();
+        if (behaviour === "cut-body-once") {
+          // 200 and half of the body, then the connection dies; the next request gets all of it,
+          // as Calendly's API would (it serves no ranges).
+          const body = JSON.stringify({
+            resource: { uri: USER, name: "A".repeat(4000), email: "a@b.c", current_organization: ORG },
+          });
+          res.writeHead(200, {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(body),
+          });
+          if (requests.length > 1) return void res.end(body);
+          res.write(body.slice(0, 2000));
+          setTimeout(() => req.socket.destroy(), 20);
+        }
         // "hang": never answer; the client's headers timeout must fire.
-        void res;
       });
     });
     server.listen(0, "127.0.0.1");
@@ -522,6 +538,16 @@ describe("over real sockets", () => {
     await c.close();
     expect(isUnknownOutcome(error)).toBe(true);
     expectNoToken(error);
+  });
+
+  it("sends a GET again in full when its answer broke off mid-body (no Range request)", async () => {
+    // What undici's RetryHandler cannot do (packages/pulumi-calendly/src/calendly/retry.ts says why).
+    behaviour = "cut-body-once";
+    const c = createCalendlyClient({ token: TOKEN, baseUrl, retry: { baseDelayMs: 1 } });
+    const me = await c.getCurrentUser();
+    await c.close();
+    expect(me.name).toHaveLength(4000);
+    expect(requests).toEqual([{ range: undefined }, { range: undefined }]);
   });
 
   it("honours the headers timeout and bounds retries of a GET", async () => {

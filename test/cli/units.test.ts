@@ -1,13 +1,21 @@
 /** The CLI's pure parts: verdicts, adoption plans, credentials precedence, error texts, output. */
 import { describe, expect, it } from "vitest";
 import type { WebhookSubscription } from "../../calendly";
-import { calendlyApiError, calendlyResponseError, signatureHeader, verifySignature } from "../../calendly";
+import {
+  CalendlyApiError,
+  CalendlyResponseError,
+  CalendlyTransportError,
+  type ExplainedProblem,
+  explainCalendlyError,
+  signatureHeader,
+  verifySignature,
+} from "../../calendly";
 import { CliError } from "../../cli/args";
 import { tamperSignature } from "../../cli/commands/send-test";
 import { type ConfigValue, resolveCredentials } from "../../cli/credentials";
 import { nameFor, planAdoption, renderTypeScript } from "../../cli/declarations";
 import { type DeliveryResult, judgeGenuine, judgeTampered } from "../../cli/delivery";
-import { explainCalendlyError } from "../../cli/errors";
+import { CLI_FIXES, explainCliError } from "../../cli/errors";
 import { ago, createReporter, formatTable } from "../../cli/output";
 import { closest } from "../../cli/suggest";
 
@@ -164,41 +172,93 @@ describe("credentials", () => {
   });
 });
 
-describe("Calendly errors as one line with what to do", () => {
+describe("Calendly errors as one line with what to do (the package's ladder, the CLI's fixes)", () => {
   const context = { action: "list webhook subscriptions", apiUrl: "http://api", tokenSource: 'stack "prod"' };
   const api = (status: number, extra: Record<string, unknown> = {}) =>
-    calendlyApiError({ status, method: "GET", path: "/webhook_subscriptions", ...extra });
+    new CalendlyApiError({ status, method: "GET", path: "/webhook_subscriptions", ...extra });
+  const call = { method: "GET", path: "/users/me" };
+  const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
+  /** One error per rung of the ladder, and the CLI's fix for it, as a user reads it. */
+  const cases: Record<ExplainedProblem, { error: unknown; fix: string }> = {
+    unauthenticated: {
+      error: api(401, { title: "Unauthenticated", message: "The access token expired" }),
+      fix: "update it with `pulumi config set --secret calendly:token --stack prod`",
+    },
+    insufficient_scope: {
+      error: api(403, { title: "Insufficient scope", requiredScopes: ["webhooks:write"] }),
+      fix: "create a personal access token with webhooks:write",
+    },
+    plan: {
+      error: api(403, { title: "Permission Denied", message: "Please upgrade to a paid Calendly account." }),
+      fix: "pick another event or upgrade the plan",
+    },
+    role: {
+      error: api(403, { title: "Permission Denied", message: "You do not have permission" }),
+      fix: "a token may only act for its own user (admins: users of their organization): check --user and --organization",
+    },
+    rate_limited: { error: api(429, { retryAfterSeconds: 12 }), fix: "try again in 12 s" },
+    not_found: { error: api(404), fix: "check --organization, --user and --group, and --api-url" },
+    bad_request: {
+      error: api(400, { details: [{ parameter: "user", message: "user is missing" }] }),
+      fix: "fix the options named",
+    },
+    server_error: { error: api(503, { title: "Internal Server Error" }), fix: "try again later" },
+    api_error: { error: api(418, { title: "I'm a teapot", message: "short" }), fix: "" },
+    transport: {
+      error: new CalendlyTransportError(call, 2, refused),
+      fix: "check --api-url / CALENDLY_API_URL and the network",
+    },
+    response: {
+      error: new CalendlyResponseError(call, 200, "resource: Required"),
+      fix: "check --api-url / CALENDLY_API_URL",
+    },
+    other: { error: new Error("something\nelse"), fix: "" },
+  };
+
+  it.each(Object.keys(cases) as ExplainedProblem[])("%s: what happened, then the CLI's fix", (problem) => {
+    const { error, fix } = cases[problem];
+    const { what } = explainCalendlyError(error, context, CLI_FIXES);
+    expect(explainCliError(error, context)).toBeInstanceOf(CliError);
+    expect(explainCliError(error, context).message).toBe(fix === "" ? what : `${what}: ${fix}`);
+  });
+
+  it("names where the token came from, and the API URL it could not reach", () => {
+    expect(explainCliError(cases.unauthenticated.error, context).message).toBe(
+      'could not list webhook subscriptions: Calendly rejected the token from stack "prod" (401 The access token expired): update it with `pulumi config set --secret calendly:token --stack prod`',
+    );
+    expect(explainCliError(cases.transport.error, context).message).toBe(
+      "could not list webhook subscriptions: no answer from http://api after 2 attempt(s) (ECONNREFUSED connect ECONNREFUSED): check --api-url / CALENDLY_API_URL and the network",
+    );
+    expect(explainCliError(cases.other.error, context).message).toBe(
+      "could not list webhook subscriptions: something else",
+    );
+  });
+
+  it("a rejected token from the environment says to set CALENDLY_TOKEN", () => {
+    const error = api(401, { title: "Unauthenticated" });
+    expect(explainCliError(error, { ...context, tokenSource: "CALENDLY_TOKEN" }).message).toContain(
+      "from CALENDLY_TOKEN (401 Unauthenticated): set CALENDLY_TOKEN to a valid personal access token",
+    );
+  });
 
   it.each([
-    [
-      api(401, { title: "Unauthenticated", message: "The access token expired" }),
-      "pulumi config set --secret calendly:token --stack prod",
-    ],
-    [
-      api(403, { title: "Insufficient scope", requiredScopes: ["webhooks:write"] }),
-      "create a personal access token with webhooks:write",
-    ],
-    [
-      api(403, { title: "Permission Denied", message: "Please upgrade to a paid Calendly account." }),
-      "upgrade the plan",
-    ],
-    [api(429, { retryAfterSeconds: 12 }), "try again in 12 s"],
-    [api(400, { details: [{ parameter: "user", message: "user is missing" }] }), "400 user: user is missing"],
-    [api(503, { title: "Internal Server Error" }), "try again later"],
-    [calendlyResponseError("GET", "/users/me", 200, "resource: Required"), "check --api-url"],
-  ])("%#", (error, expected) => {
-    const explained = explainCalendlyError(error, context);
-    expect(explained).toBeInstanceOf(CliError);
-    expect(explained.message).toContain("could not list webhook subscriptions: ");
-    expect(explained.message).toContain(expected);
-    expect(explained.message).not.toContain("\n");
+    ["organization", "organization scope needs an organization owner's or admin's token: use --scope user"],
+    ["group", "group scope needs an organization owner's or admin's token: use --scope user"],
+  ])("a role problem in %s scope names the way out", (scope, expected) => {
+    const error = api(403, { title: "Permission Denied", message: "You do not have permission" });
+    expect(explainCliError(error, { ...context, scope }).message).toContain(expected);
   });
 
   it("an insufficient scope adds the read scopes of the events concerned", () => {
     const error = api(403, { title: "Insufficient scope" });
     expect(
-      explainCalendlyError(error, { ...context, events: ["routing_form_submission.created"] }).message,
+      explainCliError(error, { ...context, events: ["routing_form_submission.created"] }).message,
     ).toContain("webhooks:write, routing_forms:read");
+  });
+
+  it("a CliError passes as it is", () => {
+    const error = new CliError("already explained");
+    expect(explainCliError(error, context)).toBe(error);
   });
 });
 

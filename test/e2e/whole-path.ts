@@ -8,12 +8,11 @@
  * (test/moto/whole-path.test.ts, in `npm run test:moto`).
  */
 import { createHash } from "node:crypto";
+import { markedUrl } from "pulumi-calendly";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SIGNATURE_HEADER, signatureHeader } from "../../calendly";
+import { generateSigningKey, SIGNATURE_HEADER, signatureHeader } from "../../calendly";
 import type { CalendlyEventDetail } from "../../lambda/detail";
-import { markedUrl } from "../../packages/pulumi-calendly/src/provider/marker";
-import { generateSigningKey } from "../../packages/pulumi-calendly/src/provider/signing-key";
 import { type LocalStack, type ReceiverAws, startLocalStack } from "../../tools/local/stack";
 import type { ResourceState } from "../../tools/pulumi-host/engine";
 import { until } from "../support/until";

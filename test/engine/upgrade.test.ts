@@ -18,8 +18,8 @@
  */
 import { join } from "node:path";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
-import { PROJECT_NAME, PROJECT_VERSION } from "pulumi-calendly/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_NAME, PROJECT_VERSION } from "../../calendly";
 import type { Emulator } from "../../emulator/server";
 import { FIXTURE_SUBSCRIPTIONS, loadUpgradeFixture, writeText } from "./fixtures/upgrade-fixture";
 import { startEngineEmulator } from "./support/emulator";

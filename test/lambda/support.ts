@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { WebhookEvent } from "../../calendly";
-import { type CalendlyEnvelope, sampleEnvelope, signatureHeader } from "../../calendly";
+import { sampleEnvelope, signatureHeader, type WebhookEnvelope } from "../../calendly";
 import { createAwsCaller } from "../../lambda/aws-request";
 import { createAwsClients } from "../../lambda/clients";
 import { type PayloadRef, UNPARSED_DETAIL_TYPE } from "../../lambda/detail";
@@ -77,13 +77,13 @@ export function apiGatewayEvent(options: EventOptions = {}): APIGatewayProxyEven
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-export function envelope(event: WebhookEvent = "invitee.created", now = new Date()): CalendlyEnvelope {
+export function envelope(event: WebhookEvent = "invitee.created", now = new Date()): WebhookEnvelope {
   return sampleEnvelope(event, { now });
 }
 
 /** A signed delivery as Calendly sends it. */
 export function delivery(
-  body: string | Buffer | CalendlyEnvelope,
+  body: string | Buffer | WebhookEnvelope,
   options: { key?: string; t?: number; base64?: boolean; headers?: Record<string, string> } = {},
 ): APIGatewayProxyEventV2 {
   const raw = typeof body === "string" || Buffer.isBuffer(body) ? body : JSON.stringify(body);

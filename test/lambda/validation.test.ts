@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleEnvelope, WEBHOOK_EVENTS } from "../../calendly";
+import { isEventName, sampleEnvelope, WEBHOOK_EVENTS } from "../../calendly";
 import { parseEnvelope, validatePayload } from "../../lambda/validation";
 
 const bytes = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value));
@@ -81,6 +81,19 @@ describe("parseEnvelope", () => {
   ])("refuses %s", (_name, body, reason) => {
     const result = parseEnvelope(Buffer.isBuffer(body) ? body : bytes(body));
     expect(result).toMatchObject({ ok: false, reason });
+  });
+
+  it.each([
+    "invitee.rescheduled",
+    "workflow:run-2.started",
+    "x".repeat(128),
+    "a b",
+    "x".repeat(129),
+    "",
+    "a\nb",
+  ])("takes the event name %j exactly when the client's rule (isEventName) does", (event) => {
+    const result = parseEnvelope(bytes({ event, created_at: "t", created_by: "u", payload: {} }));
+    expect(result.ok).toBe(isEventName(event));
   });
 
   it("names the missing envelope fields", () => {

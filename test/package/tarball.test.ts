@@ -12,13 +12,13 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
 import { PACKAGE_DIR } from "../../tools/package/build";
 import { OWNER_TOKEN, startEngineEmulator } from "../engine/support/emulator";
 import { createWorkspace, REPO_ROOT, resourcesOfType, type Workspace } from "../engine/support/pulumi";
 
-const TYPE = "pulumi-nodejs:dynamic/calendly:WebhookSubscription";
 const PINNED_SHIM = readFileSync(
   join(REPO_ROOT, "test/fixtures/pulumi/webhook-subscription-provider.js"),
   "utf8",
@@ -186,7 +186,7 @@ describe("the real Pulumi CLI in that program, against the emulator", () => {
     const subs = emulator.control.subscriptions();
     expect(subs).toHaveLength(1);
     expect(subs[0]!.events).toEqual(["invitee.created"]);
-    const [resource] = resourcesOfType(await ws.exportState(), TYPE);
+    const [resource] = resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE);
     expect(resource?.id).toBe(subs[0]!.uuid);
     expect(resource?.outputs?.__provider).toBe(PINNED_SHIM);
     expect(resource?.inputs?.__provider).toBe(PINNED_SHIM);
@@ -221,6 +221,6 @@ describe("the real Pulumi CLI in that program, against the emulator", () => {
   it("destroy leaves none at Calendly and none in state", async () => {
     await ws.destroy([], DEPLOY);
     expect(emulator.control.subscriptions()).toHaveLength(0);
-    expect(resourcesOfType(await ws.exportState(), TYPE)).toHaveLength(0);
+    expect(resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE)).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
+import { checkSubscriptionInputs, UNKNOWN } from "pulumi-calendly";
+import { check } from "pulumi-calendly/provider";
 import { describe, expect, it } from "vitest";
 import { WEBHOOK_EVENTS } from "../../calendly";
-import { checkSubscriptionInputs, UNKNOWN } from "../../packages/pulumi-calendly/src/provider/inputs";
-import { webhookSubscriptionProvider } from "../../packages/pulumi-calendly/src/provider/provider";
 
 const ORG = "https://api.calendly.com/organizations/ORG";
 const USER = "https://api.calendly.com/users/USER";
@@ -148,12 +148,9 @@ describe("check: values unknown during preview", () => {
 
 describe("provider.check", () => {
   it("returns failures with the original inputs, or the normalized inputs", async () => {
-    const bad = await webhookSubscriptionProvider.check!({}, { ...valid, events: [] });
+    const bad = await check({}, { ...valid, events: [] });
     expect(bad.failures?.[0]?.property).toBe("events");
-    const good = await webhookSubscriptionProvider.check!(
-      {},
-      { ...valid, events: ["invitee.created", "invitee.created"] },
-    );
+    const good = await check({}, { ...valid, events: ["invitee.created", "invitee.created"] });
     expect(good.failures).toBeUndefined();
     expect(good.inputs?.events).toEqual(["invitee.created"]);
   });

@@ -1,8 +1,10 @@
+/**
+ * What a preview shows for a subscription: the provider's `diff` and `update`, as Pulumi's host
+ * calls them (`pulumi-calendly/provider`).
+ */
+import { type SubscriptionOutputs, UNKNOWN } from "pulumi-calendly";
+import { diff, update } from "pulumi-calendly/provider";
 import { describe, expect, it } from "vitest";
-import { diffSubscription } from "../../packages/pulumi-calendly/src/provider/diff";
-import { UNKNOWN } from "../../packages/pulumi-calendly/src/provider/inputs";
-import type { SubscriptionOutputs } from "../../packages/pulumi-calendly/src/provider/outputs";
-import { webhookSubscriptionProvider } from "../../packages/pulumi-calendly/src/provider/provider";
 
 const ORG = "https://api.calendly.com/organizations/ORG";
 const USER = "https://api.calendly.com/users/USER";
@@ -33,18 +35,23 @@ const same = {
   adoptExisting: false,
 };
 
+/** The host passes the stored outputs as `olds` and the checked inputs as `news`. */
+function diffOf(olds: SubscriptionOutputs, news: Record<string, unknown>) {
+  return diff("S", olds, news);
+}
+
 describe("diff", () => {
-  it("no changes when inputs match the stored outputs, whatever the event order, with defaulted owners and key", () => {
-    expect(diffSubscription(stored, same)).toEqual({
+  it("no changes when inputs match the stored outputs, whatever the event order, with defaulted owners and key", async () => {
+    expect(await diffOf(stored, same)).toEqual({
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
     });
   });
 
-  it("no changes when explicit owners and key equal the stored ones", () => {
+  it("no changes when explicit owners and key equal the stored ones", async () => {
     expect(
-      diffSubscription(stored, { ...same, organization: ORG, user: USER, signingKey: stored.signingKey })
+      (await diffOf(stored, { ...same, organization: ORG, user: USER, signingKey: stored.signingKey }))
         .changes,
     ).toBe(false);
   });
@@ -60,28 +67,31 @@ describe("diff", () => {
 
   it.each(replacing)(
     "a change of %s with the same url replaces, deleting first (Calendly's 409)",
-    (property, change) => {
-      const result = diffSubscription(stored, { ...same, ...change });
+    async (property, change) => {
+      const result = await diffOf(stored, { ...same, ...change });
       expect(result).toEqual({ changes: true, replaces: [property], deleteBeforeReplace: true });
     },
   );
 
-  it.each(replacing)("a change of %s with a new url replaces, creating first: no gap", (property, change) => {
-    const url = `${stored.url}?v=next`;
-    const result = diffSubscription(stored, { ...same, ...change, url });
-    expect(result).toEqual({ changes: true, replaces: ["url", property], deleteBeforeReplace: false });
-  });
+  it.each(replacing)(
+    "a change of %s with a new url replaces, creating first: no gap",
+    async (property, change) => {
+      const url = `${stored.url}?v=next`;
+      const result = await diffOf(stored, { ...same, ...change, url });
+      expect(result).toEqual({ changes: true, replaces: ["url", property], deleteBeforeReplace: false });
+    },
+  );
 
-  it("a change of url alone replaces, creating first", () => {
-    expect(diffSubscription(stored, { ...same, url: "https://hooks.example.com/b" })).toEqual({
+  it("a change of url alone replaces, creating first", async () => {
+    expect(await diffOf(stored, { ...same, url: "https://hooks.example.com/b" })).toEqual({
       changes: true,
       replaces: ["url"],
       deleteBeforeReplace: false,
     });
   });
 
-  it("a url that only normalizes differently is the same url: delete first", () => {
-    const result = diffSubscription(stored, {
+  it("a url that only normalizes differently is the same url: delete first", async () => {
+    const result = await diffOf(stored, {
       ...same,
       url: "HTTPS://hooks.example.com:443/a",
       scope: "group",
@@ -89,43 +99,43 @@ describe("diff", () => {
     expect(result.deleteBeforeReplace).toBe(true);
   });
 
-  it("a url still unknown (preview) may change: shown as creating first, up decides with the real value", () => {
-    expect(diffSubscription(stored, { ...same, url: UNKNOWN, events: ["invitee.created"] })).toEqual({
+  it("a url still unknown (preview) may change: shown as creating first, up decides with the real value", async () => {
+    expect(await diffOf(stored, { ...same, url: UNKNOWN, events: ["invitee.created"] })).toEqual({
       changes: true,
       replaces: ["url", "events"],
       deleteBeforeReplace: false,
     });
   });
 
-  it("a subscription that refresh found disabled is replaced on the next up", () => {
-    expect(diffSubscription({ ...stored, state: "disabled" }, same)).toEqual({
+  it("a subscription that refresh found disabled is replaced on the next up", async () => {
+    expect(await diffOf({ ...stored, state: "disabled" }, same)).toEqual({
       changes: true,
       replaces: ["state"],
       deleteBeforeReplace: true,
     });
   });
 
-  it("toggling adoptExisting alone is an update, not a replacement", () => {
-    expect(diffSubscription(stored, { ...same, adoptExisting: true })).toEqual({
+  it("toggling adoptExisting alone is an update, not a replacement", async () => {
+    expect(await diffOf(stored, { ...same, adoptExisting: true })).toEqual({
       changes: true,
       replaces: [],
       deleteBeforeReplace: false,
     });
   });
 
-  it("values unknown during preview show the replacement they may cause", () => {
-    expect(diffSubscription(stored, { ...same, url: UNKNOWN }).replaces).toEqual(["url"]);
-    expect(diffSubscription(stored, { ...same, events: UNKNOWN }).replaces).toEqual(["events"]);
-    expect(diffSubscription(stored, { ...same, signingKey: UNKNOWN }).replaces).toEqual(["signingKey"]);
+  it("values unknown during preview show the replacement they may cause", async () => {
+    expect((await diffOf(stored, { ...same, url: UNKNOWN })).replaces).toEqual(["url"]);
+    expect((await diffOf(stored, { ...same, events: UNKNOWN })).replaces).toEqual(["events"]);
+    expect((await diffOf(stored, { ...same, signingKey: UNKNOWN })).replaces).toEqual(["signingKey"]);
   });
 });
 
 describe("a state written by another __provider (release 0.1.0 stored the whole code there)", () => {
   const shim = "exports.handler = __f0; // the program's";
 
-  it("is an update in place, no replacement: the host then stores the program's __provider", () => {
+  it("is an update in place, no replacement: the host then stores the program's __provider", async () => {
     expect(
-      diffSubscription({ ...stored, __provider: "the code 0.1.0 serialized" } as SubscriptionOutputs, {
+      await diffOf({ ...stored, __provider: "the code 0.1.0 serialized" } as SubscriptionOutputs, {
         ...same,
         __provider: shim,
       }),
@@ -136,34 +146,30 @@ describe("a state written by another __provider (release 0.1.0 stored the whole 
     });
   });
 
-  it("the same __provider, or one not known yet, is no change", () => {
+  it("the same __provider, or one not known yet, is no change", async () => {
     const withShim = { ...stored, __provider: shim } as SubscriptionOutputs;
-    expect(diffSubscription(withShim, { ...same, __provider: shim }).changes).toBe(false);
-    expect(diffSubscription(withShim, { ...same, __provider: UNKNOWN }).changes).toBe(false);
-    expect(diffSubscription(stored, { ...same, __provider: shim }).changes).toBe(false);
+    expect((await diffOf(withShim, { ...same, __provider: shim })).changes).toBe(false);
+    expect((await diffOf(withShim, { ...same, __provider: UNKNOWN })).changes).toBe(false);
+    expect((await diffOf(stored, { ...same, __provider: shim })).changes).toBe(false);
   });
 
-  it("with a real change as well, the replacement wins", () => {
+  it("with a real change as well, the replacement wins", async () => {
     const old = { ...stored, __provider: "the code 0.1.0 serialized" } as SubscriptionOutputs;
-    expect(
-      diffSubscription(old, { ...same, events: ["invitee.created"], __provider: shim }).replaces,
-    ).toEqual(["events"]);
+    expect((await diffOf(old, { ...same, events: ["invitee.created"], __provider: shim })).replaces).toEqual([
+      "events",
+    ]);
   });
 });
 
 describe("update", () => {
   it("keeps every output and records adoptExisting; __provider is left for the host to set", async () => {
-    const result = await webhookSubscriptionProvider.update!(
-      "S",
-      { ...stored, __provider: "code" },
-      { ...same, adoptExisting: true },
-    );
+    const result = await update("S", { ...stored, __provider: "code" }, { ...same, adoptExisting: true });
     expect(result.outs).toEqual({ ...stored, adoptExisting: true });
   });
 
   it("refuses to update what only a replacement can change", async () => {
-    await expect(
-      webhookSubscriptionProvider.update!("S", stored, { ...same, url: "https://hooks.example.com/b" }),
-    ).rejects.toThrow(/cannot update url in place/);
+    await expect(update("S", stored, { ...same, url: "https://hooks.example.com/b" })).rejects.toThrow(
+      /cannot update url in place/,
+    );
   });
 });

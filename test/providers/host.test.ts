@@ -3,6 +3,7 @@
  * `new WebhookSubscription(...)` (tools/pulumi-host/serialize.ts), loaded by Pulumi's own
  * dynamic-provider host, driven over gRPC with the engine's sequence of calls, against the emulator.
  */
+import { UNKNOWN, WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SIGNATURE_HEADER, verifySignature } from "../../calendly";
 import { type Emulator, startEmulator } from "../../emulator/server";
@@ -13,7 +14,7 @@ import {
   type ResourceState,
   UpFailedError,
 } from "../../tools/pulumi-host/engine";
-import { type DynamicProviderHost, startDynamicProviderHost, UNKNOWN } from "../../tools/pulumi-host/host";
+import { type DynamicProviderHost, startDynamicProviderHost } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
 import { type Receiver, startReceiver } from "../support/receiver";
 import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
@@ -50,7 +51,7 @@ beforeAll(async () => {
   host = await startDynamicProviderHost({
     cwd: PROJECT_ROOT,
     env,
-    type: "pulumi-nodejs:dynamic/calendly:WebhookSubscription",
+    type: WEBHOOK_SUBSCRIPTION_TYPE,
   });
   await host.configure({
     "calendly:token": OWNER_TOKEN,

@@ -1,11 +1,6 @@
 /** The URL marker that makes every replacement create first (packages/pulumi-calendly/src/provider/marker.ts). */
+import { MARKER_LENGTH, markedUrl, type ReplacementInputs, replacementMarker } from "pulumi-calendly";
 import { describe, expect, it } from "vitest";
-import {
-  MARKER_LENGTH,
-  markedUrl,
-  type ReplacementInputs,
-  replacementMarker,
-} from "../../packages/pulumi-calendly/src/provider/marker";
 
 const inputs: ReplacementInputs = { events: ["invitee.created", "invitee.canceled"], scope: "user" };
 

@@ -2,13 +2,9 @@
  * The provider's methods called in-process against the emulator: the edges that are easier to
  * reach without the host (it runs the same code; host.test.ts proves that).
  */
+import { MISSING_TOKEN_MESSAGE, WebhookSubscriptionProvider } from "pulumi-calendly/provider";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/server";
-import {
-  createWebhookSubscriptionProvider,
-  MISSING_TOKEN_MESSAGE,
-  type WebhookSubscriptionProvider,
-} from "../../packages/pulumi-calendly/src/provider/provider";
 import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
 
 let emulator: Emulator;
@@ -26,7 +22,7 @@ afterEach(async () => {
 });
 
 async function providerFor(token: string | undefined): Promise<WebhookSubscriptionProvider> {
-  const provider = createWebhookSubscriptionProvider({
+  const provider = new WebhookSubscriptionProvider({
     sleep: async () => {},
     retry: { baseDelayMs: 1, maxDelayMs: 5 },
   });
@@ -208,14 +204,14 @@ describe("a create whose outcome cannot be found out", () => {
     emulator.control.clearFaults();
 
     // The next up: diff replaces; refresh keeps it pending while something is left.
-    expect((await provider.diff!(error.id, error.properties, { ...base, url })).replaces).toEqual(["state"]);
-    const read = await provider.read!(error.id, error.properties);
+    expect((await provider.diff(error.id, error.properties, { ...base, url })).replaces).toEqual(["state"]);
+    const read = await provider.read(error.id, error.properties);
     expect(read.id).toBe(error.id);
     // The replacement's delete removes what the failed create left.
-    await provider.delete!(error.id, error.properties);
+    await provider.delete(error.id, error.properties);
     expect(emulator.control.subscriptions()).toEqual([]);
     // Nothing left: a refresh forgets it.
-    expect((await provider.read!(error.id, error.properties)).id).toBe("");
+    expect((await provider.read(error.id, error.properties)).id).toBe("");
   });
 
   it("a pending create's delete leaves alone a subscription with the same URL created before it began", async () => {
@@ -223,10 +219,10 @@ describe("a create whose outcome cannot be found out", () => {
     const older = await provider.create({ ...base, url });
     // A pending create of the same subscription that began a minute after the older one was made.
     const pendingId = `pending-${Date.now() + 60_000}-0badcafe`;
-    await provider.delete!(pendingId, { ...older.outs, uri: "", state: "unknown" });
+    await provider.delete(pendingId, { ...older.outs, uri: "", state: "unknown" });
     expect(emulator.control.subscriptions().map((s) => s.uuid)).toEqual([older.id]);
     // One that began before it: the older one may be what it left, and is deleted.
-    await provider.delete!(`pending-${Date.now() - 60_000}-0badcafe`, {
+    await provider.delete(`pending-${Date.now() - 60_000}-0badcafe`, {
       ...older.outs,
       uri: "",
       state: "unknown",

@@ -12,8 +12,9 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
+import * as runtime from "pulumi-calendly/provider";
 import { beforeAll, describe, expect, it } from "vitest";
-import * as runtime from "../../packages/pulumi-calendly/src/provider";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
 
 const PINNED = readFileSync(
@@ -31,6 +32,12 @@ let provider: string;
 beforeAll(async () => {
   provider = (await serializeWebhookSubscriptionProvider()).provider;
 }, 60_000);
+
+describe("what every state holds, so may never change", () => {
+  it("the type token: a new one is a new resource, and every subscription would be replaced", () => {
+    expect(WEBHOOK_SUBSCRIPTION_TYPE).toBe("pulumi-nodejs:dynamic/calendly:WebhookSubscription");
+  });
+});
 
 describe("the serialized shim", () => {
   it("is byte for byte the pinned text", () => {
@@ -76,20 +83,34 @@ describe("the serialized shim", () => {
   });
 });
 
-describe("why a shim: the provider object itself, serialized from the workspace package", () => {
-  it("is captured by value, code and all, because its real path is outside node_modules", () => {
-    // node_modules/pulumi-calendly is a symlink to packages/pulumi-calendly; Node records the real
-    // path, and Pulumi's captureModuleAsync captures a module outside node_modules by value.
+describe("why a shim", () => {
+  /** What Pulumi's serializer writes for `() => <name>`, `name` taken from the package by `require`. */
+  function serialized(entry: string, name: string): string {
     const script = `
       const pulumi = require("@pulumi/pulumi");
-      const { webhookSubscriptionProvider } = require("pulumi-calendly/provider");
-      pulumi.runtime.serializeFunction(() => webhookSubscriptionProvider, { allowSecrets: true })
-        .then((s) => process.stdout.write(s.text));`;
-    const text = execFileSync(process.execPath, ["--no-warnings", "-e", script], {
+      const { ${name} } = require("${entry}");
+      pulumi.runtime.serializeFunction(() => ${name}, { allowSecrets: true })
+        .then((s) => process.stdout.write(s.text), (e) => { process.stderr.write(e.message); process.exit(1); });`;
+    return execFileSync(process.execPath, ["--no-warnings", "-e", script], {
       cwd: PROJECT_ROOT,
       encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    expect(Buffer.byteLength(text)).toBeGreaterThan(20 * Buffer.byteLength(provider));
-    expect(text).toContain("createWebhookSubscription");
+  }
+
+  it("the provider itself cannot be serialized: it holds zod schemas and private fields", () => {
+    // Nothing has to be: the host requires the installed code. Serializing it is what 0.1.0 did.
+    expect(() => serialized("pulumi-calendly/provider", "webhookSubscriptionProvider")).toThrow(
+      /could not be serialized/,
+    );
+  }, 60_000);
+
+  it("a function of the workspace package is captured by value, code and all: its real path is outside node_modules", () => {
+    // node_modules/pulumi-calendly is a symlink to packages/pulumi-calendly; Node records the real
+    // path, and Pulumi's captureModuleAsync captures a module outside node_modules by value, so
+    // anything but the shim would change the stored text with every release.
+    const text = serialized("pulumi-calendly", "replacementMarker");
+    expect(text).toContain("createHash");
+    expect(text).not.toContain('require("pulumi-calendly")');
   }, 60_000);
 });

@@ -1,3 +1,5 @@
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
+
 /** The type tokens of the resources a stack with the AWS receiver holds, for tests that look them up. */
 export const RESOURCE_TYPES = {
   receiver: "calendly-webhooks:receiver:CalendlyWebhookReceiver",
@@ -20,7 +22,7 @@ export const RESOURCE_TYPES = {
   lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
   parameter: "aws:ssm/parameter:Parameter",
   password: "random:index/randomPassword:RandomPassword",
-  subscription: "pulumi-nodejs:dynamic/calendly:WebhookSubscription",
+  subscription: WEBHOOK_SUBSCRIPTION_TYPE,
   invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
   rule: "aws:cloudwatch/eventRule:EventRule",
   target: "aws:cloudwatch/eventTarget:EventTarget",

@@ -14,9 +14,8 @@
  *   npm run dev -- --once       # run the demonstration, clean up and exit (CI does this)
  */
 import { parseArgs } from "node:util";
-import { EVENT_RULES, WEBHOOK_EVENTS } from "../../calendly";
+import { EVENT_RULES, generateSigningKey, WEBHOOK_EVENTS } from "../../calendly";
 import type { CalendlyEventDetail } from "../../lambda/detail";
-import { generateSigningKey } from "../../packages/pulumi-calendly/src/provider/signing-key";
 import { LOCAL_TOKEN, startLocalStack } from "../local/stack";
 import type { ResourceState } from "../pulumi-host/engine";
 import { fetchOneInvitee } from "./invitee";

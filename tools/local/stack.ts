@@ -6,6 +6,7 @@
  *
  * Used by `npm run dev` and by the end-to-end test. No account, nothing beyond 127.0.0.1.
  */
+import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { formatSigningKeys } from "../../lambda/keys";
 import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
@@ -105,7 +106,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const host = await startDynamicProviderHost({
     cwd: PROJECT_ROOT,
     env,
-    type: "pulumi-nodejs:dynamic/calendly:WebhookSubscription",
+    type: WEBHOOK_SUBSCRIPTION_TYPE,
   });
   await host.configure({ "calendly:token": LOCAL_TOKEN, "calendly:apiUrl": emulator.url });
   const engine = createEngine(host, (await serialized).provider);

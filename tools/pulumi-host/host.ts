@@ -18,9 +18,6 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 /** JSON-compatible property bag, as values travel through `google.protobuf.Struct`. */
 export type PropertyMap = Record<string, unknown>;
 
-/** The string the engine sends for values not known yet during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 export const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
 
 export interface CheckResult {

@@ -27,6 +27,7 @@ export {
   UNKNOWN,
 } from "./provider/inputs";
 export {
+  MARKER_LENGTH,
   MARKER_QUERY_PARAMETER,
   markedUrl,
   type ReplacementInputs,

@@ -7,13 +7,12 @@
  *   for await (const sub of calendly.listWebhookSubscriptions({ organization, scope: "organization" })) …
  *   const invitee = await calendly.getInvitee(detail.payload.uri);   // a delivery's invitee, as it is now
  *
- * A factory returning an object of closures rather than a class: the provider's code was
- * serialized by Pulumi, which drops class field initializers and breaks `extends` of built-ins
- * (until 0.2.0: ../provider/README.md). It holds a connection pool: `close()` it when done.
+ * It holds a connection pool: `close()` it when done.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import { calendlyResponseError } from "./errors";
+import { CalendlyResponseError } from "./errors";
 import type { Scope } from "./events";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 import {
@@ -24,14 +23,7 @@ import {
   toInvitee,
   toScheduledEvent,
 } from "./scheduled-events";
-import {
-  type CalendlySchemas,
-  calendlySchemas,
-  type RawUser,
-  type RawWebhookSubscription,
-  type ScheduledEventSchemas,
-  scheduledEventSchemas,
-} from "./schemas";
+import { calendlySchemas, type RawUser, type RawWebhookSubscription, scheduledEventSchemas } from "./schemas";
 import {
   createTransport,
   DEFAULT_TIMEOUTS,
@@ -77,7 +69,7 @@ export interface WebhookSubscriptionPage {
   nextPageToken: string | null;
 }
 
-/** The calls the provider makes: webhook subscriptions and the current user. */
+/** The calls the provider makes, webhook subscriptions and the current user: what its code depends on. */
 export interface WebhookSubscriptionClient {
   /** `GET /users/me`: the token's user, whose `currentOrganization` most calls need. */
   getCurrentUser(): Promise<CalendlyUser>;
@@ -98,19 +90,6 @@ export interface WebhookSubscriptionClient {
   getSampleWebhookData(query: SampleWebhookDataQuery): Promise<WebhookEnvelope>;
   /** Closes the connection pool. */
   close(): Promise<void>;
-}
-
-export interface CalendlyClient extends WebhookSubscriptionClient {
-  /**
-   * `GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}`: an invitee as it is now (status,
-   * answers, reschedule and no-show links). Takes its URI (a delivery's `payload.uri`, resolved
-   * against this client's API URL whatever host it names), or the event's and the invitee's UUIDs.
-   * Needs the `scheduled_events:read` scope; 404 once Calendly has no such invitee.
-   */
-  getInvitee(uri: string): Promise<Invitee>;
-  getInvitee(eventUuid: string, inviteeUuid: string): Promise<Invitee>;
-  /** `GET /scheduled_events/{uuid}`: the meeting (an invitee's `event`); takes the URI or the UUID. */
-  getScheduledEvent(uriOrUuid: string): Promise<ScheduledEvent>;
 }
 
 /** The last path segment of a resource URI, or the id itself. */
@@ -179,66 +158,52 @@ function listQuery(query: ListWebhookSubscriptionsQuery, pageToken?: string | nu
   };
 }
 
-/** What every call is made of: the transport, and the parsing of a 2xx answer. */
-interface ClientCore {
-  transport: Transport;
-  parse<T>(schema: z.ZodType<T>, value: unknown, method: string, path: string, status: number): T;
-  getJson<T>(
-    path: string,
-    schema: z.ZodType<T>,
-    query?: Record<string, string | number | undefined>,
-  ): Promise<T>;
-}
+/** The whole client: webhook subscriptions, the current user, invitees and scheduled events. */
+export class CalendlyClient implements WebhookSubscriptionClient {
+  readonly #transport: Transport;
 
-function createClientCore(options: CalendlyClientOptions): ClientCore {
-  if (!options.token) throw new Error("A Calendly token is required (set calendly:token or CALENDLY_TOKEN)");
-  const transport = createTransport({
-    baseUrl: options.baseUrl ?? DEFAULT_API_URL,
-    token: options.token,
-    userAgent: options.userAgentSuffix ? `${USER_AGENT} ${options.userAgentSuffix}` : USER_AGENT,
-    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
-    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-    dispatcher: options.dispatcher,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    random: options.random ?? Math.random,
-    now: options.now ?? Date.now,
-    onRetry: options.onRetry,
-  });
-
-  /** Parses a 2xx body; a body that breaks API.md's promises is an error naming the field. */
-  function parse<T>(schema: z.ZodType<T>, value: unknown, method: string, path: string, status: number): T {
-    const result = schema.safeParse(value);
-    if (result.success) return result.data;
-    const problems = result.error.issues
-      .slice(0, 3)
-      .map((issue) => `${issue.path.map(String).join(".") || "(body)"}: ${issue.message}`)
-      .join("; ");
-    throw calendlyResponseError(method, path, status, problems);
+  constructor(options: CalendlyClientOptions) {
+    if (!options.token)
+      throw new Error("A Calendly token is required (set calendly:token or CALENDLY_TOKEN)");
+    this.#transport = createTransport({
+      baseUrl: options.baseUrl ?? DEFAULT_API_URL,
+      token: options.token,
+      userAgent: options.userAgentSuffix ? `${USER_AGENT} ${options.userAgentSuffix}` : USER_AGENT,
+      timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      dispatcher: options.dispatcher,
+      sleep: options.sleep ?? sleep,
+      random: options.random ?? Math.random,
+      now: options.now ?? Date.now,
+      onRetry: options.onRetry,
+    });
   }
 
-  async function getJson<T>(
-    path: string,
-    schema: z.ZodType<T>,
-    query?: Record<string, string | number | undefined>,
-  ) {
-    const { status, body } = await transport.call("GET", path, { query });
-    return parse(schema, body, "GET", path, status);
+  async getCurrentUser(): Promise<CalendlyUser> {
+    const { resource } = await this.#get("/users/me", calendlySchemas.userResource);
+    return toCalendlyUser(resource);
   }
 
-  return { transport, parse, getJson };
-}
+  async createWebhookSubscription(input: CreateWebhookSubscriptionInput): Promise<WebhookSubscription> {
+    const path = "/webhook_subscriptions";
+    const { status, body } = await this.#transport.call("POST", path, { body: createBody(input) });
+    return toWebhookSubscription(
+      parse(calendlySchemas.subscriptionResource, body, "POST", path, status).resource,
+    );
+  }
 
-function webhookSubscriptionCalls(core: ClientCore): WebhookSubscriptionClient {
-  const { transport, parse, getJson } = core;
-  const schemas: CalendlySchemas = calendlySchemas();
+  async getWebhookSubscription(idOrUri: string): Promise<WebhookSubscription> {
+    const path = `/webhook_subscriptions/${encodeURIComponent(idFromUri(idOrUri))}`;
+    return toWebhookSubscription((await this.#get(path, calendlySchemas.subscriptionResource)).resource);
+  }
 
-  async function listWebhookSubscriptionPage(
+  async listWebhookSubscriptionPage(
     query: ListWebhookSubscriptionsQuery,
     pageToken?: string | null,
   ): Promise<WebhookSubscriptionPage> {
-    const page = await getJson(
+    const page = await this.#get(
       "/webhook_subscriptions",
-      schemas.subscriptionPage,
+      calendlySchemas.subscriptionPage,
       listQuery(query, pageToken),
     );
     return {
@@ -247,92 +212,83 @@ function webhookSubscriptionCalls(core: ClientCore): WebhookSubscriptionClient {
     };
   }
 
-  return {
-    async getCurrentUser() {
-      const { resource } = await getJson("/users/me", schemas.userResource);
-      return toCalendlyUser(resource);
-    },
-
-    async createWebhookSubscription(input) {
-      const path = "/webhook_subscriptions";
-      const { status, body } = await transport.call("POST", path, { body: createBody(input) });
-      return toWebhookSubscription(parse(schemas.subscriptionResource, body, "POST", path, status).resource);
-    },
-
-    async getWebhookSubscription(idOrUri) {
-      const path = `/webhook_subscriptions/${encodeURIComponent(idFromUri(idOrUri))}`;
-      return toWebhookSubscription((await getJson(path, schemas.subscriptionResource)).resource);
-    },
-
-    listWebhookSubscriptionPage,
-
-    async *listWebhookSubscriptions(query) {
-      let pageToken: string | null = null;
-      const seen = new Set<string>();
-      do {
-        const page: WebhookSubscriptionPage = await listWebhookSubscriptionPage(query, pageToken);
-        yield* page.subscriptions;
-        // A cursor that repeats would loop forever; Calendly's never should, but stop if it does.
-        if (page.nextPageToken !== null && seen.has(page.nextPageToken)) break;
-        if (page.nextPageToken !== null) seen.add(page.nextPageToken);
-        pageToken = page.nextPageToken;
-      } while (pageToken !== null);
-    },
-
-    async deleteWebhookSubscription(idOrUri) {
-      await transport.call("DELETE", `/webhook_subscriptions/${encodeURIComponent(idFromUri(idOrUri))}`);
-    },
-
-    async getSampleWebhookData(query) {
-      const envelope = await getJson("/sample_webhook_data", schemas.envelope, {
-        event: query.event,
-        organization: query.organization,
-        scope: query.scope,
-        user: query.user,
-        group: query.group,
-      });
-      return envelope as WebhookEnvelope;
-    },
-
-    close: () => transport.close(),
-  };
-}
-
-function scheduledEventCalls(core: ClientCore): Pick<CalendlyClient, "getInvitee" | "getScheduledEvent"> {
-  const schemas: ScheduledEventSchemas = scheduledEventSchemas();
-
-  /** A `{resource}` answer: the validated resource, and the resource as received (every key). */
-  async function getResource<T>(path: string, schema: z.ZodType<{ resource: T }>) {
-    const { status, body } = await core.transport.call("GET", path);
-    const parsed = core.parse(schema, body, "GET", path, status).resource;
-    return { parsed, raw: (body as { resource: Record<string, unknown> }).resource };
+  async *listWebhookSubscriptions(query: ListWebhookSubscriptionsQuery): AsyncIterable<WebhookSubscription> {
+    let pageToken: string | null = null;
+    const seen = new Set<string>();
+    do {
+      const page: WebhookSubscriptionPage = await this.listWebhookSubscriptionPage(query, pageToken);
+      yield* page.subscriptions;
+      // A cursor that repeats would loop forever; Calendly's never should, but stop if it does.
+      if (page.nextPageToken !== null && seen.has(page.nextPageToken)) break;
+      if (page.nextPageToken !== null) seen.add(page.nextPageToken);
+      pageToken = page.nextPageToken;
+    } while (pageToken !== null);
   }
 
-  return {
-    async getInvitee(uriOrEventUuid: string, inviteeUuid?: string) {
-      const path = inviteePath(inviteeIds(uriOrEventUuid, inviteeUuid));
-      const { parsed, raw } = await getResource(path, schemas.inviteeResource);
-      return toInvitee(parsed, raw);
-    },
+  async deleteWebhookSubscription(idOrUri: string): Promise<void> {
+    await this.#transport.call("DELETE", `/webhook_subscriptions/${encodeURIComponent(idFromUri(idOrUri))}`);
+  }
 
-    async getScheduledEvent(uriOrUuid: string) {
-      const path = scheduledEventPath(scheduledEventUuid(uriOrUuid));
-      const { parsed, raw } = await getResource(path, schemas.scheduledEventResource);
-      return toScheduledEvent(parsed, raw);
-    },
-  };
+  async getSampleWebhookData(query: SampleWebhookDataQuery): Promise<WebhookEnvelope> {
+    return this.#get("/sample_webhook_data", calendlySchemas.envelope, {
+      event: query.event,
+      organization: query.organization,
+      scope: query.scope,
+      user: query.user,
+      group: query.group,
+    });
+  }
+
+  /**
+   * `GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}`: an invitee as it is now (status,
+   * answers, reschedule and no-show links). Takes its URI (a delivery's `payload.uri`, resolved
+   * against this client's API URL whatever host it names), or the event's and the invitee's UUIDs.
+   * Needs the `scheduled_events:read` scope; 404 once Calendly has no such invitee.
+   */
+  getInvitee(uri: string): Promise<Invitee>;
+  getInvitee(eventUuid: string, inviteeUuid: string): Promise<Invitee>;
+  async getInvitee(uriOrEventUuid: string, inviteeUuid?: string): Promise<Invitee> {
+    const path = inviteePath(inviteeIds(uriOrEventUuid, inviteeUuid));
+    const { parsed, raw } = await this.#getResource(path, scheduledEventSchemas.inviteeResource);
+    return toInvitee(parsed, raw);
+  }
+
+  /** `GET /scheduled_events/{uuid}`: the meeting (an invitee's `event`); takes the URI or the UUID. */
+  async getScheduledEvent(uriOrUuid: string): Promise<ScheduledEvent> {
+    const path = scheduledEventPath(scheduledEventUuid(uriOrUuid));
+    const { parsed, raw } = await this.#getResource(path, scheduledEventSchemas.scheduledEventResource);
+    return toScheduledEvent(parsed, raw);
+  }
+
+  /** Closes the connection pool. */
+  close(): Promise<void> {
+    return this.#transport.close();
+  }
+
+  async #get<T>(path: string, schema: z.ZodType<T>, query?: Record<string, string | number | undefined>) {
+    const { status, body } = await this.#transport.call("GET", path, { query });
+    return parse(schema, body, "GET", path, status);
+  }
+
+  /** A `{resource}` answer: the validated resource, and the resource as received (every key). */
+  async #getResource<T>(path: string, schema: z.ZodType<{ resource: T }>) {
+    const { status, body } = await this.#transport.call("GET", path);
+    const parsed = parse(schema, body, "GET", path, status).resource;
+    return { parsed, raw: (body as { resource: Record<string, unknown> }).resource };
+  }
 }
 
-/** The whole client: webhook subscriptions, the current user, invitees and scheduled events. */
+/** Parses a 2xx body; a body that breaks API.md's promises is an error naming the field. */
+function parse<T>(schema: z.ZodType<T>, value: unknown, method: string, path: string, status: number): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join(".") || "(body)"}: ${issue.message}`)
+    .join("; ");
+  throw new CalendlyResponseError({ method, path }, status, problems);
+}
+
 export function createCalendlyClient(options: CalendlyClientOptions): CalendlyClient {
-  const core = createClientCore(options);
-  return { ...webhookSubscriptionCalls(core), ...scheduledEventCalls(core) };
-}
-
-/**
- * The client without the invitee and scheduled event calls: what the provider uses. (It kept
- * that code out of the provider's serialized text until 0.2.0, when the text became a shim.)
- */
-export function createWebhookSubscriptionClient(options: CalendlyClientOptions): WebhookSubscriptionClient {
-  return webhookSubscriptionCalls(createClientCore(options));
+  return new CalendlyClient(options);
 }

@@ -1,14 +1,75 @@
 /**
- * Typed errors of the Calendly client.
+ * Typed errors of the Calendly client: one base class, `CalendlyError`, and one subclass per way a
+ * call can fail, each with a stable `code` (undici's habit: `UND_ERR_…`). Branch on `code`, on
+ * `instanceof` or on the guards below; never on a message, which is for people and may be reworded.
  *
- * These are plain `Error` objects tagged by `name` and built by factory functions, with type
- * guards, rather than `class … extends Error`: the provider's code was serialized by Pulumi's
- * closure serializer, which rewrites `super(message)` into `Error.call(this, message)` and so
- * loses the message and stack of any Error subclass (until 0.2.0; the provider now runs from the
- * installed package, and ../provider/README.md says which of those rules still hold).
+ * | class                         | code                       | when                                          |
+ * | ----------------------------- | -------------------------- | --------------------------------------------- |
+ * | `CalendlyApiError`            | `CALENDLY_API_ERROR`       | Calendly answered with an error status        |
+ * | `CalendlyUnknownOutcomeError` | `CALENDLY_UNKNOWN_OUTCOME` | a create was sent and no answer came back     |
+ * | `CalendlyTransportError`      | `CALENDLY_TRANSPORT_ERROR` | no answer within the attempts and deadline    |
+ * | `CalendlyResponseError`       | `CALENDLY_RESPONSE_ERROR`  | a 2xx whose body is not what API.md promises  |
+ * | `CalendlyArgumentError`       | `CALENDLY_ARGUMENT_ERROR`  | an argument names nothing; nothing was sent   |
+ *
+ * All but the argument error are about one call, a `CalendlyCallError` with its method and path.
+ *
+ * `instanceof` holds across copies of this package (the repository's source and an installed
+ * dist/, or two versions in one program): like undici's errors (lib/core/errors.js), it is answered
+ * by a brand registered with `Symbol.for` and by `code`, not by a prototype chain each copy has its
+ * own of.
  *
  * Messages name the method and path, never headers: the token cannot leak through an error.
  */
+
+const BRAND = Symbol.for("pulumi-calendly.CalendlyError");
+
+export type CalendlyErrorCode =
+  | "CALENDLY_API_ERROR"
+  | "CALENDLY_UNKNOWN_OUTCOME"
+  | "CALENDLY_TRANSPORT_ERROR"
+  | "CALENDLY_RESPONSE_ERROR"
+  | "CALENDLY_ARGUMENT_ERROR";
+
+/** The base of every error the client throws on purpose. */
+export abstract class CalendlyError extends Error {
+  /** Each subclass's code, which its instances carry; the base class has none and matches them all. */
+  static readonly code: CalendlyErrorCode | undefined = undefined;
+  readonly code: CalendlyErrorCode;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof, a subclass or the base.
+    const code = this.code;
+    return code === undefined || (value as { code?: unknown }).code === code;
+  }
+
+  protected constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = (new.target as typeof CalendlyError).code!;
+  }
+
+  get [BRAND](): true {
+    return true;
+  }
+}
+
+/** The call an error is about: its method and path, never its headers (so never the token). */
+export interface CalendlyCall {
+  method: string;
+  path: string;
+}
+
+/** An error of one call to Calendly; its message begins `Calendly <method> <path>`. */
+export abstract class CalendlyCallError extends CalendlyError {
+  readonly method: string;
+  readonly path: string;
+
+  protected constructor(call: CalendlyCall, message: string, options?: ErrorOptions) {
+    super(`Calendly ${call.method} ${call.path} ${message}`, options);
+    this.method = call.method;
+    this.path = call.path;
+  }
+}
 
 export interface CalendlyErrorDetail {
   parameter?: string;
@@ -16,141 +77,118 @@ export interface CalendlyErrorDetail {
   code?: string;
 }
 
-/** Calendly answered with an error status. Branch on `status` (and `title` for 403), not on texts. */
-export interface CalendlyApiError extends Error {
-  name: "CalendlyApiError";
+export interface CalendlyApiErrorInit extends CalendlyCall {
   status: number;
+  title?: string;
+  message?: string;
+  details?: CalendlyErrorDetail[];
+  requiredScopes?: string[];
+  retryAfterSeconds?: number | null;
+  afterUncertainAttempt?: boolean;
+}
+
+/** Calendly answered with an error status. Branch on `status` (and `title` for 403), not on texts. */
+export class CalendlyApiError extends CalendlyCallError {
+  static override readonly code = "CALENDLY_API_ERROR";
+  override readonly name = "CalendlyApiError";
+  readonly status: number;
   /** Calendly's `title`, e.g. "Resource Not Found", "Already Exists", "Insufficient scope". */
-  title: string;
+  readonly title: string;
   /** Calendly's `message`. */
-  apiMessage: string;
-  details: CalendlyErrorDetail[];
+  readonly apiMessage: string;
+  readonly details: CalendlyErrorDetail[];
   /** For 403 "Insufficient scope": the OAuth scopes the token lacks. */
-  requiredScopes: string[];
-  method: string;
-  path: string;
+  readonly requiredScopes: string[];
   /** For 429: how long Calendly asked us to wait, in seconds, when it said. */
-  retryAfterSeconds: number | null;
+  readonly retryAfterSeconds: number | null;
   /**
    * True when an earlier attempt of this same request ended without a known outcome (5xx or a
    * dropped connection) before this answer: a 409 on a retried create may then be our own.
    */
-  afterUncertainAttempt: boolean;
+  readonly afterUncertainAttempt: boolean;
+
+  constructor(init: CalendlyApiErrorInit) {
+    const title = init.title ?? `HTTP ${init.status}`;
+    const apiMessage = init.message ?? "";
+    const details = init.details ?? [];
+    const text = [title, apiMessage, describeDetails(details)].filter((p) => p.length > 0).join(": ");
+    super(init, `failed with ${init.status} ${text}`);
+    this.status = init.status;
+    this.title = title;
+    this.apiMessage = apiMessage;
+    this.details = details;
+    this.requiredScopes = init.requiredScopes ?? [];
+    this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.afterUncertainAttempt = init.afterUncertainAttempt ?? false;
+  }
 }
 
 /**
  * A non-idempotent request (a create) was sent but no answer came back: it may or may not have
  * taken effect. The caller must find out (the provider looks for the subscription) before retrying.
  */
-export interface CalendlyUnknownOutcomeError extends Error {
-  name: "CalendlyUnknownOutcomeError";
-  method: string;
-  path: string;
+export class CalendlyUnknownOutcomeError extends CalendlyCallError {
+  static override readonly code = "CALENDLY_UNKNOWN_OUTCOME";
+  override readonly name = "CalendlyUnknownOutcomeError";
+
+  constructor(call: CalendlyCall, cause: unknown) {
+    const why = describeCause(cause);
+    super(
+      call,
+      `sent, but the connection failed before an answer (${why}): it may or may not have taken effect`,
+      {
+        cause,
+      },
+    );
+  }
 }
 
 /** Calendly could not be reached within the attempts and deadline; nothing was applied. */
-export interface CalendlyTransportError extends Error {
-  name: "CalendlyTransportError";
-  method: string;
-  path: string;
-  attempts: number;
+export class CalendlyTransportError extends CalendlyCallError {
+  static override readonly code = "CALENDLY_TRANSPORT_ERROR";
+  override readonly name = "CalendlyTransportError";
+  readonly attempts: number;
+
+  constructor(call: CalendlyCall, attempts: number, cause: unknown) {
+    const why = `after ${attempts} attempt(s) (${describeCause(cause)})`;
+    super(call, `got no answer ${why}: check the API URL and the network, then run again`, { cause });
+    this.attempts = attempts;
+  }
 }
 
 /** Calendly answered 2xx with a body that does not have the shape API.md promises. */
-export interface CalendlyResponseError extends Error {
-  name: "CalendlyResponseError";
-  method: string;
-  path: string;
-  status: number;
+export class CalendlyResponseError extends CalendlyCallError {
+  static override readonly code = "CALENDLY_RESPONSE_ERROR";
+  override readonly name = "CalendlyResponseError";
+  readonly status: number;
+
+  constructor(call: CalendlyCall, status: number, problem: string) {
+    super(call, `answered ${status} with an unexpected body: ${problem}`);
+    this.status = status;
+  }
 }
 
 /**
  * An argument the caller passed cannot name what it should (e.g. a string that is not an invitee
  * URI); nothing was sent. `parameter` names it, the message says what is wrong and what to pass.
  */
-export interface CalendlyArgumentError extends Error {
-  name: "CalendlyArgumentError";
-  parameter: string;
+export class CalendlyArgumentError extends CalendlyError {
+  static override readonly code = "CALENDLY_ARGUMENT_ERROR";
+  override readonly name = "CalendlyArgumentError";
+  readonly parameter: string;
+
+  constructor(parameter: string, problem: string) {
+    super(`${parameter}: ${problem}`);
+    this.parameter = parameter;
+  }
 }
 
-export interface CalendlyApiErrorInit {
-  status: number;
-  title?: string;
-  message?: string;
-  details?: CalendlyErrorDetail[];
-  requiredScopes?: string[];
-  method: string;
-  path: string;
-  retryAfterSeconds?: number | null;
-  afterUncertainAttempt?: boolean;
-}
-
-export function calendlyApiError(init: CalendlyApiErrorInit): CalendlyApiError {
-  const title = init.title ?? `HTTP ${init.status}`;
-  const apiMessage = init.message ?? "";
-  const details = init.details ?? [];
-  const detailText = details
+/** Calendly's error `details` as one line: `parameter: message; …`. */
+export function describeDetails(details: readonly CalendlyErrorDetail[]): string {
+  return details
     .map((d) => (d.parameter ? `${d.parameter}: ${d.message}` : d.message))
     .filter((d) => d.length > 0)
     .join("; ");
-  const text = [title, apiMessage, detailText].filter((p) => p.length > 0).join(": ");
-  const error = new Error(`Calendly ${init.method} ${init.path} failed with ${init.status} ${text}`);
-  return Object.assign(error, {
-    name: "CalendlyApiError" as const,
-    status: init.status,
-    title,
-    apiMessage,
-    details,
-    requiredScopes: init.requiredScopes ?? [],
-    method: init.method,
-    path: init.path,
-    retryAfterSeconds: init.retryAfterSeconds ?? null,
-    afterUncertainAttempt: init.afterUncertainAttempt ?? false,
-  });
-}
-
-export function calendlyUnknownOutcomeError(
-  method: string,
-  path: string,
-  cause: unknown,
-): CalendlyUnknownOutcomeError {
-  const error = new Error(
-    `Calendly ${method} ${path}: the request was sent but the connection failed before an answer ` +
-      `(${describeCause(cause)}); it may or may not have taken effect`,
-    { cause },
-  );
-  return Object.assign(error, { name: "CalendlyUnknownOutcomeError" as const, method, path });
-}
-
-export function calendlyTransportError(
-  method: string,
-  path: string,
-  attempts: number,
-  cause: unknown,
-): CalendlyTransportError {
-  const error = new Error(
-    `Calendly ${method} ${path}: could not get an answer after ${attempts} attempt(s) (${describeCause(cause)}); ` +
-      "check the API URL and the network, then run again",
-    { cause },
-  );
-  return Object.assign(error, { name: "CalendlyTransportError" as const, method, path, attempts });
-}
-
-export function calendlyResponseError(
-  method: string,
-  path: string,
-  status: number,
-  problem: string,
-): CalendlyResponseError {
-  const error = new Error(
-    `Calendly ${method} ${path} answered ${status} with an unexpected body: ${problem}`,
-  );
-  return Object.assign(error, { name: "CalendlyResponseError" as const, method, path, status });
-}
-
-export function calendlyArgumentError(parameter: string, problem: string): CalendlyArgumentError {
-  const error = new Error(`${parameter}: ${problem}`);
-  return Object.assign(error, { name: "CalendlyArgumentError" as const, parameter });
 }
 
 /** A short description of a network error, without anything from request headers. */
@@ -165,52 +203,58 @@ export function describeCause(cause: unknown): string {
   return String(cause);
 }
 
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
+export function isCalendlyError(error: unknown): error is CalendlyError {
+  return error instanceof CalendlyError;
 }
 
 export function isCalendlyApiError(error: unknown): error is CalendlyApiError {
-  return hasName(error, "CalendlyApiError");
+  return error instanceof CalendlyApiError;
 }
 
 export function isUnknownOutcome(error: unknown): error is CalendlyUnknownOutcomeError {
-  return hasName(error, "CalendlyUnknownOutcomeError");
+  return error instanceof CalendlyUnknownOutcomeError;
 }
 
 export function isTransportError(error: unknown): error is CalendlyTransportError {
-  return hasName(error, "CalendlyTransportError");
+  return error instanceof CalendlyTransportError;
 }
 
 export function isResponseError(error: unknown): error is CalendlyResponseError {
-  return hasName(error, "CalendlyResponseError");
+  return error instanceof CalendlyResponseError;
 }
 
 export function isArgumentError(error: unknown): error is CalendlyArgumentError {
-  return hasName(error, "CalendlyArgumentError");
+  return error instanceof CalendlyArgumentError;
 }
 
-export function isNotFound(error: unknown): error is CalendlyApiError {
+/**
+ * A `CalendlyApiError` known to have this status. The guards below narrow to it, so that a
+ * `CalendlyApiError` they say no to is still one (a 403 that is not a missing scope, say).
+ */
+export type CalendlyApiErrorWithStatus<S extends number> = CalendlyApiError & { readonly status: S };
+
+export function isNotFound(error: unknown): error is CalendlyApiErrorWithStatus<404> {
   return isCalendlyApiError(error) && error.status === 404;
 }
 
-export function isConflict(error: unknown): error is CalendlyApiError {
+export function isConflict(error: unknown): error is CalendlyApiErrorWithStatus<409> {
   return isCalendlyApiError(error) && error.status === 409;
 }
 
-export function isRateLimited(error: unknown): error is CalendlyApiError {
+export function isRateLimited(error: unknown): error is CalendlyApiErrorWithStatus<429> {
   return isCalendlyApiError(error) && error.status === 429;
 }
 
-export function isUnauthenticated(error: unknown): error is CalendlyApiError {
+export function isUnauthenticated(error: unknown): error is CalendlyApiErrorWithStatus<401> {
   return isCalendlyApiError(error) && error.status === 401;
 }
 
 /** 403: a role (organization scope needs an owner or admin), a plan, or a missing OAuth scope. */
-export function isPermissionDenied(error: unknown): error is CalendlyApiError {
+export function isPermissionDenied(error: unknown): error is CalendlyApiErrorWithStatus<403> {
   return isCalendlyApiError(error) && error.status === 403;
 }
 
-export function isInsufficientScope(error: unknown): error is CalendlyApiError {
+export function isInsufficientScope(error: unknown): error is CalendlyApiErrorWithStatus<403> {
   return (
     isPermissionDenied(error) && (error.title === "Insufficient scope" || error.requiredScopes.length > 0)
   );

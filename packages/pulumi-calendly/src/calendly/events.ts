@@ -5,8 +5,6 @@
  * fires these events, the receiver marks events outside it as unknown (but still forwards them,
  * because Calendly keeps adding events). Source: ../shared/calendly/API.md, "Events and where they
  * are allowed".
- *
- * Plain data only (the provider's serialized code captured this module by value until 0.2.0).
  */
 
 export const SCOPES = ["organization", "user", "group"] as const;
@@ -74,6 +72,22 @@ export const EVENT_RULES: Readonly<Record<WebhookEvent, EventRule>> = {
     readScope: "meeting_recaps:read",
   },
 };
+
+/**
+ * The shape of an event name, known or not. Calendly keeps adding events (API.md: "a receiver must
+ * accept event names it does not know"), so whatever reads deliveries takes any name of this shape
+ * and tells the known ones apart with `isWebhookEvent`. Calendly's names are `<family>.<action>` in
+ * lower snake case; the pattern admits them with room to spare (digits, capitals, `:` and `-`),
+ * and stops at 128 characters, the limit of an EventBridge DetailType, which the receiver makes of
+ * the name. Nothing else (spaces, control characters, markup) can pass into a log line, a metric
+ * dimension or an event pattern.
+ */
+export const EVENT_NAME_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/** Whether `value` has the shape of an event name (`EVENT_NAME_PATTERN`), known or not. */
+export function isEventName(value: unknown): value is string {
+  return typeof value === "string" && EVENT_NAME_PATTERN.test(value);
+}
 
 export function isWebhookEvent(name: string): name is WebhookEvent {
   return (WEBHOOK_EVENTS as readonly string[]).includes(name);

@@ -6,6 +6,7 @@
 export * from "./client";
 export * from "./errors";
 export * from "./events";
+export * from "./explain";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export * from "./scheduled-events";
 export * from "./signature";

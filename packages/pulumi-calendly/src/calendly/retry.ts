@@ -1,11 +1,19 @@
 /**
- * When and how long the client waits before trying a request again.
+ * When and how long the client waits before trying a request again; the loop is in transport.ts.
  *
- * Hand-written rather than undici's RetryAgent because Calendly's rate limit speaks
- * `X-RateLimit-Reset` (seconds until the window resets, not an epoch, API.md) rather than only
- * `Retry-After`, because a create must not be retried blindly once it may have been applied (the
- * caller gets an "unknown outcome" verdict instead), and because the whole call is bounded by one
- * deadline across attempts. The sending itself is undici's.
+ * Why not undici's RetryAgent: its `retry` callback could hold every rule here (it sees the
+ * status, the headers, so `X-RateLimit-Reset`, the method and the error code; a request `signal`
+ * bounds the whole call), but it cannot send a request again in full. Once a 2xx answer has
+ * begun, RetryHandler arms resumption (lib/handler/retry-handler.js in undici 8.13.1, line 488:
+ * `this.resume = true`), so a connection that dies mid-body is retried as a `Range:
+ * bytes=<received>-` request (`retry()`, lines 561-566), and an answer that is not a matching 206
+ * is refused: "server does not support the range header and the payload was partially consumed"
+ * (lines 395-400), or "Content-Range mismatch" when no byte had arrived (402-410). Calendly's API
+ * answers with the whole JSON body, so a GET whose answer broke off (a page of subscriptions, a
+ * refresh) would fail where this client sends it again: test/calendly/client.test.ts, "sends a
+ * GET again in full". Tried in full (issue 14): with RetryAgent every other client, provider and
+ * CI fault test passed and transport.ts was 6 lines shorter, and that test failed with exactly
+ * that error. Saying no in the callback would hand the failure to a second loop around it.
  */
 
 export interface RetryPolicy {

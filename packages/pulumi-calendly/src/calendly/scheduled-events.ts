@@ -5,11 +5,8 @@
  * A URI is reduced to its ids and the request goes to the client's own API URL, never to the host
  * the URI names: a payload's URI then works against the emulator, and a token is never sent to a
  * host that merely appears in data.
- *
- * Plain functions only, nothing at module level: the client (and so this module) was serialized
- * into the provider's code by Pulumi until 0.2.0 (../provider/README.md).
  */
-import { calendlyArgumentError } from "./errors";
+import { CalendlyArgumentError } from "./errors";
 import type { RawInvitee, RawScheduledEvent } from "./schemas";
 import type { Cancellation, Invitee, ScheduledEvent } from "./types";
 
@@ -68,13 +65,13 @@ function inviteeIdsOf(segments: readonly string[]): InviteeIds | undefined {
 export function inviteeIds(uriOrEventUuid: string, inviteeUuid?: string): InviteeIds {
   if (inviteeUuid !== undefined) {
     if (!isId(uriOrEventUuid)) {
-      throw calendlyArgumentError(
+      throw new CalendlyArgumentError(
         "eventUuid",
         `${shown(uriOrEventUuid)} is not an id: pass the event's UUID (the last segment of its URI)`,
       );
     }
     if (!isId(inviteeUuid)) {
-      throw calendlyArgumentError(
+      throw new CalendlyArgumentError(
         "inviteeUuid",
         `${shown(inviteeUuid)} is not an id: pass the invitee's UUID (the last segment of its URI)`,
       );
@@ -83,7 +80,7 @@ export function inviteeIds(uriOrEventUuid: string, inviteeUuid?: string): Invite
   }
   const ids = inviteeIdsOfUri(uriOrEventUuid);
   if (ids) return ids;
-  throw calendlyArgumentError(
+  throw new CalendlyArgumentError(
     "invitee",
     `${shown(uriOrEventUuid)} ${inviteeUriProblem(uriOrEventUuid)}: pass a URI like ${INVITEE_URI_EXAMPLE} (a payload's uri), or the event's and the invitee's UUIDs`,
   );
@@ -118,7 +115,7 @@ export function scheduledEventUuid(uriOrUuid: string): string {
     segments && inviteeIdsOf(segments)
       ? "is an invitee's URI: pass its event (the invitee's `event`)"
       : "is not a scheduled event URI";
-  throw calendlyArgumentError(
+  throw new CalendlyArgumentError(
     "event",
     `${shown(uriOrUuid)} ${problem}; expected ${EVENT_URI_EXAMPLE} or the bare UUID`,
   );

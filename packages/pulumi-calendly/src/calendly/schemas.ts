@@ -1,199 +1,188 @@
 /**
  * zod schemas of Calendly's responses: strict on the fields this project uses, tolerant of every
  * extra key (Calendly adds fields over time; API.md: "Accept unknown extra keys everywhere").
- *
- * Built by a function, not held at module scope: the provider's serialized code referenced this
- * module, and Pulumi's serializer cannot capture zod instances (until 0.2.0: ../provider/README.md).
+ * Private to the client: its types (types.ts) are what callers see.
  */
 import { z } from "zod";
+import { EVENT_NAME_PATTERN } from "./events";
 
-export function calendlySchemas() {
-  const uri = z.string().min(1);
-  const time = z.string().min(1);
-  const scope = z.enum(["organization", "user", "group"]);
+const uri = z.string().min(1);
+const time = z.string().min(1);
 
-  const user = z.object({
-    uri,
-    name: z.string(),
-    email: z.string(),
-    current_organization: uri,
-    slug: z.string().optional(),
-    scheduling_url: z.string().optional(),
-    timezone: z.string().optional(),
-    avatar_url: z.string().nullable().optional(),
-    created_at: time.optional(),
-    updated_at: time.optional(),
-  });
+const scope = z.enum(["organization", "user", "group"]);
 
-  const subscription = z.object({
-    uri,
-    callback_url: z.string().min(1),
-    created_at: time,
-    updated_at: time,
-    retry_started_at: time.nullable(),
-    state: z.enum(["active", "disabled"]),
-    events: z.array(z.string()),
-    scope,
-    organization: uri,
-    user: uri.nullable(),
-    group: uri.nullable(),
-    creator: uri.nullable(),
-  });
+const user = z.object({
+  uri,
+  name: z.string(),
+  email: z.string(),
+  current_organization: uri,
+  slug: z.string().optional(),
+  scheduling_url: z.string().optional(),
+  timezone: z.string().optional(),
+  avatar_url: z.string().nullable().optional(),
+  created_at: time.optional(),
+  updated_at: time.optional(),
+});
 
-  const pagination = z.object({
-    count: z.number().int().nonnegative().optional(),
-    next_page: z.string().nullable().optional(),
-    previous_page: z.string().nullable().optional(),
-    next_page_token: z.string().nullable(),
-    previous_page_token: z.string().nullable().optional(),
-  });
+const subscription = z.object({
+  uri,
+  callback_url: z.string().min(1),
+  created_at: time,
+  updated_at: time,
+  retry_started_at: time.nullable(),
+  state: z.enum(["active", "disabled"]),
+  events: z.array(z.string()),
+  scope,
+  organization: uri,
+  user: uri.nullable(),
+  group: uri.nullable(),
+  creator: uri.nullable(),
+});
 
-  const envelope = z.object({
-    event: z.string().min(1),
-    created_at: time,
-    created_by: z.string(),
-    payload: z.record(z.string(), z.unknown()),
-  });
+const pagination = z.object({
+  count: z.number().int().nonnegative().optional(),
+  next_page: z.string().nullable().optional(),
+  previous_page: z.string().nullable().optional(),
+  next_page_token: z.string().nullable(),
+  previous_page_token: z.string().nullable().optional(),
+});
 
-  /** Error bodies are read leniently: a proxy's HTML 502 must still become a CalendlyApiError. */
-  const errorBody = z.object({
-    title: z.string().optional(),
-    message: z.string().optional(),
-    details: z
-      .array(
-        z.object({
-          parameter: z.string().optional(),
-          message: z.string().catch(""),
-          code: z.string().optional(),
-        }),
-      )
-      .optional()
-      .catch(undefined),
-    required_scopes: z.array(z.string()).optional().catch(undefined),
-  });
+const envelope = z.object({
+  event: z.string().regex(EVENT_NAME_PATTERN),
+  created_at: time,
+  created_by: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+});
 
-  return {
-    user,
-    userResource: z.object({ resource: user }),
-    subscription,
-    subscriptionResource: z.object({ resource: subscription }),
-    subscriptionPage: z.object({ collection: z.array(subscription), pagination }),
-    envelope,
-    errorBody,
-  };
-}
+/** Error bodies are read leniently: a proxy's HTML 502 must still become a CalendlyApiError. */
+const errorBody = z.object({
+  title: z.string().optional(),
+  message: z.string().optional(),
+  details: z
+    .array(
+      z.object({
+        parameter: z.string().optional(),
+        message: z.string().catch(""),
+        code: z.string().optional(),
+      }),
+    )
+    .optional()
+    .catch(undefined),
+  required_scopes: z.array(z.string()).optional().catch(undefined),
+});
+
+/** Webhook subscriptions, users, webhook envelopes and error bodies. */
+export const calendlySchemas = {
+  userResource: z.object({ resource: user }),
+  subscriptionResource: z.object({ resource: subscription }),
+  subscriptionPage: z.object({ collection: z.array(subscription), pagination }),
+  envelope,
+  errorBody,
+};
 
 /**
  * The invitee and scheduled event resources (`GET /scheduled_events/{uuid}` and
  * `GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}`), checked against Calendly's
  * published schemas (openapi-2022.yaml's `Invitee` and `Event`). The keys a consumer cannot do
  * without are required; the rest may be absent or null, since Calendly adds, and occasionally
- * omits, fields over time. Built apart from `calendlySchemas()`: the provider never needs them.
+ * omits, fields over time.
  */
-export function scheduledEventSchemas() {
-  const uri = z.string().min(1);
-  const time = z.string().min(1);
-  const text = z.string().nullable().optional();
-  const status = z.enum(["active", "canceled"]);
+const text = z.string().nullable().optional();
+const status = z.enum(["active", "canceled"]);
 
-  const cancellation = z.object({
-    canceled_by: z.string(),
-    reason: z.string().nullable().optional(),
-    canceler_type: z.string(),
-    created_at: time.optional(),
-  });
+const cancellation = z.object({
+  canceled_by: z.string(),
+  reason: z.string().nullable().optional(),
+  canceler_type: z.string(),
+  created_at: time.optional(),
+});
 
-  const invitee = z.object({
-    uri,
-    email: z.string(),
-    name: z.string(),
-    first_name: text,
-    last_name: text,
-    status,
-    questions_and_answers: z.array(
-      z.object({ question: z.string(), answer: z.string(), position: z.number() }),
-    ),
-    timezone: text,
-    event: uri,
-    created_at: time,
-    updated_at: time,
-    tracking: z
-      .object({
-        utm_campaign: text,
-        utm_source: text,
-        utm_medium: text,
-        utm_content: text,
-        utm_term: text,
-        salesforce_uuid: text,
-      })
-      .nullable()
-      .optional(),
-    text_reminder_number: text,
-    rescheduled: z.boolean(),
-    old_invitee: uri.nullable().optional(),
-    new_invitee: uri.nullable().optional(),
-    cancel_url: text,
-    reschedule_url: text,
-    routing_form_submission: uri.nullable().optional(),
-    cancellation: cancellation.optional(),
-    payment: z
-      .object({
-        external_id: z.string(),
-        provider: z.string(),
-        amount: z.number(),
-        currency: z.string(),
-        terms: text,
-        successful: z.boolean(),
-      })
-      .nullable()
-      .optional(),
-    no_show: z.object({ uri, created_at: time }).nullable().optional(),
-    reconfirmation: z.object({ created_at: time, confirmed_at: time.nullable() }).nullable().optional(),
-    scheduling_method: text,
-    invitee_scheduled_by: text,
-  });
+const invitee = z.object({
+  uri,
+  email: z.string(),
+  name: z.string(),
+  first_name: text,
+  last_name: text,
+  status,
+  questions_and_answers: z.array(
+    z.object({ question: z.string(), answer: z.string(), position: z.number() }),
+  ),
+  timezone: text,
+  event: uri,
+  created_at: time,
+  updated_at: time,
+  tracking: z
+    .object({
+      utm_campaign: text,
+      utm_source: text,
+      utm_medium: text,
+      utm_content: text,
+      utm_term: text,
+      salesforce_uuid: text,
+    })
+    .nullable()
+    .optional(),
+  text_reminder_number: text,
+  rescheduled: z.boolean(),
+  old_invitee: uri.nullable().optional(),
+  new_invitee: uri.nullable().optional(),
+  cancel_url: text,
+  reschedule_url: text,
+  routing_form_submission: uri.nullable().optional(),
+  cancellation: cancellation.optional(),
+  payment: z
+    .object({
+      external_id: z.string(),
+      provider: z.string(),
+      amount: z.number(),
+      currency: z.string(),
+      terms: text,
+      successful: z.boolean(),
+    })
+    .nullable()
+    .optional(),
+  no_show: z.object({ uri, created_at: time }).nullable().optional(),
+  reconfirmation: z.object({ created_at: time, confirmed_at: time.nullable() }).nullable().optional(),
+  scheduling_method: text,
+  invitee_scheduled_by: text,
+});
 
-  const scheduledEvent = z.object({
-    uri,
-    name: z.string().nullable(),
-    status,
-    start_time: time,
-    end_time: time,
-    event_type: uri,
-    // A union of ten shapes in the spec, and new kinds keep appearing: only `type` is promised.
-    location: z
-      .object({
-        type: z.string(),
-        location: text,
-        join_url: text,
-        status: text,
-      })
-      .nullable()
-      .optional(),
-    invitees_counter: z.object({ total: z.number(), active: z.number(), limit: z.number() }).optional(),
-    created_at: time,
-    updated_at: time,
-    event_memberships: z.array(
-      z.object({ user: uri, user_email: z.string().optional(), user_name: z.string().optional() }),
-    ),
-    event_guests: z.array(z.object({ email: z.string(), created_at: time, updated_at: time })).optional(),
-    cancellation: cancellation.optional(),
-    calendar_event: z.object({ kind: z.string(), external_id: z.string() }).nullable().optional(),
-    meeting_notes_plain: text,
-    meeting_notes_html: text,
-  });
+const scheduledEvent = z.object({
+  uri,
+  name: z.string().nullable(),
+  status,
+  start_time: time,
+  end_time: time,
+  event_type: uri,
+  // A union of ten shapes in the spec, and new kinds keep appearing: only `type` is promised.
+  location: z
+    .object({
+      type: z.string(),
+      location: text,
+      join_url: text,
+      status: text,
+    })
+    .nullable()
+    .optional(),
+  invitees_counter: z.object({ total: z.number(), active: z.number(), limit: z.number() }).optional(),
+  created_at: time,
+  updated_at: time,
+  event_memberships: z.array(
+    z.object({ user: uri, user_email: z.string().optional(), user_name: z.string().optional() }),
+  ),
+  event_guests: z.array(z.object({ email: z.string(), created_at: time, updated_at: time })).optional(),
+  cancellation: cancellation.optional(),
+  calendar_event: z.object({ kind: z.string(), external_id: z.string() }).nullable().optional(),
+  meeting_notes_plain: text,
+  meeting_notes_html: text,
+});
 
-  return {
-    invitee,
-    inviteeResource: z.object({ resource: invitee }),
-    scheduledEvent,
-    scheduledEventResource: z.object({ resource: scheduledEvent }),
-  };
-}
+export const scheduledEventSchemas = {
+  inviteeResource: z.object({ resource: invitee }),
+  scheduledEventResource: z.object({ resource: scheduledEvent }),
+};
 
-export type CalendlySchemas = ReturnType<typeof calendlySchemas>;
-export type ScheduledEventSchemas = ReturnType<typeof scheduledEventSchemas>;
-export type RawWebhookSubscription = z.infer<CalendlySchemas["subscription"]>;
-export type RawUser = z.infer<CalendlySchemas["user"]>;
-export type RawInvitee = z.infer<ScheduledEventSchemas["invitee"]>;
-export type RawScheduledEvent = z.infer<ScheduledEventSchemas["scheduledEvent"]>;
+export type RawWebhookSubscription = z.infer<typeof subscription>;
+export type RawUser = z.infer<typeof user>;
+export type RawInvitee = z.infer<typeof invitee>;
+export type RawScheduledEvent = z.infer<typeof scheduledEvent>;

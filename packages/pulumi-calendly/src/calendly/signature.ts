@@ -8,7 +8,7 @@
  * verify with it. Verification works on the raw bytes exactly as received (never re-serialized
  * JSON) and compares digests in constant time.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const SIGNATURE_HEADER = "Calendly-Webhook-Signature";
 /** Calendly's own sample rejects signatures older than three minutes. */
@@ -17,6 +17,14 @@ export const DEFAULT_TOLERANCE_SECONDS = 180;
 export const DEFAULT_FUTURE_SKEW_SECONDS = 30;
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * A new signing key: 32 random bytes (256 bits), base64url, so URL-safe, 43 characters, no padding.
+ * What the provider generates for a subscription given none.
+ */
+export function generateSigningKey(): string {
+  return randomBytes(32).toString("base64url");
+}
 const UNIX_SECONDS = /^[0-9]{1,12}$/;
 
 function bytesOf(body: Uint8Array | string): Buffer {

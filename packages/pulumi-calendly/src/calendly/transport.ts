@@ -1,9 +1,10 @@
 /**
  * One Calendly call, with the retry rules of API.md, over one undici dispatcher per client (so
- * connections are pooled and kept alive).
+ * connections are pooled and kept alive). The loop is ours, the waits are retry.ts's (which says
+ * why this is not undici's RetryAgent); each attempt is a whole new request.
  *
  * - 429: wait what `Retry-After` / `X-RateLimit-Reset` say, then try again.
- * - 5xx and connection errors: exponential back-off with full jitter.
+ * - 5xx and connection errors, before or during the answer: exponential back-off with full jitter.
  * - Other 4xx: never retried.
  * - A POST whose request may have reached Calendly without an answer coming back is not retried:
  *   it fails with an "unknown outcome" error so the caller can look before creating again.
@@ -11,10 +12,11 @@
  */
 import { Agent, type Dispatcher, request } from "undici";
 import {
-  calendlyApiError,
-  calendlyResponseError,
-  calendlyTransportError,
-  calendlyUnknownOutcomeError,
+  CalendlyApiError,
+  CalendlyError,
+  CalendlyResponseError,
+  CalendlyTransportError,
+  CalendlyUnknownOutcomeError,
 } from "./errors";
 import { backoffDelayMs, type RetryPolicy, rateLimitJitterMs, rateLimitWaitMs } from "./retry";
 import { calendlySchemas } from "./schemas";
@@ -110,7 +112,7 @@ export function createTransport(options: TransportOptions): Transport {
         keepAliveTimeout: 4_000,
       });
   const dispatcher: Dispatcher = options.dispatcher ?? ownAgent!;
-  const schemas = calendlySchemas();
+  const schemas = calendlySchemas;
 
   function urlFor(path: string, query: CallOptions["query"]): string {
     const url = new URL(base + path);
@@ -152,14 +154,14 @@ export function createTransport(options: TransportOptions): Transport {
         const status = response.statusCode;
 
         if (status >= 200 && status < 300) {
-          if (!parsed.ok) throw calendlyResponseError(method, path, status, "not JSON");
+          if (!parsed.ok) throw new CalendlyResponseError({ method, path }, status, "not JSON");
           return { status, body: parsed.value };
         }
 
         const errorBody = schemas.errorBody.safeParse(parsed.ok ? parsed.value : {});
         const info = errorBody.success ? errorBody.data : {};
         const retryAfterMs = status === 429 ? rateLimitWaitMs(response.headers, options.now()) : null;
-        const apiError = calendlyApiError({
+        const apiError = new CalendlyApiError({
           status,
           title: info.title,
           message: info.message ?? (parsed.ok ? undefined : text.slice(0, 200)),
@@ -187,10 +189,10 @@ export function createTransport(options: TransportOptions): Transport {
         }
         lastFailure = apiError;
       } catch (error) {
-        if (error instanceof Error && /^Calendly[A-Za-z]*Error$/.test(error.name)) throw error;
+        if (error instanceof CalendlyError) throw error;
         const code = errorCode(error);
         const notSent = NOT_SENT_CODES.includes(code);
-        if (method === "POST" && !notSent) throw calendlyUnknownOutcomeError(method, path, error);
+        if (method === "POST" && !notSent) throw new CalendlyUnknownOutcomeError({ method, path }, error);
         lastFailure = error;
         waitMs = backoffDelayMs(attempt, retry, options.random);
         reason = `connection error (${code || "unknown"})`;
@@ -204,9 +206,9 @@ export function createTransport(options: TransportOptions): Transport {
 
     // Out of attempts or time. A create that only ever met 5xx may still have been applied;
     // otherwise an API error is reported as Calendly said it, anything else as a transport failure.
-    if (method === "POST" && uncertain) throw calendlyUnknownOutcomeError(method, path, lastFailure);
-    if (lastFailure instanceof Error && lastFailure.name === "CalendlyApiError") throw lastFailure;
-    throw calendlyTransportError(method, path, attempts, lastFailure);
+    if (method === "POST" && uncertain) throw new CalendlyUnknownOutcomeError({ method, path }, lastFailure);
+    if (lastFailure instanceof CalendlyApiError) throw lastFailure;
+    throw new CalendlyTransportError({ method, path }, attempts, lastFailure);
   }
 
   return {

@@ -67,10 +67,17 @@ export interface SampleWebhookDataQuery {
   group?: string;
 }
 
-/** A webhook delivery body as Calendly sends it. */
+/**
+ * A webhook delivery's body as Calendly POSTs it to a subscription's callback URL, and as
+ * `GET /sample_webhook_data` returns it. Calendly's snake_case: this is the wire format, which a
+ * receiver forwards as it came.
+ */
 export interface WebhookEnvelope {
+  /** The event's name; one the receiver does not know yet is still a name (see `isEventName`). */
   event: string;
+  /** When the event happened, e.g. `2020-01-02T03:04:05.678123Z`. */
   created_at: string;
+  /** URI of the user behind the subscription (Calendly: "the user who created the webhook"). */
   created_by: string;
   payload: Record<string, unknown>;
 }

@@ -15,7 +15,7 @@ import { isConflict, isUnknownOutcome } from "../calendly/errors";
 import type { CalendlyUser, CreateWebhookSubscriptionInput, WebhookSubscription } from "../calendly/types";
 import type { SubscriptionInputs } from "./inputs";
 import { findByUrl, findCreatedSince, sameEvents } from "./lookup";
-import { explainCalendlyError } from "./messages";
+import { explainForProgram } from "./messages";
 import { type ProviderDefault, type SubscriptionOutputs, subscriptionId, toOutputs } from "./outputs";
 import { pendingCreationError } from "./pending";
 
@@ -48,7 +48,7 @@ export async function createSubscription(
     try {
       me = await deps.currentUser();
     } catch (error) {
-      throw explainCalendlyError(error, {
+      throw explainForProgram(error, {
         action: "look up the token's user and organization (GET /users/me)",
       });
     }
@@ -130,7 +130,7 @@ export async function createSubscription(
           );
         if (own !== "none") return done(own);
       }
-      throw explainCalendlyError(error, { action, events: inputs.events, scope: inputs.scope });
+      throw explainForProgram(error, { action, events: inputs.events, scope: inputs.scope });
     }
   }
 
@@ -155,7 +155,7 @@ async function adoptOrExplain(
   try {
     existing = (await findByUrl(deps.client, request))[0];
   } catch (error) {
-    throw explainCalendlyError(error, {
+    throw explainForProgram(error, {
       action: `${action} (409 Already Exists) and look up the existing one`,
     });
   }

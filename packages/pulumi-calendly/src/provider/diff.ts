@@ -17,7 +17,7 @@
  */
 import { isUnknown } from "./inputs";
 import { sameUrl } from "./lookup";
-import type { SubscriptionOutputs } from "./outputs";
+import type { StoredOutputs } from "./outputs";
 
 export interface SubscriptionDiff {
   changes: boolean;
@@ -36,7 +36,7 @@ function sameEventSet(a: readonly string[], b: readonly string[]): boolean {
  * @param news the checked new inputs
  */
 export function diffSubscription(
-  olds: Partial<SubscriptionOutputs>,
+  olds: Partial<StoredOutputs>,
   news: Record<string, unknown>,
 ): SubscriptionDiff {
   const replaces: string[] = [];
@@ -80,8 +80,8 @@ export function diffSubscription(
 }
 
 /** Whether the outputs hold another `__provider` than the program's (see the header). */
-function storedCodeDiffers(olds: Partial<SubscriptionOutputs>, news: Record<string, unknown>): boolean {
-  const stored = (olds as Record<string, unknown>).__provider;
+function storedCodeDiffers(olds: Partial<StoredOutputs>, news: Record<string, unknown>): boolean {
+  const stored = olds.__provider;
   const current = news.__provider;
   return (
     typeof stored === "string" && typeof current === "string" && !isUnknown(current) && stored !== current

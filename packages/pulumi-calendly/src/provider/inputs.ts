@@ -2,14 +2,16 @@
  * The inputs of a WebhookSubscription: their types, and `check`'s validation and normalization.
  *
  * Shared by the provider's `check` and by the stack's configuration validation, so a bad config is
- * reported with the same words before any resource is touched. Plain functions, zod built inside
- * them: written when this code was serialized (README.md).
+ * reported with the same words before any resource is touched.
  */
+import { runtime } from "@pulumi/pulumi";
 import { z } from "zod";
 import { eventScopeProblems, isScope, SCOPES, type Scope } from "../calendly/events";
 
-/** The string the engine sends for a value not known yet (during preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The string the engine sends for a value not known yet (during preview): Pulumi's own constant. */
+export const UNKNOWN = runtime.unknownValue;
+
+const EVENT_LIST = z.array(z.string()).min(1);
 
 export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
@@ -79,7 +81,6 @@ export function checkSubscriptionInputs(raw: Record<string, unknown>): {
   const failures: CheckFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const inputs: Record<string, unknown> = {};
-  const optionalString = z.string().optional();
 
   // url
   const url = raw.url;
@@ -110,7 +111,7 @@ export function checkSubscriptionInputs(raw: Record<string, unknown>): {
   const events = raw.events;
   if (isUnknown(events)) inputs.events = events;
   else {
-    const parsed = z.array(z.string()).min(1).safeParse(events);
+    const parsed = EVENT_LIST.safeParse(events);
     if (!parsed.success) {
       fail(
         "events",
@@ -145,11 +146,11 @@ export function checkSubscriptionInputs(raw: Record<string, unknown>): {
       inputs[key] = value;
       continue;
     }
-    if (!optionalString.safeParse(value).success) {
+    if (typeof value !== "string") {
       fail(key, `${key} must be a URI string`);
       continue;
     }
-    const problem = uriProblem(value as string, what);
+    const problem = uriProblem(value, what);
     if (problem) fail(key, problem);
     inputs[key] = value;
   }

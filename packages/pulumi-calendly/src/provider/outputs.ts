@@ -30,6 +30,9 @@ export interface SubscriptionOutputs {
   providerDefaults: ProviderDefault[];
 }
 
+/** The outputs as the engine stores them: the host adds the serialized provider (diff.ts, pending.ts). */
+export type StoredOutputs = SubscriptionOutputs & { __provider?: string };
+
 export interface ResolvedInputs {
   url: string;
   signingKey: string;

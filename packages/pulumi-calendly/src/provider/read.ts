@@ -4,7 +4,7 @@
  */
 import type { WebhookSubscriptionClient } from "../calendly/client";
 import { isNotFound } from "../calendly/errors";
-import { explainCalendlyError } from "./messages";
+import { explainForProgram } from "./messages";
 import { inputsFromOutputs, type SubscriptionOutputs, toOutputs } from "./outputs";
 import { findPendingLeftovers, isPendingId } from "./pending";
 
@@ -33,7 +33,7 @@ export async function readSubscription(
     return { id, props: { ...outs }, inputs: inputsFromOutputs(outs) };
   } catch (error) {
     if (isNotFound(error)) return { id: "", props: {} };
-    throw explainCalendlyError(error, { action: `refresh webhook subscription ${id}`, scope: stored.scope });
+    throw explainForProgram(error, { action: `refresh webhook subscription ${id}`, scope: stored.scope });
   }
 }
 
@@ -47,7 +47,7 @@ async function readPending(
   try {
     leftovers = await findPendingLeftovers(client, id, stored);
   } catch (error) {
-    throw explainCalendlyError(error, { action: `refresh the pending subscription for ${stored.url}` });
+    throw explainForProgram(error, { action: `refresh the pending subscription for ${stored.url}` });
   }
   if (leftovers.length === 0) return { id: "", props: {} };
   const props: Record<string, unknown> = { ...stored };
@@ -65,7 +65,7 @@ export async function deleteSubscription(
     try {
       targets = (await findPendingLeftovers(client, id, stored as SubscriptionOutputs)).map((sub) => sub.uri);
     } catch (error) {
-      throw explainCalendlyError(error, {
+      throw explainForProgram(error, {
         action: `find what the pending create for ${stored.url} left (it may still exist)`,
       });
     }
@@ -76,7 +76,7 @@ export async function deleteSubscription(
     } catch (error) {
       // Already gone (deleted by hand, by a 410 from the receiver, or by our own earlier attempt).
       if (isNotFound(error)) continue;
-      throw explainCalendlyError(error, {
+      throw explainForProgram(error, {
         action: `delete webhook subscription ${stored.uri || target} (it still exists)`,
         scope: stored.scope,
       });
