@@ -76,6 +76,7 @@ export function configWith(
 }
 
 const reportDir = mkdtempSync(path.join(tmpdir(), "stack-test-"));
+let reports = 0;
 
 /** The Report, and what the program wrote to stderr (Pulumi's warnings, under mocks). */
 export type ScenarioResult = Report & { stderr: string };
@@ -85,7 +86,7 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
     preview: false,
     secretKeys: "calendly:token" in input.config ? ["calendly:token"] : [],
     ...input,
-    reportFile: path.join(reportDir, `${input.stack}.json`),
+    reportFile: path.join(reportDir, `${input.stack}-${++reports}.json`),
   };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
