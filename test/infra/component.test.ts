@@ -3,8 +3,10 @@
  * under `setMocks`: the component holds no dynamic provider to serialize): only the signing keys are
  * required, every other setting has the default it documents, a bad setting stops the program
  * naming `args.<setting>`, and every child resource, the monitoring's included, is reachable from a
- * public property.
+ * public property. And the example docs/deployment.md shows: compiled, and run (with the harness).
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -16,6 +18,7 @@ import {
 } from "../../infra/receiver";
 import type { ReceiverCode } from "../../infra/receiver/code";
 import { mocks } from "./harness/mocks";
+import { configWith, PROJECT_ROOT, runScenario } from "./harness/run";
 
 interface Registered {
   type: string;
@@ -229,4 +232,35 @@ describe("withFormerTypes (the type-token half of the aliases plan)", () => {
       { type: "old:index:Receiver" },
     ]);
   });
+});
+
+describe("the example in docs/deployment.md", () => {
+  const EXAMPLE_DIR = path.join(__dirname, "fixtures/receiver-example");
+
+  it("is this test's fixture (which `npm run typecheck` compiles), with the repository's paths", () => {
+    const doc = readFileSync(path.join(PROJECT_ROOT, "docs/deployment.md"), "utf8");
+    const section = doc.slice(doc.indexOf("\n## The receiver component\n"));
+    const quoted = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    const fixture = readFileSync(path.join(EXAMPLE_DIR, "index.ts"), "utf8");
+    expect(quoted).toBe(fixture.replaceAll('"../../../../infra/', '"./infra/'));
+  });
+
+  it("runs: the receiver, the subscription, its monitoring and the two resources built on its children", async () => {
+    const result = await runScenario({
+      stack: "test-example",
+      config: configWith({ calendlyToken: "t" }),
+      programDir: EXAMPLE_DIR,
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.unhandled).toEqual([]);
+    const named = (name: string) => result.resources.find((r) => r.name === name)!;
+    expect(named("bookings").type).toBe("pulumi-nodejs:dynamic/calendly:WebhookSubscription");
+    expect(named("hooks-watchdog").parent).toBe(named("hooks").urn);
+    expect(named("bookings-to-crm").inputs.eventBusName).toBe(named("hooks-bus").state.name);
+    expect(named("receiver-slow").inputs.dimensions).toEqual({
+      FunctionName: named("hooks-receiver").state.name,
+    });
+    expect(named("receiver-slow").inputs.alarmActions).toEqual([named("hooks-alarms").state.arn]);
+    expect(named("hooks-receiver").inputs.memorySize).toBe(512);
+  }, 60_000);
 });
