@@ -34,6 +34,7 @@ import {
   type SettingsCheck,
 } from "./settings";
 
+export type { ReceiverCode } from "./code";
 export type {
   ReceiverAlarms,
   ReceiverMonitoring,
@@ -260,7 +261,7 @@ function judged<K extends keyof ReceiverSettings | keyof MonitoringSettings, R>(
       call === "receiver"
         ? `CalendlyWebhookReceiver "${name}"`
         : `CalendlyWebhookReceiver "${name}".monitor()`;
-    throw new pulumi.RunError(`${what}: ${problems.map((p) => `\n  - ${p}`).join("")}`);
+    throw new pulumi.RunError(`${what}:${problems.map((p) => `\n  - ${p}`).join("")}`);
   }
   return settings;
 }
