@@ -19,11 +19,19 @@ export function stackTags(extra: Record<string, string>): Record<string, string>
   };
 }
 
-export function awsProvider(name: string, tags: Record<string, string>): aws.Provider {
+export function awsProvider(
+  name: string,
+  tags: Record<string, string>,
+  opts: pulumi.CustomResourceOptions = {},
+): aws.Provider {
   const awsConfig = new pulumi.Config("aws");
-  return new aws.Provider(name, {
-    region: awsConfig.get("region"),
-    profile: awsConfig.get("profile"),
-    defaultTags: { tags },
-  });
+  return new aws.Provider(
+    name,
+    {
+      region: awsConfig.get("region"),
+      profile: awsConfig.get("profile"),
+      defaultTags: { tags },
+    },
+    opts,
+  );
 }

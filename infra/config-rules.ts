@@ -1,21 +1,29 @@
 /**
- * The rules of the stack's configuration: types, defaults, and `validateStackConfig`, which checks
- * raw values (as `pulumi.Config` returns them) and reports every problem as `<config key>:
- * <problem and fix>`. No Pulumi runtime here: config.ts reads, this module judges.
+ * The rules of the stack's configuration: `validateStackConfig` checks raw values (as
+ * `pulumi.Config` returns them) and reports every problem as `<config key>: <problem and fix>`.
+ * No Pulumi runtime here: config.ts reads, this module judges.
  *
- * The subscription rules (known events, event/scope matrix, owners, URL) are the provider's own
- * `checkSubscriptionInputs`: a configuration that passes here passes the provider's `check`.
- * Declarations, descriptions and defaults live in Pulumi.yaml; `CONFIG_DEFAULTS` mirrors those
- * defaults for runs without the CLI (tests), and a test keeps the two equal.
+ * The keys that configure the receiver and its monitoring have the names of the component's
+ * settings, and are judged by the component's own rules (receiver/settings.ts,
+ * receiver/monitoring-settings.ts); the subscription rules (known events, event/scope matrix,
+ * owners, URL) are the provider's own `checkSubscriptionInputs`, so a configuration that passes
+ * here passes the provider's `check`.
+ *
+ * Defaults: Pulumi.yaml declares one for every key, and the Pulumi CLI applies it, so under the CLI
+ * no key is unset. A key left unset anyway (a run without the CLI) means the component's default
+ * for a receiver or monitoring setting; no external endpoint, no extra tags and the watchdog on
+ * for the others; and `subscriptions` must be set.
  */
 
 import type { Scope, WebhookEvent } from "pulumi-calendly";
 import { callbackUrlProblem, checkSubscriptionInputs, UNKNOWN } from "pulumi-calendly";
-import { DEFAULT_TOLERANCE_SECONDS } from "pulumi-calendly/signature";
 import { z } from "zod";
-import { MONITORING_DEFAULTS, type MonitoringConfig, validateMonitoring } from "./monitoring-config";
-
-export type { MonitoringConfig } from "./monitoring-config";
+import {
+  checkMonitoringSettings,
+  MONITORING_SETTING_KINDS,
+  type MonitoringSettings,
+} from "./receiver/monitoring-settings";
+import { checkReceiverSettings, RECEIVER_SETTING_KINDS, type ReceiverSettings } from "./receiver/settings";
 
 export interface SubscriptionConfig {
   /** Unique in the stack: names the subscription's resources and its entry in the outputs. */
@@ -34,46 +42,29 @@ export interface StackConfig {
   subscriptions: SubscriptionConfig[];
   /** Set: no AWS receiver; subscriptions deliver to this URL. */
   endpointUrl?: string;
-  routePath: string;
-  logRetentionDays: number;
-  archiveRetentionDays: number;
-  claimCheckRetentionDays: number;
-  lambdaMemoryMb: number;
-  throttleRateLimit: number;
-  throttleBurstLimit: number;
-  signatureToleranceSeconds: number;
-  logLevel: LogLevel;
   tags: Record<string, string>;
-  /** The watchdog and the alarms; absent with `watchdog: false` and in `endpointUrl` mode. */
-  monitoring?: MonitoringConfig;
+  /** The receiver's settings as configured (unset ones: the component's defaults). */
+  receiver: ReceiverSettings;
+  /** The watchdog's and the alarms' settings as configured; absent with `watchdog: false` and in `endpointUrl` mode. */
+  monitoring?: MonitoringSettings;
 }
 
-export const LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
-
-/** The retention periods CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS: readonly number[] = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** The defaults declared in Pulumi.yaml (the CLI applies those; this copy serves runs without it). */
-export const CONFIG_DEFAULTS = {
-  subscriptions: [{ name: "bookings", scope: "user", events: ["invitee.created", "invitee.canceled"] }],
-  endpointUrl: "",
-  routePath: "/calendly/webhooks",
-  logRetentionDays: 30,
-  archiveRetentionDays: 30,
-  claimCheckRetentionDays: 30,
-  lambdaMemoryMb: 256,
-  throttleRateLimit: 50,
-  throttleBurstLimit: 100,
-  signatureToleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
-  logLevel: "INFO",
-  tags: {},
-  ...MONITORING_DEFAULTS,
+/** The stack's own keys: the subscriptions, the mode, the tags, the watchdog switch. */
+const STACK_KEY_KINDS = {
+  subscriptions: "list",
+  endpointUrl: "string",
+  tags: "object",
+  watchdog: "boolean",
 } as const;
 
-export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
+/** Every project config key, and what `pulumi.Config` reads it as. */
+export const CONFIG_KEY_KINDS = {
+  ...STACK_KEY_KINDS,
+  ...RECEIVER_SETTING_KINDS,
+  ...MONITORING_SETTING_KINDS,
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEY_KINDS;
 
 export interface ConfigProblem {
   /** The full config key, e.g. `calendly-webhooks:subscriptions[1].events`. */
@@ -84,8 +75,6 @@ export interface ConfigProblem {
 
 /** Subscription names become resource names and output keys: keep them short and plain. */
 const SUBSCRIPTION_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-/** Path segments API Gateway routes accept without escaping; no `{param}`, no trailing slash. */
-const ROUTE_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
 const SUBSCRIPTION_KEYS = [
   "name",
@@ -135,8 +124,8 @@ interface Reader {
 }
 
 /**
- * Validates raw values as `pulumi.Config` returns them (unset ones take `CONFIG_DEFAULTS`):
- * the typed configuration, or every problem found.
+ * Validates raw values as `pulumi.Config` returns them (`undefined`: unset, see the module
+ * comment): the typed configuration, or every problem found.
  */
 export function validateStackConfig(
   raw: RawStackConfig,
@@ -149,24 +138,25 @@ export function validateStackConfig(
     : { config: undefined, problems: reader.problems };
 }
 
+/** The values of `kinds`' keys that are set in `raw`, as given. */
+function given<K extends ConfigKey>(
+  raw: RawStackConfig,
+  kinds: Readonly<Record<K, unknown>>,
+): Partial<Record<K, unknown>> {
+  const keys = Object.keys(kinds) as K[];
+  return Object.fromEntries(
+    keys.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]),
+  ) as Partial<Record<K, unknown>>;
+}
+
 /** Appends to `reader.problems`; returns the configuration only when it found nothing wrong. */
 function validate(raw: RawStackConfig, reader: Reader): StackConfig | undefined {
   const before = reader.problems.length;
   const problem = (name: string, message: string) => reader.problems.push({ key: reader.key(name), message });
-  const configured = <K extends ConfigKey>(name: K): unknown => raw[name] ?? CONFIG_DEFAULTS[name];
 
-  const wholeNumber = (name: ConfigKey, min: number, max: number, fix: string): number => {
-    const value = configured(name);
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-      problem(name, `must be a whole number from ${min} to ${max}; ${fix}`);
-      return Number.NaN;
-    }
-    return value;
-  };
-
-  // endpointUrl: empty means "deploy the AWS receiver".
+  // endpointUrl: unset or empty means "deploy the AWS receiver".
   let endpointUrl: string | undefined;
-  const endpoint = configured("endpointUrl");
+  const endpoint = raw.endpointUrl ?? "";
   if (typeof endpoint !== "string")
     problem("endpointUrl", "must be a string: the external receiver's https:// URL");
   else if (endpoint !== "") {
@@ -174,81 +164,36 @@ function validate(raw: RawStackConfig, reader: Reader): StackConfig | undefined 
     if (why) problem("endpointUrl", `${why} (leave endpointUrl unset to deploy the AWS receiver instead)`);
     else endpointUrl = endpoint;
   }
+  const endpointMode = endpoint !== "";
 
-  const routePath = configured("routePath");
-  if (typeof routePath !== "string" || !ROUTE_PATH.test(routePath)) {
-    problem(
-      "routePath",
-      `${JSON.stringify(routePath)} is not a route path; use a path starting with "/", without a trailing slash, ` +
-        'query or {parameters}, e.g. "/calendly/webhooks"',
-    );
+  const receiver = given(raw, RECEIVER_SETTING_KINDS) as ReceiverSettings;
+  checkReceiverSettings({ given: receiver, problem });
+  const tags = validateTags(raw.tags ?? {}, (message) => problem("tags", message));
+
+  const watchdog = raw.watchdog ?? true;
+  if (typeof watchdog !== "boolean") problem("watchdog", "must be true or false");
+  const monitoring = given(raw, MONITORING_SETTING_KINDS) as MonitoringSettings;
+  checkMonitoringSettings({ given: monitoring, problem });
+  const off = watchdog === false || endpointMode;
+  for (const key of ["alarmEmail", "alarmTopicArn"] as const) {
+    if (off && monitoring[key]) {
+      problem(
+        key,
+        `has no effect: ${endpointMode ? "endpointUrl mode deploys no watchdog or alarms" : "watchdog is false"}; unset it`,
+      );
+      break;
+    }
   }
 
-  const retentionFix = `CloudWatch Logs accepts ${LOG_RETENTION_DAYS.join(", ")}`;
-  const logRetentionDays = wholeNumber("logRetentionDays", 1, 3653, retentionFix);
-  if (Number.isInteger(logRetentionDays) && !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    problem(
-      "logRetentionDays",
-      `${logRetentionDays} is not a retention CloudWatch Logs offers; ${retentionFix}`,
-    );
-  }
-  const archiveRetentionDays = wholeNumber(
-    "archiveRetentionDays",
-    1,
-    3650,
-    "it is how many days of events can be replayed from the bus archive",
-  );
-  const claimCheckRetentionDays = wholeNumber(
-    "claimCheckRetentionDays",
-    1,
-    3650,
-    "it is how many days large payloads stay in the claim-check bucket",
-  );
-  if (
-    Number.isInteger(archiveRetentionDays) &&
-    Number.isInteger(claimCheckRetentionDays) &&
-    claimCheckRetentionDays < archiveRetentionDays
-  ) {
-    problem(
-      "claimCheckRetentionDays",
-      `${claimCheckRetentionDays} days is shorter than archiveRetentionDays (${archiveRetentionDays}): a replayed ` +
-        `event would point at a deleted payload; set it to at least ${archiveRetentionDays}`,
-    );
-  }
-  const lambdaMemoryMb = wholeNumber("lambdaMemoryMb", 128, 10240, "Lambda accepts 128 to 10240 MB");
-  const throttleRateLimit = wholeNumber("throttleRateLimit", 1, 10000, "requests per second, e.g. 50");
-  const throttleBurstLimit = wholeNumber("throttleBurstLimit", 1, 5000, "concurrent requests, e.g. 100");
-  const signatureToleranceSeconds = wholeNumber(
-    "signatureToleranceSeconds",
-    30,
-    3600,
-    `Calendly's own sample uses ${DEFAULT_TOLERANCE_SECONDS}`,
-  );
-
-  const logLevel = configured("logLevel");
-  if (typeof logLevel !== "string" || !(LOG_LEVELS as readonly string[]).includes(logLevel)) {
-    problem("logLevel", `must be one of ${LOG_LEVELS.join(", ")}; got ${JSON.stringify(logLevel)}`);
-  }
-
-  const tags = validateTags(configured("tags"), (message) => problem("tags", message));
-  const monitoring = validateMonitoring(configured, problem, endpointUrl !== undefined || endpoint !== "");
-  const subscriptions = validateSubscriptions(configured("subscriptions"), reader);
+  const subscriptions = validateSubscriptions(raw.subscriptions, reader);
 
   if (reader.problems.length > before) return undefined;
   return {
     subscriptions,
     endpointUrl,
-    routePath: routePath as string,
-    logRetentionDays,
-    archiveRetentionDays,
-    claimCheckRetentionDays,
-    lambdaMemoryMb,
-    throttleRateLimit,
-    throttleBurstLimit,
-    signatureToleranceSeconds,
-    logLevel: logLevel as LogLevel,
     tags,
-    ...(monitoring ? { monitoring } : {}),
+    receiver,
+    ...(off ? {} : { monitoring }),
   };
 }
 

@@ -7,13 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { callbackUrlProblem } from "pulumi-calendly";
 import {
+  CONFIG_KEY_KINDS,
   type ConfigKey,
   type ConfigProblem,
   type RawStackConfig,
   type StackConfig,
   validateStackConfig,
 } from "./config-rules";
-import { MONITORING_WHOLE_NUMBERS } from "./monitoring-config";
 
 export * from "./config-rules";
 
@@ -39,39 +39,34 @@ export function readStackConfig(): StackConfig {
   const problems: ConfigProblem[] = [];
 
   const raw: RawStackConfig = {};
-  const read = (name: ConfigKey, get: () => unknown, what: string) => {
+  // pulumi.Config's own message quotes the value; ours names the expected type only.
+  const expected = {
+    list: "a JSON list of subscriptions",
+    object: 'a JSON object of strings, e.g. {"team": "sales"}',
+    string: "a string",
+    wholeNumber: "a whole number",
+    boolean: "true or false",
+  } as const;
+  for (const [name, kind] of Object.entries(CONFIG_KEY_KINDS) as [ConfigKey, keyof typeof expected][]) {
     try {
-      raw[name] = get();
+      raw[name] =
+        kind === "list" || kind === "object"
+          ? config.getObject<unknown>(name)
+          : kind === "wholeNumber"
+            ? config.getNumber(name)
+            : kind === "boolean"
+              ? config.getBoolean(name)
+              : config.get(name);
     } catch {
-      // pulumi.Config's own message quotes the value; ours names the expected type only.
-      problems.push({ key: `${project}:${name}`, message: `must be ${what}` });
+      problems.push({ key: `${project}:${name}`, message: `must be ${expected[kind]}` });
     }
-  };
-  read("subscriptions", () => config.getObject<unknown>("subscriptions"), "a JSON list of subscriptions");
-  read("endpointUrl", () => config.get("endpointUrl"), "a string");
-  read("routePath", () => config.get("routePath"), "a string");
-  for (const name of [
-    "logRetentionDays",
-    "archiveRetentionDays",
-    "claimCheckRetentionDays",
-    "lambdaMemoryMb",
-    "throttleRateLimit",
-    "throttleBurstLimit",
-    "signatureToleranceSeconds",
-    ...MONITORING_WHOLE_NUMBERS,
-  ] as const) {
-    read(name, () => config.getNumber(name), "a whole number");
   }
-  read("logLevel", () => config.get("logLevel"), "a string");
-  read("watchdog", () => config.getBoolean("watchdog"), "true or false");
-  for (const name of ["watchdogSchedule", "alarmEmail", "alarmTopicArn"] as const) {
-    read(name, () => config.get(name), "a string");
-  }
-  read("tags", () => config.getObject<unknown>("tags"), 'a JSON object of strings, e.g. {"team": "sales"}');
 
-  // Values pulumi.Config could not parse are reported above (and left to their defaults here).
+  // Values pulumi.Config could not parse are reported above, once: left unset here, their keys
+  // would draw a second problem (`subscriptions` must be set).
   const validated = validateStackConfig(raw, project);
-  problems.push(...validated.problems);
+  const unreadable = new Set(problems.map((p) => p.key));
+  problems.push(...validated.problems.filter((p) => !unreadable.has(p.key)));
   checkCalendlyProviderConfig(problems);
   if (problems.length > 0 || !validated.config) throw new StackConfigError(problems);
   return validated.config;

@@ -1,14 +1,13 @@
 /**
  * The whole program: configuration, signing keys, the receiver (unless `endpointUrl` points at
- * an existing one), the subscriptions wired to it, and the stack outputs.
+ * an existing one) and its monitoring, the subscriptions wired to it, and the stack outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { WebhookSubscription } from "pulumi-calendly";
 import { awsProvider, stackTags } from "./aws-provider";
 import { readStackConfig, type StackConfig } from "./config";
-import { resourcePrefix } from "./naming";
+import { formerResourcePrefixes, resourcePrefix } from "./naming";
 import { CalendlyWebhookReceiver } from "./receiver";
-import { monitorReceiver } from "./receiver/monitoring";
 import { keyParameterValue, type SubscriptionSigningKeys, subscriptionSigningKeys } from "./signing-keys";
 import { calendlySubscriptions } from "./subscriptions";
 
@@ -20,8 +19,14 @@ export interface SubscriptionSummary {
   url: string;
 }
 
+/**
+ * The stack outputs: index.ts exports exactly these, and docs/deployment.md ("Outputs") describes
+ * them for users (test/infra/dev-stack.test.ts checks that table against what the program exports).
+ */
 export interface StackOutputs {
+  /** The receiver's URL (API endpoint + route path), or `endpointUrl`. */
   webhookUrl: pulumi.Output<string>;
+  /** Per subscription name: its URI, state, scope, events and URL. */
   subscriptions: pulumi.Output<Record<string, SubscriptionSummary>>;
   /** Secret: subscription name → its current signing key. */
   signingKeys: pulumi.Output<Record<string, string>>;
@@ -37,7 +42,19 @@ export interface StackOutputs {
   watchdogFunctionName?: pulumi.Output<string>;
 }
 
-export function defineStack(): StackOutputs {
+/** What the program declared: its outputs, and the resources a program may build on. */
+export interface Stack {
+  outputs: StackOutputs;
+  /** The subscriptions, by name. */
+  subscriptions: ReadonlyMap<string, WebhookSubscription>;
+  /**
+   * The AWS receiver, absent with `endpointUrl`: its children (`bus`, `fn`, `api`, …) and, unless
+   * `watchdog` is false, `receiver.monitoring` (the watchdog, the alarms, their topic).
+   */
+  receiver?: CalendlyWebhookReceiver;
+}
+
+export function defineStack(): Stack {
   // First, before any resource: a bad configuration stops here.
   const config = readStackConfig();
 
@@ -56,7 +73,7 @@ export function defineStack(): StackOutputs {
       keys,
       dependsOn: [],
     });
-    return { webhookUrl, subscriptions: summarize(subscriptions), signingKeys };
+    return { outputs: { webhookUrl, subscriptions: summarize(subscriptions), signingKeys }, subscriptions };
   }
 
   const receiver = deployReceiver(config, keyParameterValue([...keys.values()]));
@@ -67,13 +84,13 @@ export function defineStack(): StackOutputs {
   });
   const monitoring =
     config.monitoring &&
-    monitorReceiver(resourcePrefix(pulumi.getStack()), receiver, {
-      config: config.monitoring,
-      subscriptions,
-      logRetentionDays: config.logRetentionDays,
-      logLevel: config.logLevel,
+    receiver.monitor({
+      ...config.monitoring,
+      subscriptions: Object.fromEntries(subscriptions),
+      calendlyToken: watchdogToken(),
+      calendlyApiUrl: new pulumi.Config("calendly").get("apiUrl") || undefined,
     });
-  return {
+  const outputs: StackOutputs = {
     webhookUrl: receiver.webhookUrl,
     subscriptions: summarize(subscriptions),
     signingKeys,
@@ -83,31 +100,40 @@ export function defineStack(): StackOutputs {
     archiveName: receiver.archiveName,
     keyParameterName: receiver.keyParameterName,
     claimCheckBucketName: receiver.claimCheckBucketName,
-    alarmTopicArn: monitoring ? monitoring.alarms.topicArn : undefined,
-    watchdogFunctionName: monitoring ? monitoring.watchdog.fn.name : undefined,
+    ...(monitoring && {
+      alarmTopicArn: monitoring.alarmTopicArn,
+      watchdogFunctionName: monitoring.watchdog.fn.name,
+    }),
   };
+  return { outputs, subscriptions, receiver };
 }
 
 function deployReceiver(config: StackConfig, signingKeys: pulumi.Output<string>): CalendlyWebhookReceiver {
   const stack = pulumi.getStack();
   const prefix = resourcePrefix(stack);
-  const provider = awsProvider(`${prefix}-aws`, stackTags(config.tags));
+  const formerPrefixes = formerResourcePrefixes(stack);
+  const provider = awsProvider(`${prefix}-aws`, stackTags(config.tags), {
+    aliases: formerPrefixes.map((former) => ({ name: `${former}-aws` })),
+  });
   return new CalendlyWebhookReceiver(
     prefix,
-    {
-      routePath: config.routePath,
-      signingKeys,
-      lambdaMemoryMb: config.lambdaMemoryMb,
-      logRetentionDays: config.logRetentionDays,
-      archiveRetentionDays: config.archiveRetentionDays,
-      claimCheckRetentionDays: config.claimCheckRetentionDays,
-      throttleRateLimit: config.throttleRateLimit,
-      throttleBurstLimit: config.throttleBurstLimit,
-      signatureToleranceSeconds: config.signatureToleranceSeconds,
-      logLevel: config.logLevel,
-    },
-    { providers: [provider] },
+    { ...config.receiver, signingKeys },
+    // The children's names start with the component's: the engine aliases them along with it.
+    { providers: [provider], aliases: formerPrefixes.map((former) => ({ name: former })) },
   );
+}
+
+/** Only used in a preview without a token (`pulumi up` refuses to run without one). */
+const PREVIEW_TOKEN_PLACEHOLDER = "calendly:token is not set";
+
+/**
+ * The token the provider uses, for the watchdog's parameter: `calendly:token` (a secret), else
+ * CALENDLY_TOKEN, as the provider falls back to it. Never read into plain text.
+ */
+function watchdogToken(): pulumi.Output<string> {
+  const configured = new pulumi.Config("calendly").getSecret("token");
+  if (configured !== undefined) return configured;
+  return pulumi.secret(process.env.CALENDLY_TOKEN || PREVIEW_TOKEN_PLACEHOLDER);
 }
 
 function summarize(

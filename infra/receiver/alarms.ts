@@ -17,7 +17,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_METRICS_NAMESPACE } from "../../lambda/observability";
 import { SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS } from "../../lambda/watchdog-metrics";
-import type { MonitoringConfig } from "../monitoring-config";
+import type { ResolvedMonitoringSettings } from "./monitoring-settings";
 
 /** The receiver's metric names (lambda/observability.ts emits them; a test checks they match). */
 export const RECEIVER_METRICS = {
@@ -29,7 +29,7 @@ export const RECEIVER_METRICS = {
 } as const;
 
 export interface AlarmsArgs {
-  config: MonitoringConfig;
+  settings: ResolvedMonitoringSettings;
   subscriptionNames: readonly string[];
   watchdogServiceName: string;
   receiverServiceName: string;
@@ -37,30 +37,31 @@ export interface AlarmsArgs {
 }
 
 export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.Resource) {
-  const { config } = args;
+  const { settings } = args;
   const stack = pulumi.getStack();
   const topic =
-    config.topicArn === undefined
+    settings.alarmTopicArn === ""
       ? new aws.sns.Topic(`${name}-alarms`, { displayName: `Calendly webhooks (${stack})` }, { parent })
       : undefined;
-  const topicArn: pulumi.Output<string> = topic ? topic.arn : pulumi.output(config.topicArn!);
+  const topicArn: pulumi.Output<string> = topic ? topic.arn : pulumi.output(settings.alarmTopicArn);
   const emailSubscription =
-    topic && config.email
+    topic && settings.alarmEmail
       ? new aws.sns.TopicSubscription(
           `${name}-alarms-email`,
-          { topic: topic.arn, protocol: "email", endpoint: config.email },
+          { topic: topic.arn, protocol: "email", endpoint: settings.alarmEmail },
           { parent },
         )
       : undefined;
 
   const actions = { alarmActions: [topicArn], okActions: [topicArn] };
-  const watchdogPeriod = config.intervalMinutes * 60;
-  const receiverPeriod = config.periodMinutes * 60;
+  const watchdogPeriod = settings.intervalMinutes * 60;
+  const receiverPeriod = settings.alarmPeriodMinutes * 60;
   const alarm = (suffix: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs) =>
     new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...actions, ...alarmArgs }, { parent });
 
-  const subscriptions = args.subscriptionNames.map((subscription) =>
-    alarm(`${subscription}-unhealthy`, {
+  const subscriptions: Record<string, aws.cloudwatch.MetricAlarm> = {};
+  for (const subscription of args.subscriptionNames) {
+    subscriptions[subscription] = alarm(`${subscription}-unhealthy`, {
       alarmDescription:
         `Calendly subscription "${subscription}" of stack ${stack} is not healthy: disabled, missing, or retrying ` +
         "(the watchdog's log line says which). Disabled or missing: nothing is delivered; run `pulumi up --refresh` " +
@@ -74,21 +75,21 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
       threshold: 1,
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "ignore",
-    }),
-  );
+    });
+  }
 
   const checksFailing = alarm("watchdog-checks-failing", {
     alarmDescription:
       `The watchdog of stack ${stack} could not check the Calendly subscriptions, or did not run, ` +
-      `${config.failedChecks} time(s) in a row: a revoked or missing token (pulumi config set --secret ` +
+      `${settings.watchdogFailedChecks} time(s) in a row: a revoked or missing token (pulumi config set --secret ` +
       "calendly:token, then pulumi up), Calendly errors or rate limits, or a failing function. Its logs say which.",
     namespace: DEFAULT_METRICS_NAMESPACE,
     metricName: WATCHDOG_METRICS.checksFailed,
     dimensions: { service: args.watchdogServiceName },
     statistic: "Maximum",
     period: watchdogPeriod,
-    evaluationPeriods: config.failedChecks,
-    datapointsToAlarm: config.failedChecks,
+    evaluationPeriods: settings.watchdogFailedChecks,
+    datapointsToAlarm: settings.watchdogFailedChecks,
     threshold: 1,
     comparisonOperator: "GreaterThanOrEqualToThreshold",
     treatMissingData: "breaching",
@@ -122,15 +123,15 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
       })),
     ],
     evaluationPeriods: 1,
-    threshold: config.receiverFailures,
+    threshold: settings.alarmReceiverFailures,
     comparisonOperator: "GreaterThanOrEqualToThreshold",
     treatMissingData: "notBreaching",
   });
 
   const signatureFailures = alarm("receiver-signature-failures", {
     alarmDescription:
-      `The receiver of stack ${stack} rejected at least ${config.signatureFailures} deliveries per period for ` +
-      `${config.signatureFailurePeriods} period(s) because no signing key matched: a key mismatch (a rotation ` +
+      `The receiver of stack ${stack} rejected at least ${settings.alarmSignatureFailures} deliveries per period for ` +
+      `${settings.alarmSignatureFailurePeriods} period(s) because no signing key matched: a key mismatch (a rotation ` +
       "half done, or the parameter edited by hand). Calendly retries those, then disables the subscription.",
     namespace: DEFAULT_METRICS_NAMESPACE,
     metricName: RECEIVER_METRICS.rejected,
@@ -140,9 +141,9 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
     },
     statistic: "Sum",
     period: receiverPeriod,
-    evaluationPeriods: config.signatureFailurePeriods,
-    datapointsToAlarm: config.signatureFailurePeriods,
-    threshold: config.signatureFailures,
+    evaluationPeriods: settings.alarmSignatureFailurePeriods,
+    datapointsToAlarm: settings.alarmSignatureFailurePeriods,
+    threshold: settings.alarmSignatureFailures,
     comparisonOperator: "GreaterThanOrEqualToThreshold",
     treatMissingData: "notBreaching",
   });
@@ -163,13 +164,13 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
   const lambdaErrors = lambdaAlarm(
     "receiver-lambda-errors",
     "Errors",
-    config.lambdaErrors,
+    settings.alarmLambdaErrors,
     "failed (crashed, timed out or ran out of memory)",
   );
   const lambdaThrottles = lambdaAlarm(
     "receiver-lambda-throttles",
     "Throttles",
-    config.lambdaThrottles,
+    settings.alarmLambdaThrottles,
     "was throttled (account or reserved concurrency exhausted)",
   );
 

@@ -8,6 +8,8 @@ import type * as pulumi from "@pulumi/pulumi";
 
 export interface ClaimCheckArgs {
   retentionDays: number;
+  /** The component's former names (its `aliases`), for the bucket's own aliases: see below. */
+  formerNames: readonly string[];
 }
 
 /** S3 bucket names: lowercase letters, digits and dashes only. */
@@ -16,7 +18,13 @@ export function bucketLogicalName(name: string): string {
 }
 
 export function claimCheckBucket(name: string, args: ClaimCheckArgs, parent: pulumi.Resource) {
-  const bucket = new aws.s3.Bucket(bucketLogicalName(name), { forceDestroy: true }, { parent });
+  // The one child whose name may not start with the component's (a stack named with capitals):
+  // the engine then cannot derive its former name from the component's, so it is given here.
+  const bucket = new aws.s3.Bucket(
+    bucketLogicalName(name),
+    { forceDestroy: true },
+    { parent, aliases: args.formerNames.map((former) => ({ name: bucketLogicalName(former) })) },
+  );
   const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
     `${name}-claim-checks-private`,
     {

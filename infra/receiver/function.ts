@@ -88,5 +88,5 @@ export function receiverFunction(name: string, args: ReceiverFunctionArgs, paren
     // The policy first: the very first delivery must be able to read keys and put events.
     { parent, dependsOn: [policy] },
   );
-  return { fn, role, policy, logGroup };
+  return { fn, role, rolePolicy: policy, logGroup };
 }

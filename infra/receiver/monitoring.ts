@@ -1,69 +1,133 @@
 /**
- * "Never silently disabled": the watchdog and the alarms of a deployed receiver, children of its
- * component. Created after the subscriptions, whose URIs the watchdog watches.
+ * "Never silently disabled": the watchdog and the alarms of a deployed receiver, declared by
+ * `CalendlyWebhookReceiver.monitor` as children of its component. A method rather than an argument
+ * of the constructor: the watchdog watches the subscriptions, which can only be declared once the
+ * receiver exists (they deliver to its URL and wait for its `readiness`).
  */
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { WebhookSubscription } from "pulumi-calendly";
-import type { MonitoringConfig } from "../monitoring-config";
 import { monitoringAlarms } from "./alarms";
-import { watchdogCode } from "./code";
+import { type ReceiverCode, watchdogCode } from "./code";
 import { receiverServiceName } from "./function";
-import type { CalendlyWebhookReceiver } from "./index";
+import type { MonitoringSettings, ResolvedMonitoringSettings } from "./monitoring-settings";
+import type { ResolvedReceiverSettings } from "./settings";
 import { receiverWatchdog, watchdogServiceName } from "./watchdog";
 
-export interface MonitoringArgs {
-  config: MonitoringConfig;
-  subscriptions: ReadonlyMap<string, WebhookSubscription>;
-  logRetentionDays: number;
-  logLevel: string;
+export interface ReceiverMonitoringArgs extends MonitoringSettings {
+  /**
+   * The subscriptions to watch, by name: the watchdog checks each at Calendly, and each gets its
+   * own alarm. A `WebhookSubscription` fits, or anything with the subscription's `uri`.
+   */
+  subscriptions: Readonly<Record<string, { readonly uri: pulumi.Input<string> }>>;
+  /** The Calendly token the watchdog reads the subscriptions with, kept in a SecureString of its own. Secret. */
+  calendlyToken: pulumi.Input<string>;
+  /** Calendly's API base URL, when it is not https://api.calendly.com (a proxy, the emulator). */
+  calendlyApiUrl?: string;
+  /** The watchdog's code; by default the watchdog bundle built for this stack. */
+  watchdogCode?: ReceiverCode;
 }
 
-/** Only used in a preview without a token (`pulumi up` refuses to run without one). */
-const PREVIEW_TOKEN_PLACEHOLDER = "calendly:token is not set";
-
-/**
- * The token the provider uses, for the watchdog's parameter: `calendly:token` (a secret), else
- * CALENDLY_TOKEN, as the provider falls back to it. Never read into plain text.
- */
-export function watchdogToken(): pulumi.Output<string> {
-  const configured = new pulumi.Config("calendly").getSecret("token");
-  if (configured !== undefined) return configured;
-  return pulumi.secret(process.env.CALENDLY_TOKEN || PREVIEW_TOKEN_PLACEHOLDER);
+/** The watchdog's resources. */
+export interface ReceiverWatchdog {
+  /** The function that checks every watched subscription at Calendly and emits the metrics. */
+  readonly fn: aws.lambda.Function;
+  /** The scheduled EventBridge rule that runs it (`watchdogSchedule`). */
+  readonly schedule: aws.cloudwatch.EventRule;
+  /** The rule's target: the function, with the rule's retry policy. */
+  readonly target: aws.cloudwatch.EventTarget;
+  /** Lets that rule, and only it, invoke the function. */
+  readonly permission: aws.lambda.Permission;
+  /** No retry of a failed run: the next one comes at the next interval. */
+  readonly invokeConfig: aws.lambda.FunctionEventInvokeConfig;
+  readonly role: aws.iam.Role;
+  /** Reads the token parameter, writes the function's own logs; nothing else. */
+  readonly rolePolicy: aws.iam.RolePolicy;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  /** The SecureString holding `calendlyToken`. */
+  readonly tokenParameter: aws.ssm.Parameter;
 }
 
-/** `name` is the receiver's (the stack's resource prefix); every resource is the receiver's child. */
-export function monitorReceiver(name: string, receiver: CalendlyWebhookReceiver, args: MonitoringArgs) {
+/** The alarms, all notifying `alarmTopicArn` on alarm and on recovery (docs/watchdog.md). */
+export interface ReceiverAlarms {
+  /** One per watched subscription, by its name: disabled, missing or retrying. */
+  readonly subscriptions: Readonly<Record<string, aws.cloudwatch.MetricAlarm>>;
+  /** The watchdog could not check, or did not run, `watchdogFailedChecks` times in a row. */
+  readonly checksFailing: aws.cloudwatch.MetricAlarm;
+  /** The receiver answered 5xx (`alarmReceiverFailures` per period). */
+  readonly receiverFailures: aws.cloudwatch.MetricAlarm;
+  /** Sustained signature mismatches (`alarmSignatureFailures` for `alarmSignatureFailurePeriods`). */
+  readonly signatureFailures: aws.cloudwatch.MetricAlarm;
+  /** The receiver function's errors and throttles. */
+  readonly lambdaErrors: aws.cloudwatch.MetricAlarm;
+  readonly lambdaThrottles: aws.cloudwatch.MetricAlarm;
+}
+
+export interface ReceiverMonitoring {
+  readonly watchdog: ReceiverWatchdog;
+  readonly alarms: ReceiverAlarms;
+  /** The topic the alarms notify, when the receiver created it (no `alarmTopicArn`). */
+  readonly alarmTopic?: aws.sns.Topic;
+  /** The topic every alarm notifies: `alarmTopic`'s, or `alarmTopicArn`. */
+  readonly alarmTopicArn: pulumi.Output<string>;
+  /** `alarmEmail`'s subscription to `alarmTopic`. */
+  readonly alarmEmailSubscription?: aws.sns.TopicSubscription;
+  /** The settings in effect, defaults filled in. */
+  readonly settings: ResolvedMonitoringSettings;
+}
+
+/** What the monitoring needs of its receiver. */
+export interface MonitoredReceiver {
+  /** The component's name: every resource's name starts with it. */
+  name: string;
+  component: pulumi.ComponentResource;
+  functionName: pulumi.Input<string>;
+  settings: ResolvedReceiverSettings;
+}
+
+/** Declares the watchdog and the alarms; `settings` are `args`' own, already judged. */
+export function declareMonitoring(
+  receiver: MonitoredReceiver,
+  args: ReceiverMonitoringArgs,
+  settings: ResolvedMonitoringSettings,
+): ReceiverMonitoring {
   const stack = pulumi.getStack();
+  const { name, component } = receiver;
   const watched = Object.fromEntries(
-    [...args.subscriptions].map(([subscription, s]) => [subscription, s.uri]),
+    Object.entries(args.subscriptions).map(([subscription, s]) => [subscription, s.uri]),
   );
-  const apiUrl = new pulumi.Config("calendly").get("apiUrl");
   const watchdog = receiverWatchdog(
     name,
     {
-      code: watchdogCode(stack),
-      token: watchdogToken(),
+      code: args.watchdogCode ?? watchdogCode(stack),
+      token: args.calendlyToken,
       watched,
-      apiUrl: apiUrl || undefined,
-      schedule: args.config.schedule,
-      intervalMinutes: args.config.intervalMinutes,
-      retryingWindowHours: args.config.retryingWindowHours,
-      logRetentionDays: args.logRetentionDays,
-      logLevel: args.logLevel,
+      apiUrl: args.calendlyApiUrl,
+      schedule: settings.watchdogSchedule,
+      intervalMinutes: settings.intervalMinutes,
+      retryingWindowHours: settings.watchdogRetryingWindowHours,
+      logRetentionDays: receiver.settings.logRetentionDays,
+      logLevel: receiver.settings.logLevel,
       serviceName: watchdogServiceName(stack),
     },
-    receiver,
+    component,
   );
   const alarms = monitoringAlarms(
     name,
     {
-      config: args.config,
-      subscriptionNames: [...args.subscriptions.keys()],
+      settings,
+      subscriptionNames: Object.keys(args.subscriptions),
       watchdogServiceName: watchdogServiceName(stack),
       receiverServiceName: receiverServiceName(stack),
       receiverFunctionName: receiver.functionName,
     },
-    receiver,
+    component,
   );
-  return { watchdog, alarms };
+  return {
+    watchdog,
+    alarms: alarms.alarms,
+    alarmTopic: alarms.topic,
+    alarmTopicArn: alarms.topicArn,
+    alarmEmailSubscription: alarms.emailSubscription,
+    settings,
+  };
 }

@@ -163,5 +163,15 @@ export function receiverWatchdog(name: string, args: WatchdogArgs, parent: pulum
     },
     { parent, dependsOn: [permission] },
   );
-  return { tokenParameter, logGroup, role, policy, fn, invokeConfig, rule, permission, target };
+  return {
+    tokenParameter,
+    logGroup,
+    role,
+    rolePolicy: policy,
+    fn,
+    invokeConfig,
+    schedule: rule,
+    permission,
+    target,
+  };
 }

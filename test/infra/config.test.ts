@@ -5,20 +5,32 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
-  CONFIG_DEFAULTS,
   type ConfigProblem,
   type RawStackConfig,
   readStackConfig,
   StackConfigError,
   validateStackConfig,
 } from "../../infra/config";
-import { MONITORING_WHOLE_NUMBERS } from "../../infra/monitoring-config";
-import { configWith, FAKE_TOKEN, runScenario, type ScenarioResult } from "./harness/run";
+import { MONITORING_SETTING_KINDS } from "../../infra/receiver/monitoring-settings";
+import { RECEIVER_DEFAULTS } from "../../infra/receiver/settings";
+import {
+  configWith,
+  FAKE_TOKEN,
+  projectConfig,
+  projectDefaults,
+  runScenario,
+  type ScenarioResult,
+} from "./harness/run";
 
 const P = "calendly-webhooks";
 
+/** Values as the CLI hands them to the program: Pulumi.yaml's defaults, under `raw`. */
+function validated(raw: RawStackConfig) {
+  return validateStackConfig({ ...projectDefaults(), ...raw }, P);
+}
+
 function problemsOf(raw: RawStackConfig): ConfigProblem[] {
-  return validateStackConfig(raw, P).problems;
+  return validated(raw).problems;
 }
 
 /** The one problem reported for `raw`; fails if there is not exactly one. */
@@ -33,8 +45,8 @@ const sub = (extra: Record<string, unknown>) => [
 ];
 
 describe("validateStackConfig", () => {
-  it("accepts the defaults: one user-scope subscription to invitee.created and invitee.canceled", () => {
-    const result = validateStackConfig({}, P);
+  it("accepts Pulumi.yaml's defaults: one user-scope subscription to invitee.created and invitee.canceled", () => {
+    const result = validated({});
     expect(result.problems).toEqual([]);
     expect(result.config?.subscriptions).toEqual([
       {
@@ -45,7 +57,25 @@ describe("validateStackConfig", () => {
       },
     ]);
     expect(result.config?.endpointUrl).toBeUndefined();
-    expect(result.config?.routePath).toBe("/calendly/webhooks");
+    expect(result.config?.receiver.routePath).toBe("/calendly/webhooks");
+  });
+
+  it("leaves an unset receiver or monitoring setting to the component's default, and needs the subscriptions", () => {
+    const result = validateStackConfig({ subscriptions: sub({}) }, P);
+    expect(result.problems).toEqual([]);
+    expect(result.config).toMatchObject({ receiver: {}, monitoring: {}, tags: {} });
+    expect(result.config?.endpointUrl).toBeUndefined();
+    // The component's defaults are judged by the same rules: claimCheckRetentionDays (default 30)
+    // must be at least the archive's.
+    expect(validateStackConfig({ subscriptions: sub({}), archiveRetentionDays: 60 }, P).problems).toEqual([
+      {
+        key: `${P}:claimCheckRetentionDays`,
+        message: expect.stringMatching(`${RECEIVER_DEFAULTS.claimCheckRetentionDays} days is shorter`),
+      },
+    ]);
+    expect(validateStackConfig({}, P).problems).toEqual([
+      { key: `${P}:subscriptions`, message: expect.stringMatching(/must be a non-empty list/) },
+    ]);
   });
 
   it("names an unknown event, with the spelling hint", () => {
@@ -90,7 +120,7 @@ describe("validateStackConfig", () => {
     expect(onlyProblem({ endpointUrl: "http://example.com/hook" }).message).toMatch(
       /https:\/\/example.com\/hook/,
     );
-    expect(validateStackConfig({ endpointUrl: "http://127.0.0.1:8080/hook" }, P).problems).toEqual([]);
+    expect(problemsOf({ endpointUrl: "http://127.0.0.1:8080/hook" })).toEqual([]);
   });
 
   it("refuses a scope that does not exist and a subscription without events", () => {
@@ -117,9 +147,9 @@ describe("validateStackConfig", () => {
     expect(onlyProblem({ subscriptions: sub({ signingKeyGeneration: "two" }) }).key).toBe(
       `${P}:subscriptions[0].signingKeyGeneration`,
     );
-    expect(
-      validateStackConfig({ subscriptions: sub({ signingKeyGeneration: "2" }) }, P).config?.subscriptions,
-    ).toEqual([{ name: "s", scope: "user", events: ["invitee.created"], signingKeyGeneration: 2 }]);
+    expect(validated({ subscriptions: sub({ signingKeyGeneration: "2" }) }).config?.subscriptions).toEqual([
+      { name: "s", scope: "user", events: ["invitee.created"], signingKeyGeneration: 2 },
+    ]);
     expect(onlyProblem({ subscriptions: [] }).key).toBe(`${P}:subscriptions`);
     expect(onlyProblem({ subscriptions: ["bookings"] }).key).toBe(`${P}:subscriptions[0]`);
   });
@@ -149,29 +179,25 @@ describe("validateStackConfig", () => {
     expect(onlyProblem({ tags: ["a"] }).key).toBe(`${P}:tags`);
   });
 
-  it("turns the watchdog and alarms on by default, with their defaults, and off with watchdog: false or endpointUrl", () => {
-    expect(validateStackConfig({}, P).config?.monitoring).toEqual({
-      schedule: "rate(5 minutes)",
-      intervalMinutes: 5,
-      retryingWindowHours: 24,
-      failedChecks: 2,
-      periodMinutes: 5,
-      receiverFailures: 1,
-      signatureFailures: 5,
-      signatureFailurePeriods: 3,
-      lambdaErrors: 1,
-      lambdaThrottles: 1,
+  it("turns the watchdog and alarms on by default, with Pulumi.yaml's settings, and off with watchdog: false or endpointUrl", () => {
+    expect(validated({}).config?.monitoring).toEqual({
+      watchdogSchedule: "rate(5 minutes)",
+      watchdogRetryingWindowHours: 24,
+      watchdogFailedChecks: 2,
+      alarmEmail: "",
+      alarmTopicArn: "",
+      alarmPeriodMinutes: 5,
+      alarmReceiverFailures: 1,
+      alarmSignatureFailures: 5,
+      alarmSignatureFailurePeriods: 3,
+      alarmLambdaErrors: 1,
+      alarmLambdaThrottles: 1,
     });
-    expect(validateStackConfig({ watchdog: false }, P).config?.monitoring).toBeUndefined();
+    expect(validated({ watchdog: false }).config?.monitoring).toBeUndefined();
+    expect(validated({ endpointUrl: "https://hooks.example.com/x" }).config?.monitoring).toBeUndefined();
     expect(
-      validateStackConfig({ endpointUrl: "https://hooks.example.com/x" }, P).config?.monitoring,
-    ).toBeUndefined();
-    expect(
-      validateStackConfig({ watchdogSchedule: "rate(1 hour)", alarmEmail: "a@b.co" }, P).config?.monitoring,
-    ).toMatchObject({
-      intervalMinutes: 60,
-      email: "a@b.co",
-    });
+      validated({ watchdogSchedule: "rate(1 hour)", alarmEmail: "a@b.co" }).config?.monitoring,
+    ).toMatchObject({ watchdogSchedule: "rate(1 hour)", alarmEmail: "a@b.co" });
   });
 
   it("takes only rate schedules, as EventBridge writes them, that CloudWatch can evaluate", () => {
@@ -203,7 +229,11 @@ describe("validateStackConfig", () => {
       /endpointUrl mode deploys no watchdog/,
     );
     expect(onlyProblem({ watchdog: "yes" }).message).toMatch(/true or false/);
-    for (const key of MONITORING_WHOLE_NUMBERS) {
+    const wholeNumbers = Object.entries(MONITORING_SETTING_KINDS).filter(
+      ([, kind]) => kind === "wholeNumber",
+    );
+    expect(wholeNumbers.length).toBe(8);
+    for (const [key] of wholeNumbers) {
       expect(onlyProblem({ [key]: 0 }).key, key).toBe(`${P}:${key}`);
     }
   });
@@ -234,6 +264,7 @@ describe("validateStackConfig", () => {
 });
 
 describe("readStackConfig (through pulumi.Config)", () => {
+  /** `config` over Pulumi.yaml's, as the CLI hands them to the program. */
   const set = (config: Record<string, string>, secretKeys: string[], preview = false) => {
     void pulumi.runtime.setMocks(
       { newResource: () => ({ id: "x", state: {} }), call: () => ({}) },
@@ -241,7 +272,7 @@ describe("readStackConfig (through pulumi.Config)", () => {
       "t",
       preview,
     );
-    pulumi.runtime.setAllConfig(config, secretKeys);
+    pulumi.runtime.setAllConfig({ ...projectConfig(), ...config }, secretKeys);
   };
   const read = (): StackConfigError => {
     try {
@@ -267,9 +298,9 @@ describe("readStackConfig (through pulumi.Config)", () => {
       ["calendly:token"],
     );
     expect(readStackConfig().monitoring).toMatchObject({
-      intervalMinutes: 10,
-      lambdaErrors: 3,
-      email: "oncall@example.com",
+      watchdogSchedule: "rate(10 minutes)",
+      alarmLambdaErrors: 3,
+      alarmEmail: "oncall@example.com",
     });
     set({ [`${P}:watchdog`]: "false", "calendly:token": FAKE_TOKEN }, ["calendly:token"]);
     expect(readStackConfig().monitoring).toBeUndefined();
@@ -279,9 +310,9 @@ describe("readStackConfig (through pulumi.Config)", () => {
       "calendly:token",
     ]);
     const config = readStackConfig();
-    expect(config.lambdaMemoryMb).toBe(512);
+    expect(config.receiver.lambdaMemoryMb).toBe(512);
     expect(config.tags).toEqual({ team: "x" });
-    expect(config.logRetentionDays).toBe(CONFIG_DEFAULTS.logRetentionDays);
+    expect(config.receiver.logRetentionDays).toBe(projectDefaults().logRetentionDays);
   });
 
   it("reports values pulumi.Config cannot parse under their key", () => {

@@ -7,7 +7,9 @@ import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { CONFIG_DEFAULTS, type RawStackConfig, validateStackConfig } from "../../infra/config";
+import { CONFIG_KEY_KINDS, type RawStackConfig, validateStackConfig } from "../../infra/config";
+import { MONITORING_DEFAULTS } from "../../infra/receiver/monitoring-settings";
+import { RECEIVER_DEFAULTS } from "../../infra/receiver/settings";
 
 const ROOT = path.resolve(__dirname, "../..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -109,13 +111,28 @@ describe("Pulumi.yaml", () => {
     expect(cliProblems({ x: { type: "integer", default: "1" } }, project.name)).toEqual(["x: default type"]);
   });
 
-  it("declares every project key with a type, a description and the program's default", () => {
+  it("declares every key the program reads, with the type it reads it as, a description and a default", () => {
     const own = Object.entries(project.config).filter(([key]) => !key.includes(":"));
-    expect(own.map(([key]) => key).sort()).toEqual(Object.keys(CONFIG_DEFAULTS).sort());
+    expect(own.map(([key]) => key).sort()).toEqual(Object.keys(CONFIG_KEY_KINDS).sort());
+    const types = {
+      list: "array",
+      object: "object",
+      string: "string",
+      wholeNumber: "integer",
+      boolean: "boolean",
+    };
     for (const [key, d] of own) {
-      expect(d.type, key).toBeDefined();
+      expect(d.type, key).toBe(types[CONFIG_KEY_KINDS[key as keyof typeof CONFIG_KEY_KINDS]]);
       expect(d.description?.length ?? 0, key).toBeGreaterThan(20);
-      expect(d.default, key).toEqual(CONFIG_DEFAULTS[key as keyof typeof CONFIG_DEFAULTS]);
+      expect(d.default, key).toBeDefined();
+    }
+  });
+
+  it("gives the receiver's and the monitoring's settings the component's own defaults", () => {
+    // Two audiences, one value each: the stack's config (Pulumi.yaml, applied by the CLI) and whoever
+    // constructs the component directly (RECEIVER_DEFAULTS, MONITORING_DEFAULTS).
+    for (const [key, value] of Object.entries({ ...RECEIVER_DEFAULTS, ...MONITORING_DEFAULTS })) {
+      expect(project.config[key]?.default, key).toEqual(value);
     }
   });
 

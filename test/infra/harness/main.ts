@@ -48,6 +48,8 @@ interface RegisterRequest {
   getProvidersMap(): ProtoMap<string>;
   getDeletebeforereplace(): boolean;
   getAdditionalsecretoutputsList(): string[];
+  getAliasurnsList(): string[];
+  getAliasesList(): { toObject(): unknown }[];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -60,6 +62,7 @@ interface Monitor {
 }
 
 const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+if (scenario.clientSideAliases) answerWithoutAliasSpecs(monitor as unknown as MockMonitor);
 const register = monitor.registerResource.bind(monitor);
 monitor.registerResource = (req, callback) =>
   register(req, (error, response) => {
@@ -87,6 +90,8 @@ monitor.registerResource = (req, callback) =>
         providers,
         deleteBeforeReplace: req.getDeletebeforereplace(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        aliases: req.getAliasurnsList(),
+        aliasSpecs: req.getAliasesList().map((alias) => alias.toObject()),
         inputs,
         hasDynamicProvider,
         state: response.getObject()?.toJavaScript() ?? {},
@@ -96,6 +101,44 @@ monitor.registerResource = (req, callback) =>
     }
     callback(error, response);
   });
+
+/** What `clientSideAliases` changes in Pulumi's MockMonitor (sdk/nodejs/runtime/mocks.ts). */
+interface MockMonitor {
+  newUrn(parent: string, type: string, name: string): string;
+  getDeploymentInfo(req: unknown, callback: (error: unknown, response?: DeploymentInfo) => void): void;
+  supportsFeature(req: { getId(): string }, callback: (error: unknown, response?: unknown) => void): void;
+}
+interface DeploymentInfo {
+  getSupportedfeaturesList(): number[];
+  setSupportedfeaturesList(features: number[]): void;
+}
+
+/**
+ * The mock monitor as an engine without alias specs: the SDK then computes every alias itself, as
+ * a URN. And, as the engine does, a URN leaves the root stack out of its parents' types (the mock
+ * monitor would write `pulumi:pulumi:Stack$` into every URN of a program run in a root stack).
+ */
+function answerWithoutAliasSpecs(mock: MockMonitor): void {
+  const { ResourceMonitorFeature } = require("@pulumi/pulumi/proto/resource_pb") as {
+    ResourceMonitorFeature: { RESOURCE_MONITOR_FEATURE_ALIAS_SPECS: number };
+  };
+  const info = mock.getDeploymentInfo.bind(mock);
+  mock.getDeploymentInfo = (req, callback) =>
+    info(req, (error, response) => {
+      response?.setSupportedfeaturesList(
+        response
+          .getSupportedfeaturesList()
+          .filter((f) => f !== ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS),
+      );
+      callback(error, response);
+    });
+  const supports = mock.supportsFeature.bind(mock);
+  mock.supportsFeature = (req, callback) =>
+    req.getId() === "aliasSpecs" ? callback(null, { getHassupport: () => false }) : supports(req, callback);
+  const newUrn = mock.newUrn.bind(mock);
+  mock.newUrn = (parent, type, name) =>
+    newUrn(parent.split("::")[2] === "pulumi:pulumi:Stack" ? "" : parent, type, name);
+}
 
 async function resolveOutput(value: unknown): Promise<StackOutput> {
   if (!pulumi.Output.isInstance(value)) return { value, secret: false };
@@ -109,7 +152,16 @@ async function resolveOutput(value: unknown): Promise<StackOutput> {
 
 async function run(): Promise<void> {
   // Loaded after the mocks and the config, as the language host loads the program.
-  const program = require(path.join(PROJECT_ROOT, "index.ts")) as Record<string, unknown>;
+  const load = () =>
+    require(path.join(scenario.programDir ?? PROJECT_ROOT, "index.ts")) as Record<string, unknown>;
+  let program: Record<string, unknown> = {};
+  if (scenario.clientSideAliases) {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      program = load();
+    });
+  } else {
+    program = load();
+  }
   for (const [name, value] of Object.entries(program)) {
     if (value === undefined) continue;
     report.outputs[name] = await resolveOutput(value);

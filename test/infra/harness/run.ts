@@ -30,15 +30,26 @@ function fullKey(key: string): string {
 
 /** Pulumi.yaml's config block as the CLI applies it: project keys' defaults, others' values. */
 export function projectConfig(): Record<string, string> {
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(projectValues())) config[fullKey(key)] = encode(value);
+  return config;
+}
+
+/** The project keys' defaults Pulumi.yaml declares, as values (short key → value), as the CLI applies them. */
+export function projectDefaults(): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(projectValues()).filter(([key]) => !key.includes(":")));
+}
+
+function projectValues(): Record<string, unknown> {
   const project = parse(readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
     config?: Record<string, { default?: unknown; value?: unknown }>;
   };
-  const config: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
   for (const [key, declaration] of Object.entries(project.config ?? {})) {
     const value = declaration.value ?? declaration.default;
-    if (value !== undefined) config[fullKey(key)] = encode(value);
+    if (value !== undefined) values[key] = value;
   }
-  return config;
+  return values;
 }
 
 /** `Pulumi.<stack>.yaml`'s values (no secure values expected in committed stack files). */
@@ -65,6 +76,7 @@ export function configWith(
 }
 
 const reportDir = mkdtempSync(path.join(tmpdir(), "stack-test-"));
+let reports = 0;
 
 /** The Report, and what the program wrote to stderr (Pulumi's warnings, under mocks). */
 export type ScenarioResult = Report & { stderr: string };
@@ -74,7 +86,7 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
     preview: false,
     secretKeys: "calendly:token" in input.config ? ["calendly:token"] : [],
     ...input,
-    reportFile: path.join(reportDir, `${input.stack}.json`),
+    reportFile: path.join(reportDir, `${input.stack}-${++reports}.json`),
   };
   const env: NodeJS.ProcessEnv = {
     ...process.env,

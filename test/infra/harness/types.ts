@@ -11,6 +11,14 @@ export interface Scenario {
   preview: boolean;
   /** Where the child writes its Report. */
   reportFile: string;
+  /** The folder of the program to run (its index.ts); the repository's by default. */
+  programDir?: string;
+  /**
+   * Have the SDK compute every alias itself, as URNs (as it does for an engine without alias specs),
+   * the children's inherited ones included: the program then runs inside a root stack resource, as
+   * under the engine, so that every resource has a parent to inherit from.
+   */
+  clientSideAliases?: boolean;
 }
 
 export interface RegisteredResource {
@@ -33,6 +41,9 @@ export interface RegisteredResource {
   inputs: Record<string, unknown>;
   /** Whether the dynamic provider's `__provider` input was present (removed from `inputs`). */
   hasDynamicProvider: boolean;
+  /** The aliases as the SDK sent them: URNs (with `clientSideAliases`), and alias specs (without). */
+  aliases: string[];
+  aliasSpecs: unknown[];
   /** Outputs the mock returned. */
   state: Record<string, unknown>;
   id: string;
