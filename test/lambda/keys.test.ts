@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS } from "../../lambda/aws-request";
@@ -271,7 +272,7 @@ describe("key rotation through SSM, end to end in the receiver", () => {
     }
     expect(stubs.ssm.getCount("/calendly/keys")).toBe(2);
     // After the interval, one more forced read at most.
-    await new Promise((resolve) => setTimeout(resolve, 1050));
+    await sleep(1050);
     for (let i = 0; i < 3; i++) {
       expect((await invoke(r, delivery(body, { key: "forged" }))).response.statusCode).toBe(401);
     }
@@ -295,7 +296,7 @@ describe("key rotation through SSM, end to end in the receiver", () => {
     expect((await invoke(r, delivery(body, { key: OTHER_KEY }))).response.statusCode).toBe(200);
     // OTHER_KEY leaked: removed from the parameter.
     stubs.ssm.putParameter("/calendly/revoke", formatSigningKeys([KEY]));
-    await new Promise((resolve) => setTimeout(resolve, 1050));
+    await sleep(1050);
     const revoked = await invoke(r, delivery(body, { key: OTHER_KEY }));
     expect(revoked.response.statusCode).toBe(401);
     expect(revoked.logs[0]).toMatchObject({ reason: "mismatch" });
@@ -338,7 +339,7 @@ describe("key rotation through SSM, end to end in the receiver", () => {
     stubs.ssm.putParameter("/calendly/flood", formatSigningKeys([OTHER_KEY, KEY]));
     const early = await invoke(r, delivery(body, { key: OTHER_KEY }));
     expect(early.response.statusCode).toBe(401); // Calendly retries it
-    await new Promise((resolve) => setTimeout(resolve, 1050));
+    await sleep(1050);
     const later = await invoke(r, delivery(body, { key: OTHER_KEY }));
     expect(later.response.statusCode).toBe(200);
     expect(later.logs[0]).toMatchObject({ keysRefreshed: true });

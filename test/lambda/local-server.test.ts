@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signatureHeader } from "../../calendly";
@@ -197,7 +198,7 @@ describe("npm run receiver (lambda/local/main.ts)", () => {
       out += c.toString("utf8");
     });
     const waitFor = async (pattern: RegExp) => {
-      for (let i = 0; i < 400 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 400 && !pattern.test(out); i++) await sleep(50);
       const match = pattern.exec(out);
       if (!match) throw new Error(`no ${pattern} in output:\n${out}`);
       return match;

@@ -20,6 +20,7 @@
  * - nothing on the bus that was not sent; no request left without an answer for 15 s.
  * Prints throughput, latency and the mix of answers; exits 1 if any check fails.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { DEFAULT_FORWARD_DEADLINE_MS } from "../../lambda/config";
 import type { CalendlyEventDetail } from "../../lambda/detail";
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     const summary = faults?.stop();
     // Deliveries answered 503 while PutEvents still waited in the stub land late; so may those in
     // flight when autocannon stopped. Give them time before counting.
-    await new Promise((resolve) => setTimeout(resolve, (faults?.maxLatencyMs ?? 0) + 2000));
+    await sleep((faults?.maxLatencyMs ?? 0) + 2000);
     const cpuMicros = (await receiver.cpuMicros()) - cpuBefore;
 
     const onBus = new Map<string, number>();

@@ -84,8 +84,6 @@ export function isSigned(req: IncomingMessage): boolean {
   return (req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256 ");
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** A queue of faults, each applied to a number of requests in turn. */
 export class FaultQueue<F> {
   private readonly queue: { fault: F; remaining: number }[] = [];

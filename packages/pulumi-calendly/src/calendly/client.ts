@@ -11,6 +11,7 @@
  * serialized by Pulumi, which drops class field initializers and breaks `extends` of built-ins
  * (until 0.2.0: ../provider/README.md). It holds a connection pool: `close()` it when done.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
 import { calendlyResponseError } from "./errors";
@@ -199,7 +200,7 @@ function createClientCore(options: CalendlyClientOptions): ClientCore {
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     dispatcher: options.dispatcher,
-    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    sleep: options.sleep ?? sleep,
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
     onRetry: options.onRetry,

@@ -14,6 +14,7 @@
  * The factory and the one state object date from when this code was serialized (README.md says
  * which of those rules still hold).
  */
+import { setTimeout as wait } from "node:timers/promises";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   createWebhookSubscriptionClient,
@@ -56,7 +57,7 @@ export function createWebhookSubscriptionProvider(
   options: ProviderOptions = {},
 ): WebhookSubscriptionProvider {
   const state: ProviderState = {};
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? wait;
 
   function client(): WebhookSubscriptionClient {
     if (!state.client) {
