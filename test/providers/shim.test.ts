@@ -79,17 +79,21 @@ describe("the serialized shim", () => {
 describe("why a shim: the provider object itself, serialized from the workspace package", () => {
   it("is captured by value, code and all, because its real path is outside node_modules", () => {
     // node_modules/pulumi-calendly is a symlink to packages/pulumi-calendly; Node records the real
-    // path, and Pulumi's captureModuleAsync captures a module outside node_modules by value.
+    // path, and Pulumi's captureModuleAsync captures a module outside node_modules by value. Since
+    // the provider waits with node:timers/promises, capturing it by value reaches Node's own
+    // internals, which the serializer cannot write at all; captured by name, it would be one
+    // `require` and succeed.
     const script = `
       const pulumi = require("@pulumi/pulumi");
       const { webhookSubscriptionProvider } = require("pulumi-calendly/provider");
       pulumi.runtime.serializeFunction(() => webhookSubscriptionProvider, { allowSecrets: true })
-        .then((s) => process.stdout.write(s.text));`;
+        .then((s) => process.stdout.write(s.text), (e) => process.stdout.write(\`refused: \${e.message}\`));`;
     const text = execFileSync(process.execPath, ["--no-warnings", "-e", script], {
       cwd: PROJECT_ROOT,
       encoding: "utf8",
     });
-    expect(Buffer.byteLength(text)).toBeGreaterThan(20 * Buffer.byteLength(provider));
-    expect(text).toContain("createWebhookSubscription");
+    expect(text).toMatch(/^refused: /);
+    expect(text).toContain("webhookSubscriptionProvider");
+    expect(text).toContain("it was a native code function");
   }, 60_000);
 });
