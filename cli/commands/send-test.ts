@@ -26,7 +26,6 @@ import {
 } from "../args";
 import type { Command, CommandContext } from "../command";
 import { judgeGenuine, judgeTampered, postDelivery } from "../delivery";
-import { KEY_OPTIONS, readKeys } from "../keys";
 import {
   readScopeOptions,
   resolveScope,
@@ -35,6 +34,7 @@ import {
   type ScopeRequest,
 } from "../scope";
 import { type ApiOptionValues, openSession } from "../session";
+import { KEY_OPTIONS, readKeys } from "../signing-key-options";
 import { didYouMean } from "../suggest";
 
 const DEFAULT_EVENT = "invitee.created";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifySignature } from "../../calendly";
 import { CliError, parseOptions, required, seconds, UsageError } from "../args";
 import type { Command } from "../command";
-import { KEY_OPTIONS, readKeys } from "../keys";
+import { KEY_OPTIONS, readKeys } from "../signing-key-options";
 
 const spec = {
   name: "verify",

@@ -16,7 +16,7 @@ import {
   UNPARSED_DETAIL_TYPE,
   type UnparsedDeliveryDetail,
 } from "../../lambda/handler";
-import { formatSigningKeys } from "../../lambda/keys";
+import { formatSigningKeys } from "../../lambda/signing-key-list";
 import { type MotoAws, startMotoAws } from "../../tools/moto/aws";
 import { skipWithoutMoto } from "../../tools/moto/server";
 import { delivery, envelope, invoke, KEY, OTHER_KEY, parameterReader } from "../lambda/support";

@@ -7,8 +7,8 @@
  * Used by `npm run dev` and by the end-to-end test. No account, nothing beyond 127.0.0.1.
  */
 import { type Emulator, startEmulator } from "../../emulator/server";
-import { formatSigningKeys } from "../../lambda/keys";
 import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
+import { formatSigningKeys } from "../../lambda/signing-key-list";
 import { createWatchdog, type WatchdogPass } from "../../lambda/watchdog";
 import { type AwsStubs, startAwsStubs } from "../aws-stubs";
 import { createEngine, type Engine } from "../pulumi-host/engine";

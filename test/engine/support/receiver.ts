@@ -5,8 +5,8 @@
  * through the real AWS SDK.
  */
 import type { CalendlyEventDetail } from "../../../lambda/detail";
-import { formatSigningKeys } from "../../../lambda/keys";
 import { startLocalReceiver } from "../../../lambda/local/server";
+import { formatSigningKeys } from "../../../lambda/signing-key-list";
 import { startAwsStubs } from "../../../tools/aws-stubs";
 
 const KEY_PARAMETER = "/calendly-webhooks/engine/signing-keys";
