@@ -6,9 +6,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signatureHeader } from "../../calendly";
-import { fromApiGatewayResult, toApiGatewayEvent } from "../../lambda/local/apigw";
-import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
+import { fromApiGatewayResult, toApiGatewayEvent } from "../../tools/local/receiver/apigw";
+import { type LocalReceiver, startLocalReceiver } from "../../tools/local/receiver/server";
 import { envelope, KEY, nowSeconds } from "./support";
 
 /** Sends raw HTTP (repeated headers allowed) and returns status, headers and body. */
@@ -175,7 +175,7 @@ describe("startLocalReceiver", () => {
   });
 });
 
-describe("npm run receiver (lambda/local/main.ts)", () => {
+describe("npm run receiver (tools/local/receiver/main.ts)", () => {
   let child: ChildProcess | undefined;
   afterAll(() => {
     if (child?.pid !== undefined && child.exitCode === null) child.kill("SIGTERM");
@@ -189,7 +189,7 @@ describe("npm run receiver (lambda/local/main.ts)", () => {
       POWERTOOLS_LOG_LEVEL: "SILENT",
     };
     for (const name of Object.keys(env)) if (name.startsWith("AWS_ENDPOINT_URL")) delete env[name];
-    child = spawn(process.execPath, ["--import", "tsx", "lambda/local/main.ts", "--port", "0"], {
+    child = spawn(process.execPath, ["--import", "tsx", "tools/local/receiver/main.ts", "--port", "0"], {
       cwd: root,
       env,
     });

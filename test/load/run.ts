@@ -5,7 +5,7 @@
  *   npm run test:load                                   # 20 s, 32 connections, random seed
  *   npm run test:load -- --duration 60 --connections 64 --seed 7
  *
- * The receiver (lambda/local/server.ts: the Lambda handler behind the HTTP adapter) runs in its own
+ * The receiver (tools/local/receiver/server.ts: the Lambda handler behind the HTTP adapter) runs in its own
  * process, keys from `CALENDLY_SIGNING_KEYS`, forwarding to the EventBridge stub in this one.
  * autocannon sends a different, freshly signed event with every request (1 in 20 forged); the stub
  * queues partial failures, throttling, 5xx and latency bursts, one outage longer than the

@@ -7,8 +7,8 @@
  * parameter through `CALENDLY_SIGNING_KEY_PARAMETER` and `AWS_ENDPOINT_URL_SSM`).
  */
 import { parseArgs } from "node:util";
-import { type AcceptedEntry, startEventBridgeStub, startS3Stub } from "../../tools/aws-stubs";
-import type { CalendlyEventDetail } from "../detail";
+import type { CalendlyEventDetail } from "../../../lambda/detail";
+import { type AcceptedEntry, startEventBridgeStub, startS3Stub } from "../../aws-stubs";
 import { startLocalReceiver } from "./server";
 
 export const DEFAULT_PORT = 4020;

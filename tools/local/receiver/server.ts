@@ -6,7 +6,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
-import { createReceiver } from "../handler";
+import { createReceiver } from "../../../lambda/handler";
 import { fromApiGatewayResult, toApiGatewayEvent } from "./apigw";
 
 export const WEBHOOK_PATH = "/calendly/webhooks";
