@@ -1,6 +1,4 @@
-import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -22,6 +20,7 @@ import {
 } from "../../calendly";
 import packageJson from "../../package.json";
 import calendlyPackageJson from "../../packages/pulumi-calendly/package.json";
+import { type LoopbackServer, listenOnLoopback } from "../../tools/loopback-server";
 
 const API = "https://api.calendly.com";
 const TOKEN = "test-token-SECRET-1234567890";
@@ -484,28 +483,23 @@ describe("resilience", () => {
 });
 
 describe("over real sockets", () => {
-  let server: Server;
+  let server: LoopbackServer;
   let baseUrl: string;
   let behaviour: "drop-after-body" | "hang";
 
   beforeEach(async () => {
-    server = createServer((req, res) => {
+    const http = createServer((req) => {
       req.resume();
       req.on("end", () => {
         if (behaviour === "drop-after-body") req.socket.destroy();
         // "hang": never answer; the client's headers timeout must fire.
-        void res;
       });
     });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(http);
+    baseUrl = server.url;
   });
 
-  afterEach(async () => {
-    server.closeAllConnections();
-    server.close();
-  });
+  afterEach(() => server.close());
 
   it("a POST whose socket is destroyed after the body arrived is an unknown outcome", async () => {
     behaviour = "drop-after-body";
