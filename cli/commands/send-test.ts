@@ -12,9 +12,11 @@ import {
   type Scope,
   sampleEnvelope,
   signatureHeader,
+  USER_AGENT,
   WEBHOOK_EVENTS,
   type WebhookEvent,
 } from "../../calendly";
+import { sendDelivery } from "../../calendly/delivery";
 import {
   API_OPTIONS,
   API_OPTIONS_HELP,
@@ -25,7 +27,6 @@ import {
   UsageError,
 } from "../args";
 import type { Command, CommandContext } from "../command";
-import { judgeGenuine, judgeTampered, postDelivery } from "../delivery";
 import {
   readScopeOptions,
   resolveScope,
@@ -36,6 +37,7 @@ import {
 import { type ApiOptionValues, openSession } from "../session";
 import { KEY_OPTIONS, readKeys } from "../signing-key-options";
 import { didYouMean } from "../suggest";
+import { judgeGenuine, judgeTampered } from "../verdicts";
 
 const DEFAULT_EVENT = "invitee.created";
 
@@ -172,7 +174,9 @@ ${API_OPTIONS_HELP}`,
     const t = Math.floor((io.now ?? Date.now)() / 1000);
     const genuine = signatureHeader(key, body, t);
     const signature = values.tamper ? tamperSignature(genuine) : genuine;
-    const result = await reporter.progress(`POST ${url}`, () => postDelivery({ url, body, signature }));
+    const result = await reporter.progress(`POST ${url}`, () =>
+      sendDelivery({ url, body, signature, userAgent: `${USER_AGENT} cli send-test` }),
+    );
     const verdict = values.tamper ? judgeTampered(result) : judgeGenuine(result);
 
     const what = values.tamper

@@ -12,3 +12,4 @@ export * from "./signature";
 export { DEFAULT_TIMEOUTS, type RetryNotice, type Timeouts } from "./transport";
 export * from "./types";
 export * from "./version";
+export * from "./webhook-delivery";
