@@ -39,9 +39,9 @@ ${SCOPE_OPTIONS_HELP}
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const values = parseOptions(spec, argv, { ...API_OPTIONS, ...SCOPE_OPTIONS, json: { type: "boolean" } });
+    const values = parseOptions(argv, { ...API_OPTIONS, ...SCOPE_OPTIONS, json: { type: "boolean" } });
     const request = readScopeOptions(spec, values);
-    const session = (await openSession(spec, values, context))!;
+    const session = (await openSession(values, context))!;
     try {
       const resolved = await resolveScope(session, request);
       const plan = planAdoption(await listInScope(session, resolved));

@@ -17,15 +17,8 @@ import {
   type WebhookEvent,
 } from "../../calendly";
 import { sendDelivery } from "../../calendly/delivery";
-import {
-  API_OPTIONS,
-  API_OPTIONS_HELP,
-  CliError,
-  httpUrl,
-  parseOptions,
-  required,
-  UsageError,
-} from "../args";
+import { didYouMean, httpUrl, required } from "../../tools/command-line";
+import { API_OPTIONS, API_OPTIONS_HELP, CliError, parseOptions, UsageError } from "../args";
 import type { Command, CommandContext } from "../command";
 import {
   readScopeOptions,
@@ -36,7 +29,6 @@ import {
 } from "../scope";
 import { type ApiOptionValues, openSession } from "../session";
 import { KEY_OPTIONS, readKeys } from "../signing-key-options";
-import { didYouMean } from "../suggest";
 import { judgeGenuine, judgeTampered } from "../verdicts";
 
 const DEFAULT_EVENT = "invitee.created";
@@ -67,7 +59,7 @@ async function sampleFor(
   apiOptions: ApiOptionValues,
   context: CommandContext,
 ): Promise<{ envelope: WebhookEnvelope; source: string }> {
-  const session = offline ? undefined : await openSession(spec, apiOptions, context, { optional: true });
+  const session = offline ? undefined : await openSession(apiOptions, context, { optional: true });
   if (!session) {
     if (!offline) {
       context.reporter.note(
@@ -129,7 +121,7 @@ ${SCOPE_OPTIONS_HELP}
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const values = parseOptions(spec, argv, {
+    const values = parseOptions(argv, {
       ...API_OPTIONS,
       ...SCOPE_OPTIONS,
       ...KEY_OPTIONS,
@@ -138,7 +130,7 @@ ${API_OPTIONS_HELP}`,
       tamper: { type: "boolean" },
       offline: { type: "boolean" },
     });
-    const url = httpUrl(spec, "url", required(spec, values, "url"));
+    const url = httpUrl("url", required("url", values.url));
     const keys = readKeys(spec, values);
     if (keys.length > 1)
       throw new UsageError("send-test signs with one key: give --key or --key-file once", spec.usage);

@@ -9,8 +9,8 @@ import { type ConfigValue, resolveCredentials } from "../../cli/credentials";
 import { nameFor, planAdoption, renderTypeScript } from "../../cli/declarations";
 import { explainCalendlyError } from "../../cli/errors";
 import { ago, createReporter, formatTable } from "../../cli/output";
-import { closest } from "../../cli/suggest";
 import { judgeGenuine, judgeTampered } from "../../cli/verdicts";
+import { closest } from "../../tools/command-line";
 
 const answer = (status: number, extra: Partial<DeliveryResult> = {}): DeliveryResult =>
   ({
