@@ -7,7 +7,7 @@
  *   npm run cli -- list --json            (tsx cli/main.ts)
  */
 import { PROJECT_VERSION } from "../calendly";
-import { CommandLineError, didYouMean } from "../tools/command-line";
+import { asksForHelp, CommandLineError, didYouMean } from "../tools/command-line";
 import { CliError, UsageError } from "./args";
 import type { CliDeps, Command } from "./command";
 import { adoptCommand } from "./commands/adopt";
@@ -63,11 +63,6 @@ function splitCommand(argv: readonly string[]): { name: string | undefined; rest
   return { name: undefined, rest: [...argv] };
 }
 
-function wantsHelp(argv: readonly string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === "--help" || a === "-h");
-}
-
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(
   argv: readonly string[],
@@ -86,7 +81,7 @@ export async function main(
       io.stdout.write(`${PROJECT_VERSION}\n`);
       return 0;
     }
-    if (wantsHelp(rest)) {
+    if (asksForHelp(rest)) {
       io.stdout.write(`${GLOBAL_HELP}\n`);
       return 0;
     }
@@ -101,7 +96,7 @@ export async function main(
     );
     return 2;
   }
-  if (wantsHelp(rest)) {
+  if (asksForHelp(rest)) {
     io.stdout.write(`${command.help}\n`);
     return 0;
   }

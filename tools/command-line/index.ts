@@ -3,7 +3,13 @@
  * (parse.ts), the frame of a program (program.ts), the option values all read alike (values.ts)
  * and "did you mean" (suggest.ts).
  */
-export { type CommandLine, CommandLineError, type CommandLineErrorCode, parseCommandLine } from "./parse";
+export {
+  asksForHelp,
+  type CommandLine,
+  CommandLineError,
+  type CommandLineErrorCode,
+  parseCommandLine,
+} from "./parse";
 export { type Program, runProgram } from "./program";
 export { closest, didYouMean } from "./suggest";
 export {

@@ -47,6 +47,12 @@ type StrictConfig<T extends ParseArgsOptionsConfig> = {
 /** The options' values (typed from their declarations) and the arguments. */
 export type CommandLine<T extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<StrictConfig<T>>>;
 
+/** Whether `--help` or `-h` comes before any `--`: help then wins over everything else on the line. */
+export function asksForHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+}
+
 /**
  * Parses `argv` (without node and the script) against `options`; throws `CommandLineError`.
  * Arguments other than options are refused unless `allowPositionals`.

@@ -8,7 +8,7 @@
  * that returns nothing leaves the process running (a server, until a signal stops it).
  */
 import type { ParseArgsOptionsConfig } from "node:util";
-import { type CommandLine, CommandLineError, parseCommandLine } from "./parse";
+import { asksForHelp, type CommandLine, CommandLineError, parseCommandLine } from "./parse";
 
 export interface Program<T extends ParseArgsOptionsConfig> {
   /** How people run it, the prefix of its messages: `npm run emulator`. */
@@ -20,18 +20,14 @@ export interface Program<T extends ParseArgsOptionsConfig> {
   allowPositionals?: boolean;
 }
 
-function wantsHelp(argv: readonly string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
-}
-
 /** Reads the command line of `program` (or prints its help) and runs `main`; see the header. */
 export function runProgram<T extends ParseArgsOptionsConfig>(
   program: Program<T>,
-  main: (commandLine: CommandLine<T>) => Promise<number | undefined | void>,
+  /** Resolves to the exit code, or to nothing to leave the process running. */
+  main: (commandLine: CommandLine<T>) => Promise<unknown>,
   argv: readonly string[] = process.argv.slice(2),
 ): void {
-  const fail = (error: unknown) => {
+  const fail: (error: unknown) => never = (error) => {
     if (error instanceof CommandLineError) {
       const usage = program.help.split("\n", 1)[0];
       process.stderr.write(
@@ -42,7 +38,7 @@ export function runProgram<T extends ParseArgsOptionsConfig>(
     process.stderr.write(`${program.name}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   };
-  if (wantsHelp(argv)) {
+  if (asksForHelp(argv)) {
     process.stdout.write(`${program.help}\n`);
     process.exit(0);
   }
@@ -50,7 +46,7 @@ export function runProgram<T extends ParseArgsOptionsConfig>(
   try {
     commandLine = parseCommandLine(argv, program.options, { allowPositionals: program.allowPositionals });
   } catch (error) {
-    return fail(error);
+    fail(error);
   }
   main(commandLine).then((code) => {
     if (typeof code === "number") process.exit(code);
