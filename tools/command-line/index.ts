@@ -12,14 +12,4 @@ export {
 } from "./parse";
 export { type Program, runProgram } from "./program";
 export { closest, didYouMean } from "./suggest";
-export {
-  hoursInMs,
-  httpUrl,
-  oneOf,
-  port,
-  positiveInteger,
-  required,
-  seconds,
-  secondsInMs,
-  wholeNumber,
-} from "./values";
+export * from "./values";
