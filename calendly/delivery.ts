@@ -123,7 +123,9 @@ export async function sendDelivery(delivery: Delivery): Promise<DeliveryResult> 
       bodySnippet: text.replace(/\s+/g, " ").trim().slice(0, 200),
     };
   } catch (error) {
-    const { failure, code } = deliveryFailure(error);
+    // Our own deadline, in whatever form undici passed the abort on (its reason, as a rule).
+    const ownDeadline = deadline.aborted && !delivery.signal?.aborted;
+    const { failure, code } = ownDeadline ? deliveryFailure(deadline.reason) : deliveryFailure(error);
     return { kind: "no_answer", failure, code, detail: describeCause(error) || code, latencyMs: elapsed() };
   } finally {
     await ownAgent?.close().catch(() => undefined);
