@@ -15,7 +15,7 @@
 import { spawn } from "node:child_process";
 import { sampleEnvelope } from "../calendly";
 import { LAMBDA_HANDLER } from "../lambda/build";
-import { formatSigningKeys } from "../lambda/keys";
+import { formatSigningKeys } from "../lambda/signing-key-list";
 import { delivery, KEY } from "../test/lambda/support";
 import { startAwsStubs } from "../tools/aws-stubs";
 import type { Bundles } from "./bundles";

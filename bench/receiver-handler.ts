@@ -3,21 +3,31 @@
  * (bench/handler.ts) plus the bundle's size (bench/sizes.ts), as quick numbers for one change.
  * `npm run bench` runs everything, this included. Numbers go to stdout; nothing asserts on them.
  */
-import { parseArgs } from "node:util";
+
+import { type CommandLine, positiveInteger, runProgram } from "../tools/command-line";
 import { measureWarmHandler } from "./handler";
 import { measureBundle } from "./sizes";
 import { formatSpread, type Spread } from "./stats";
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      iterations: { type: "string", default: "20000" },
-      rounds: { type: "string", default: "7" },
-    },
-  });
+const program = {
+  name: "npm run bench:receiver",
+  help: `Usage: npm run bench:receiver -- [--iterations <n>] [--rounds <n>]
+
+The warm per-event handler against its baseline, and the bundle's size.
+
+  --iterations <n>   deliveries per round (default 20000)
+  --rounds <n>       alternating rounds (default 7)
+  --help             this text`,
+  options: {
+    iterations: { type: "string", default: "20000" },
+    rounds: { type: "string", default: "7" },
+  },
+} as const;
+
+async function main({ values }: CommandLine<typeof program.options>): Promise<number> {
   const r = await measureWarmHandler({
-    iterations: Number(values.iterations),
-    rounds: Number(values.rounds),
+    iterations: positiveInteger("iterations", values.iterations),
+    rounds: positiveInteger("rounds", values.rounds),
   });
   const bundle = await measureBundle();
   const us = (s: Spread) =>
@@ -31,11 +41,7 @@ async function main(): Promise<void> {
     `  bundle handler.js: ${bundle.bytes} bytes (${(bundle.bytes / 1024).toFixed(1)} KiB), gzip -9 ${bundle.gzipBytes} bytes (${(bundle.gzipBytes / 1024).toFixed(1)} KiB), sha256 ${bundle.sha256.slice(0, 16)}…`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `bench:receiver: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runProgram(program, main);

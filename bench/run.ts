@@ -30,7 +30,7 @@
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
-import { parseArgs } from "node:util";
+import { type CommandLine, CommandLineError, positiveInteger, runProgram } from "../tools/command-line";
 import { type Bundles, buildBundles } from "./bundles";
 import { type CallsResult, measureCalendlyCalls } from "./calendly-calls";
 import { type ColdStartResult, measureColdStart } from "./cold-start";
@@ -331,21 +331,46 @@ function callRows(r: CallsResult): Row[] {
   ]);
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: "boolean", default: false },
-      only: { type: "string" },
-      json: { type: "string" },
-      "sdk-external": { type: "boolean", default: false },
-      subscriptions: { type: "string", default: "200" },
-      "rate-limit": { type: "string", default: "500/60" },
-      program: { type: "string", default: DEFAULT_SCALE_PROGRAM },
-    },
-  });
+const program = {
+  name: "npm run bench",
+  help: `Usage: npm run bench -- [--quick] [--only <areas>] [--json <file>] [--sdk-external]
+                       [--subscriptions <n>] [--rate-limit <requests>/<s>] [--program <folder>]
+
+Every benchmark, each figure a ratio against a baseline measured in the same run (see bench/run.ts
+and docs/benchmarks.md).
+
+  --quick                       fewer rounds, for a smoke test
+  --only <areas>                some of ${AREAS.join(", ")}, comma-separated
+                                (default: all but scale)
+  --json <file>                 write the raw figures there too
+  --sdk-external                both bundles on the runtime's SDK (left out of the bundle)
+  --subscriptions <n>           scale: subscriptions in the stack (default 200)
+  --rate-limit <requests>/<s>   scale: the emulator's rate limit (default 500/60)
+  --program <folder>            scale: the Pulumi program (default: test/engine/programs/subscriptions)
+  --help                        this text`,
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    json: { type: "string" },
+    "sdk-external": { type: "boolean", default: false },
+    subscriptions: { type: "string", default: "200" },
+    "rate-limit": { type: "string", default: "500/60" },
+    program: { type: "string", default: DEFAULT_SCALE_PROGRAM },
+  },
+} as const;
+
+async function main({ values }: CommandLine<typeof program.options>): Promise<number> {
   const only = values.only?.split(",").map((s) => s.trim()) ?? [...DEFAULT_AREAS];
   const bad = only.filter((area) => !(AREAS as readonly string[]).includes(area));
-  if (bad.length > 0) throw new Error(`--only takes ${AREAS.join(", ")} (got ${bad.join(", ")})`);
+  if (bad.length > 0) {
+    throw new CommandLineError(
+      `--only takes ${AREAS.join(", ")}, got "${bad.join(", ")}"`,
+      "ERR_INVALID_VALUE",
+      "--only",
+    );
+  }
+  const subscriptions = positiveInteger("subscriptions", values.subscriptions);
+  const rateLimit = parseRateLimit(values["rate-limit"]);
   const want = (area: Area) => only.includes(area);
   const quick = values.quick;
 
@@ -406,14 +431,7 @@ async function main(): Promise<void> {
   }
   if (calls) rows.push(...callRows(calls));
   if (want("scale")) {
-    const options = {
-      subscriptions: Number(values.subscriptions),
-      program: values.program,
-      ...parseRateLimit(values["rate-limit"]),
-    };
-    if (!Number.isInteger(options.subscriptions) || options.subscriptions < 1) {
-      throw new Error(`--subscriptions takes a whole number, 1 or more (got ${values.subscriptions})`);
-    }
+    const options = { subscriptions, program: values.program, ...rateLimit };
     step(
       `scale: ${options.subscriptions} subscriptions through the real Pulumi CLI, limit ${values["rate-limit"]}`,
     );
@@ -445,9 +463,7 @@ async function main(): Promise<void> {
     await writeFile(values.json, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nraw figures: ${values.json}`);
   }
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-});
+runProgram(program, main);

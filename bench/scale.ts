@@ -21,6 +21,7 @@ import {
   type StateResource,
   type Workspace,
 } from "../test/engine/support/pulumi";
+import { CommandLineError } from "../tools/command-line";
 import { ensurePackageBuilt } from "../tools/package/build";
 
 export const DEFAULT_SCALE_PROGRAM = join(REPO_ROOT, "test", "engine", "programs", "subscriptions");
@@ -66,7 +67,13 @@ export interface ScaleResult {
 /** "50/10" → 50 requests per 10 s. */
 export function parseRateLimit(text: string): { limit: number; windowSeconds: number } {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!match) throw new Error(`--rate-limit takes <requests>/<seconds>, e.g. 500/60 (got "${text}")`);
+  if (!match) {
+    throw new CommandLineError(
+      `--rate-limit must be <requests>/<seconds>, e.g. 500/60, got "${text}"`,
+      "ERR_INVALID_VALUE",
+      "--rate-limit",
+    );
+  }
   return { limit: Number(match[1]), windowSeconds: Number(match[2]) };
 }
 

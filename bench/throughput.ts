@@ -1,9 +1,10 @@
 /**
- * Throughput of the local receiver (lambda/local/server.ts: the Lambda handler behind the HTTP
- * adapter, forwarding to the EventBridge stub) against the minimal hand-written peer behind the same
- * adapter, forwarding to the same stub (baseline-server.ts), under the same autocannon load of unique signed deliveries, in
- * alternating rounds. Each server runs in its own process (test/load/spawn.ts); autocannon and the
- * stub share this one. Besides answers per second and latency, each server's CPU time per answer.
+ * Throughput of the local receiver (tools/local/receiver/server.ts: the Lambda handler behind the
+ * HTTP adapter, forwarding to the EventBridge stub) against the minimal hand-written peer behind
+ * the same adapter, forwarding to the same stub (baseline-server.ts), under the same autocannon
+ * load of unique signed deliveries, in alternating rounds. Each server runs in its own process
+ * (test/load/spawn.ts); autocannon and the stub share this one. Besides answers per second and
+ * latency, each server's CPU time per answer.
  */
 import { KEY } from "../test/lambda/support";
 import { runLoad } from "../test/load/load";

@@ -9,6 +9,11 @@
  * zod schemas stay private to the package. The stack (infra/) and Pulumi programs import the
  * package by name, `pulumi-calendly`, as any program does. test/architecture/boundaries.test.ts
  * fails when a file reaches past this face.
+ *
+ * Not re-exported: delivery.ts, one delivery sent as Calendly sends it (for the emulator and the
+ * CLI; import it by path). It imports undici at load, and the receiver's Lambda bundle imports this
+ * face: esbuild drops the package's unused modules (its package.json says `sideEffects: false`) but
+ * keeps whatever a module of this repository imports, which would triple the bundle.
  */
 export * from "../packages/pulumi-calendly/src/calendly";
 export * from "./health";

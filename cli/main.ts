@@ -1,12 +1,13 @@
 /**
  * `calendly-webhooks`: the command-line companion of the stack. Finds the command, hands it its
  * arguments, and turns whatever it throws into one line on stderr and an exit code:
- * 0 success, 1 failure (CliError and the rest), 2 usage (UsageError).
+ * 0 success, 1 failure (CliError and the rest), 2 usage (UsageError, CommandLineError).
  *
  *   npx calendly-webhooks whoami          (bin/calendly-webhooks.js)
  *   npm run cli -- list --json            (tsx cli/main.ts)
  */
 import { PROJECT_VERSION } from "../calendly";
+import { asksForHelp, CommandLineError, didYouMean } from "../tools/command-line";
 import { CliError, UsageError } from "./args";
 import type { CliDeps, Command } from "./command";
 import { adoptCommand } from "./commands/adopt";
@@ -17,7 +18,6 @@ import { verifyCommand } from "./commands/verify";
 import { watchCommand } from "./commands/watch";
 import { whoamiCommand } from "./commands/whoami";
 import { type CliIO, createReporter, processIO } from "./output";
-import { didYouMean } from "./suggest";
 
 export const PROGRAM = "calendly-webhooks";
 
@@ -63,11 +63,6 @@ function splitCommand(argv: readonly string[]): { name: string | undefined; rest
   return { name: undefined, rest: [...argv] };
 }
 
-function wantsHelp(argv: readonly string[]): boolean {
-  const end = argv.indexOf("--");
-  return (end === -1 ? argv : argv.slice(0, end)).some((a) => a === "--help" || a === "-h");
-}
-
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(
   argv: readonly string[],
@@ -86,7 +81,7 @@ export async function main(
       io.stdout.write(`${PROJECT_VERSION}\n`);
       return 0;
     }
-    if (wantsHelp(rest)) {
+    if (asksForHelp(rest)) {
       io.stdout.write(`${GLOBAL_HELP}\n`);
       return 0;
     }
@@ -101,7 +96,7 @@ export async function main(
     );
     return 2;
   }
-  if (wantsHelp(rest)) {
+  if (asksForHelp(rest)) {
     io.stdout.write(`${command.help}\n`);
     return 0;
   }
@@ -110,9 +105,10 @@ export async function main(
   try {
     return await command.run(rest, { io, reporter, deps });
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof CommandLineError) {
+      const usage = (error instanceof UsageError && error.usage) || command.usage;
       io.stderr.write(
-        `${PROGRAM} ${command.name}: ${error.message}\nusage: ${error.usage ?? command.usage}\nRun "${PROGRAM} ${command.name} --help" for details.\n`,
+        `${PROGRAM} ${command.name}: ${error.message}\nusage: ${usage}\nRun "${PROGRAM} ${command.name} --help" for details.\n`,
       );
       return 2;
     }

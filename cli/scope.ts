@@ -3,10 +3,10 @@
  * which owner a sample belongs to), completed from `/users/me` the way the provider defaults them.
  */
 import type { ParseArgsOptionsConfig } from "node:util";
-import { isScope, SCOPES, type Scope } from "../calendly";
+import { SCOPES, type Scope } from "../calendly";
+import { oneOf } from "../tools/command-line";
 import { type CommandSpec, UsageError } from "./args";
 import type { Session } from "./session";
-import { didYouMean } from "./suggest";
 
 export const SCOPE_OPTIONS = {
   scope: { type: "string" },
@@ -42,13 +42,7 @@ export function readScopeOptions(
   spec: CommandSpec,
   values: { scope?: string; organization?: string; user?: string; group?: string },
 ): ScopeRequest {
-  const scope = values.scope ?? "user";
-  if (!isScope(scope)) {
-    throw new UsageError(
-      `--scope must be one of ${SCOPES.join(", ")}, got "${scope}"${didYouMean(scope, SCOPES)}`,
-      spec.usage,
-    );
-  }
+  const scope = oneOf("scope", values.scope, SCOPES) ?? "user";
   if (values.user !== undefined && scope !== "user") {
     throw new UsageError(`--user only applies to --scope user (the scope is ${scope})`, spec.usage);
   }

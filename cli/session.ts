@@ -5,7 +5,8 @@
 
 import type { CalendlyUser } from "../calendly";
 import { type CalendlyClient, createCalendlyClient } from "../calendly";
-import { CliError, type CommandSpec, httpUrl } from "./args";
+import { httpUrl } from "../tools/command-line";
+import { CliError } from "./args";
 import type { CommandContext } from "./command";
 import { MISSING_TOKEN, resolveCredentials } from "./credentials";
 import { type ExplainContext, explainCliError } from "./errors";
@@ -37,14 +38,12 @@ export interface ApiOptionValues {
  * (send-test then uses its built-in sample). Without a token otherwise: a CliError.
  */
 export async function openSession(
-  spec: CommandSpec,
   values: ApiOptionValues,
   context: CommandContext,
   options: { optional?: boolean } = {},
 ): Promise<Session | undefined> {
   const { io, reporter, deps } = context;
-  const apiUrlOption =
-    values["api-url"] === undefined ? undefined : httpUrl(spec, "api-url", values["api-url"]);
+  const apiUrlOption = httpUrl("api-url", values["api-url"]);
   const credentials = await (values.stack === undefined
     ? resolveCredentials({ env: io.env, apiUrl: apiUrlOption })
     : reporter.progress(`reading the config of Pulumi stack "${values.stack}"`, () =>

@@ -1,10 +1,13 @@
 /** The subscriptions of one scope, and what a person must know about each: is it still working? */
 
+import type { ParseArgsOptionsConfig } from "node:util";
 import type { WebhookSubscription } from "../calendly";
 import { subscriptionHealth } from "../calendly";
+import { API_OPTIONS, type CommandSpec, parseOptions } from "./args";
+import type { CommandContext } from "./command";
 import { ago } from "./output";
-import type { ResolvedScope } from "./scope";
-import type { Session } from "./session";
+import { type ResolvedScope, readScopeOptions, resolveScope, SCOPE_OPTIONS } from "./scope";
+import { openSession, type Session } from "./session";
 
 /** Every subscription of the scope, all pages. */
 export function listInScope(session: Session, resolved: ResolvedScope): Promise<WebhookSubscription[]> {
@@ -17,6 +20,29 @@ export function listInScope(session: Session, resolved: ResolvedScope): Promise<
     },
     { scope: resolved.scope },
   );
+}
+
+/** The options of a command that reads one scope's subscriptions (list, adopt). */
+export const SCOPE_LISTING_OPTIONS = {
+  ...API_OPTIONS,
+  ...SCOPE_OPTIONS,
+  json: { type: "boolean" },
+} as const satisfies ParseArgsOptionsConfig;
+
+/**
+ * What list and adopt start with: their command line, and every subscription of the scope it
+ * names. The session is closed before either prints anything.
+ */
+export async function readScopeListing(spec: CommandSpec, argv: string[], context: CommandContext) {
+  const values = parseOptions(argv, SCOPE_LISTING_OPTIONS);
+  const request = readScopeOptions(spec, values);
+  const session = (await openSession(values, context))!;
+  try {
+    const resolved = await resolveScope(session, request);
+    return { values, resolved, subscriptions: await listInScope(session, resolved) };
+  } finally {
+    await session.close();
+  }
 }
 
 export type Health = "ok" | "disabled" | "retrying";

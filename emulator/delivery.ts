@@ -12,11 +12,19 @@
  * starts retrying (no message of it was being retried) and stays set after deliveries succeed.
  *
  * Deliveries run in the background; `waitForIdle()` lets tests wait for them instead of sleeping.
- * Every attempt is recorded with its outcome.
+ * Every attempt is recorded with its outcome. Each attempt is one calendly/delivery.ts
+ * `sendDelivery`, the CLI's `send-test` sends the same way.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { Agent, request } from "undici";
-import { calendlyTime, SIGNATURE_HEADER, signatureHeader } from "../calendly";
+import type { Agent } from "undici";
+import {
+  calendlyTime,
+  type DeliveryFailure,
+  type DeliveryOutcome,
+  signatureHeader,
+  WEBHOOK_DELIVERY_TIMEOUTS,
+} from "../calendly";
+import { createDeliveryAgent, sendDelivery } from "../calendly/delivery";
 import type { Store, StoredSubscription } from "./store";
 import { envelopeFor, type ResolvedTrigger } from "./triggers";
 
@@ -40,8 +48,8 @@ export interface DeliveryTimings {
 }
 
 export const DEFAULT_DELIVERY_TIMINGS: DeliveryTimings = {
-  connectTimeoutMs: 10_000,
-  responseTimeoutMs: 15_000,
+  connectTimeoutMs: WEBHOOK_DELIVERY_TIMEOUTS.connectMs,
+  responseTimeoutMs: WEBHOOK_DELIVERY_TIMEOUTS.responseMs,
   retryInitialMs: 5_000,
   retryMaxMs: 600_000,
   retryWindowMs: 24 * 3_600_000,
@@ -57,7 +65,7 @@ export type AttemptOutcome =
   /** Failed after its message's retry window: the subscription was disabled. */
   | "disabled";
 
-export type AttemptError = "connect_timeout" | "timeout" | "connection_error";
+export type AttemptError = DeliveryFailure;
 
 export interface DeliveryAttempt {
   /** Groups the attempts of one event to one subscription. */
@@ -86,20 +94,10 @@ export interface DeliveryFilter {
 }
 
 type SendResult =
-  | { status: number; error: null; detail: null }
-  | { status: null; error: AttemptError; detail: string };
+  | { status: number; outcome: DeliveryOutcome; error: null; detail: null }
+  | { status: null; outcome: "failure"; error: AttemptError; detail: string };
 
 const USER_AGENT = "Calendly-Webhooks (calendly-webhooks-pulumi emulator)";
-
-function classify(error: unknown): { error: AttemptError; detail: string } {
-  const e = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code ?? e.name ?? "unknown";
-  if (code === "UND_ERR_CONNECT_TIMEOUT") return { error: "connect_timeout", detail: code };
-  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT" || code === "TimeoutError") {
-    return { error: "timeout", detail: code };
-  }
-  return { error: "connection_error", detail: code };
-}
 
 /**
  * When the booking a message is about ends (`payload.scheduled_event.end_time`, else its
@@ -142,11 +140,9 @@ export class Deliverer {
   }
 
   private newAgent(): Agent {
-    return new Agent({
-      connect: { timeout: this.timings.connectTimeoutMs },
-      headersTimeout: this.timings.responseTimeoutMs,
-      bodyTimeout: this.timings.responseTimeoutMs,
-      keepAliveTimeout: 1_000,
+    return createDeliveryAgent({
+      connectMs: this.timings.connectTimeoutMs,
+      responseMs: this.timings.responseTimeoutMs,
     });
   }
 
@@ -175,13 +171,10 @@ export class Deliverer {
         const result = await this.send(sub, body, signal);
         if (signal.aborted) return;
         const finishedAt = new Date();
-        let outcome: AttemptOutcome;
-        if (result.status !== null && result.status >= 200 && result.status < 300) {
-          outcome = "success";
-        } else if (result.status === 410) {
-          outcome = "gone";
+        let outcome: AttemptOutcome = result.outcome;
+        if (outcome === "gone") {
           this.store.deleteSubscription(uuid);
-        } else {
+        } else if (outcome === "failure") {
           if (deadline === undefined) {
             deadline = retryDeadlineMs(finishedAt.getTime(), this.timings.retryWindowMs, bookingEndMs(body));
             this.startRetrying(sub, delivery, finishedAt);
@@ -189,8 +182,6 @@ export class Deliverer {
           if (finishedAt.getTime() >= deadline) {
             outcome = "disabled";
             this.store.disableSubscription(uuid, finishedAt);
-          } else {
-            outcome = "failure";
           }
         }
         this.record({
@@ -238,32 +229,22 @@ export class Deliverer {
   }
 
   private async send(sub: StoredSubscription, body: Buffer, signal: AbortSignal): Promise<SendResult> {
-    const headers: Record<string, string> = {
-      "content-type": "application/json",
-      "user-agent": USER_AGENT,
-    };
-    if (sub.signingKey !== null) {
-      headers[SIGNATURE_HEADER] = signatureHeader(sub.signingKey, body, Math.floor(Date.now() / 1000));
-    }
-    // The response timeout runs from the moment the request starts. Undici's own headers/body
-    // timeouts only tick about once a second, too coarse for tests that configure 200 ms.
-    const deadline = AbortSignal.timeout(this.timings.responseTimeoutMs);
-    try {
-      const response = await request(sub.callback_url, {
-        method: "POST",
-        headers,
-        body,
-        dispatcher: this.agent,
-        signal: AbortSignal.any([signal, deadline]),
-      });
-      // The receiver's answer does not matter beyond its status; read a little and drop the rest.
-      await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-      return { status: response.statusCode, error: null, detail: null };
-    } catch (error) {
-      if (deadline.aborted && !signal.aborted)
-        return { status: null, error: "timeout", detail: "response timeout" };
-      return { status: null, ...classify(error) };
-    }
+    const result = await sendDelivery({
+      url: sub.callback_url,
+      body,
+      signature:
+        sub.signingKey === null
+          ? undefined
+          : signatureHeader(sub.signingKey, body, Math.floor(Date.now() / 1000)),
+      userAgent: USER_AGENT,
+      timeouts: { responseMs: this.timings.responseTimeoutMs },
+      dispatcher: this.agent,
+      signal,
+    });
+    // The receiver's answer does not matter beyond its status.
+    return result.kind === "answer"
+      ? { status: result.status, outcome: result.outcome, error: null, detail: null }
+      : { status: null, outcome: "failure", error: result.failure, detail: result.code };
   }
 
   private record(attempt: DeliveryAttempt): void {

@@ -4,7 +4,7 @@
  * lets the server apply a request fully and then drop the connection ("apply then drop"), add the
  * rate-limit headers to every answer, and record the status answered, all in one place.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { type ApiError, invalidArgument } from "./errors";
 
 export interface ApiResponse {
@@ -29,33 +29,6 @@ export function errorResponse(error: ApiError): ApiResponse {
 
 /** Request bodies larger than this are refused: webhook subscription bodies are a few hundred bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-export class BodyTooLargeError extends Error {
-  constructor() {
-    super(`request body exceeds ${MAX_BODY_BYTES} bytes`);
-    this.name = "BodyTooLargeError";
-  }
-}
-
-/** Reads the whole body, refusing more than `MAX_BODY_BYTES` without buffering the excess. */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners("data");
-        req.pause();
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 /**
  * Parses a JSON request body. An empty body is `undefined` (the handler decides whether that is

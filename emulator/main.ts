@@ -7,12 +7,21 @@
  * can read it when `--port 0` picks a free port), the seed's tokens, and how to point the CLI and
  * the provider at it. Logs one line per request and per delivery attempt unless `--quiet`.
  */
-import { parseArgs } from "node:util";
-import type { DuplicateUrlRule } from "./api/context";
+import {
+  type CommandLine,
+  oneOf,
+  port,
+  positiveInteger,
+  runProgram,
+  secondsInMs,
+} from "../tools/command-line";
+import { DUPLICATE_URL_RULES } from "./api/context";
 import { loadSeedFile, SeedError, type SeedInput } from "./seed";
 import { type EmulatorOptions, startEmulator } from "./server";
 
-const USAGE = `Usage: npm run emulator -- [options]
+const program = {
+  name: "npm run emulator",
+  help: `Usage: npm run emulator -- [options]
 
   --port <n>                 TCP port (default 4010; 0 picks a free one)
   --host <address>           interface to listen on (default 127.0.0.1)
@@ -32,97 +41,57 @@ const USAGE = `Usage: npm run emulator -- [options]
   --quiet                    no per-request log lines
   --help                     this text
 
-See docs/emulator.md.`;
-
-class UsageError extends Error {}
-
-function seconds(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0)
-    throw new UsageError(`--${name} must be a number of seconds, got "${value}"`);
-  return n * 1000;
-}
-
-function count(name: string, value: string | undefined, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
-  return n;
-}
+Seconds may have fractions (--retry-initial 0.2). See docs/emulator.md.`,
+  options: {
+    port: { type: "string", default: "4010" },
+    host: { type: "string", default: "127.0.0.1" },
+    seed: { type: "string" },
+    "connect-timeout": { type: "string" },
+    "response-timeout": { type: "string" },
+    "retry-initial": { type: "string" },
+    "retry-max": { type: "string" },
+    "retry-window": { type: "string" },
+    "rate-limit-paid": { type: "string" },
+    "rate-limit-free": { type: "string" },
+    "rate-limit-window": { type: "string" },
+    "retry-after": { type: "boolean", default: false },
+    "duplicate-url": { type: "string", default: "owner" },
+    "public-urls-only": { type: "boolean", default: false },
+    quiet: { type: "boolean", default: false },
+  },
+} as const;
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function optionsFrom(argv: string[]): { options: EmulatorOptions; seedPath: string | undefined } | "help" {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: "string", default: "4010" },
-      host: { type: "string", default: "127.0.0.1" },
-      seed: { type: "string" },
-      "connect-timeout": { type: "string" },
-      "response-timeout": { type: "string" },
-      "retry-initial": { type: "string" },
-      "retry-max": { type: "string" },
-      "retry-window": { type: "string" },
-      "rate-limit-paid": { type: "string" },
-      "rate-limit-free": { type: "string" },
-      "rate-limit-window": { type: "string" },
-      "retry-after": { type: "boolean", default: false },
-      "duplicate-url": { type: "string", default: "owner" },
-      "public-urls-only": { type: "boolean", default: false },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-    strict: true,
-  });
-  if (values.help) return "help";
-  const port = count("port", values.port, 0)!;
-  if (port > 65_535) throw new UsageError(`--port must be at most 65535, got ${port}`);
-  const duplicate = values["duplicate-url"];
-  if (duplicate !== "organization" && duplicate !== "owner") {
-    throw new UsageError(`--duplicate-url must be "organization" or "owner", got "${duplicate}"`);
-  }
-  const windowMs = seconds("rate-limit-window", values["rate-limit-window"]);
-  const options: EmulatorOptions = {
-    port,
+function optionsFrom({ values }: CommandLine<typeof program.options>): EmulatorOptions {
+  const windowMs = secondsInMs("rate-limit-window", values["rate-limit-window"]);
+  return {
+    port: port("port", values.port),
     host: values.host,
     delivery: withoutUndefined({
-      connectTimeoutMs: seconds("connect-timeout", values["connect-timeout"]),
-      responseTimeoutMs: seconds("response-timeout", values["response-timeout"]),
-      retryInitialMs: seconds("retry-initial", values["retry-initial"]),
-      retryMaxMs: seconds("retry-max", values["retry-max"]),
-      retryWindowMs: seconds("retry-window", values["retry-window"]),
+      connectTimeoutMs: secondsInMs("connect-timeout", values["connect-timeout"]),
+      responseTimeoutMs: secondsInMs("response-timeout", values["response-timeout"]),
+      retryInitialMs: secondsInMs("retry-initial", values["retry-initial"]),
+      retryMaxMs: secondsInMs("retry-max", values["retry-max"]),
+      retryWindowMs: secondsInMs("retry-window", values["retry-window"]),
     }),
     rateLimits: withoutUndefined({
-      paid: count("rate-limit-paid", values["rate-limit-paid"], 1),
-      free: count("rate-limit-free", values["rate-limit-free"], 1),
+      paid: positiveInteger("rate-limit-paid", values["rate-limit-paid"]),
+      free: positiveInteger("rate-limit-free", values["rate-limit-free"]),
       windowSeconds: windowMs === undefined ? undefined : windowMs / 1000,
     }),
     retryAfterOn429: values["retry-after"],
-    duplicateUrlRule: duplicate as DuplicateUrlRule,
+    duplicateUrlRule: oneOf("duplicate-url", values["duplicate-url"], DUPLICATE_URL_RULES),
     publicCallbackUrlsOnly: values["public-urls-only"],
     log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
   };
-  return { options, seedPath: values.seed };
 }
 
-async function main(): Promise<number> {
-  let parsed: ReturnType<typeof optionsFrom>;
-  try {
-    parsed = optionsFrom(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (parsed === "help") {
-    console.log(USAGE);
-    return 0;
-  }
-  const { options, seedPath } = parsed;
+async function main(commandLine: CommandLine<typeof program.options>): Promise<number> {
+  const options = optionsFrom(commandLine);
+  const seedPath = commandLine.values.seed;
   try {
     if (seedPath !== undefined) options.seed = loadSeedFile(seedPath) as SeedInput;
   } catch (error) {
@@ -168,10 +137,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runProgram(program, main);

@@ -61,7 +61,6 @@ export const seedSchema = z.object({
 export type SeedInput = z.input<typeof seedSchema>;
 /** A validated seed with defaults filled in. */
 export type Seed = z.output<typeof seedSchema>;
-export type SeedUser = Seed["users"][number];
 export type SeedToken = Seed["tokens"][number];
 export type Plan = SeedToken["plan"];
 export type Role = SeedToken["role"];

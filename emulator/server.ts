@@ -3,11 +3,13 @@
  * ../shared/calendly/API.md with Calendly's rules, delivers signed webhooks, and can be told to
  * misbehave. `startEmulator()` wires the pieces together; each lives in its own module.
  *
- * node:http rather than a framework: see api/routes.ts for why hand-written routing is enough.
+ * node:http rather than a framework: see api/routes.ts for why hand-written routing is enough. The
+ * listening, body reading and closing are those of every local stand-in (tools/loopback-server.ts).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { listenOnLoopback, RequestBodyTooLargeError, readRequestBody } from "../tools/loopback-server";
 import type { DuplicateUrlRule } from "./api/context";
 import { matchRoute, type RouteMatch } from "./api/routes";
 import { identify, requireActive } from "./auth";
@@ -15,14 +17,7 @@ import { createControl, type EmulatorControl, handleControlRequest } from "./con
 import { DEFAULT_DELIVERY_TIMINGS, Deliverer, type DeliveryTimings } from "./delivery";
 import { ApiError, internalError, invalidArgument, notFound, tooManyRequests } from "./errors";
 import { type Fault, FaultPlan } from "./faults";
-import {
-  type ApiResponse,
-  BodyTooLargeError,
-  errorResponse,
-  MAX_BODY_BYTES,
-  readBody,
-  writeResponse,
-} from "./http";
+import { type ApiResponse, errorResponse, MAX_BODY_BYTES, writeResponse } from "./http";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitOptions, rateLimitHeaders } from "./rate-limit";
 import { type Operation, queryObject, RequestRecorder, redact, redactRaw } from "./recorder";
 import { defaultSeed, parseSeed, type Seed, type SeedInput } from "./seed";
@@ -60,25 +55,9 @@ const CONTROL_PREFIX = "/__emulator";
 
 const isControlPath = (path: string) => path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
 
-/** The URL clients use: a wildcard listen address is reached through loopback. */
-function baseUrlOf(host: string, port: number): string {
-  const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
-  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
 function errorToResponse(error: unknown, log: (line: string) => void): ApiResponse {
   if (error instanceof ApiError) return errorResponse(error);
-  if (error instanceof BodyTooLargeError) {
+  if (error instanceof RequestBodyTooLargeError) {
     return errorResponse(
       invalidArgument([{ message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }]),
     );
@@ -103,7 +82,6 @@ function faultResponse(
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const seed: Seed = options.seed === undefined ? defaultSeed() : parseSeed(options.seed);
-  const host = options.host ?? "127.0.0.1";
   const log = options.log ?? (() => undefined);
   const timings: DeliveryTimings = { ...DEFAULT_DELIVERY_TIMINGS, ...options.delivery };
   const limits: RateLimitOptions = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
@@ -114,8 +92,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // A client that stalls mid-request is cut off rather than holding a socket forever.
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
-  const port = await listen(server, options.port ?? 0, host);
-  const url = baseUrlOf(host, port);
+  const listening = await listenOnLoopback(server, { host: options.host, port: options.port });
+  const { url } = listening;
 
   const store = new Store(url, seed);
   const recorder = new RequestRecorder();
@@ -253,7 +231,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     let body: Buffer;
     try {
-      body = await readBody(req);
+      body = await readRequestBody(req, MAX_BODY_BYTES);
     } catch (error) {
       // Answer, then close: the rest of an oversized body is not worth reading.
       res.setHeader("Connection", "close");
@@ -308,10 +286,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close() {
       closed ??= (async () => {
         await deliverer.stop();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await listening.close();
       })();
       return closed;
     },

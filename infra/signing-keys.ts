@@ -16,7 +16,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { formatSigningKeys } from "../lambda/keys";
+import { formatSigningKeys } from "../lambda/signing-key-list";
 
 /** 48 characters from [A-Za-z0-9]: about 285 bits, URL-safe, no quoting anywhere. */
 export const SIGNING_KEY_LENGTH = 48;

@@ -19,14 +19,10 @@ import { type AwsClients, createAwsClients } from "./clients";
 import { ConfigError, type Env, loadConfig, type ReceiverConfig } from "./config";
 import { type CalendlyEventDetail, deliveryId, type UnparsedReason } from "./detail";
 import { createForwarder, type Forwarder, type ForwardResult } from "./forward";
-import {
-  createKeySource,
-  type SigningKeySource,
-  SigningKeysFormatError,
-  SigningKeysUnavailableError,
-} from "./keys";
 import { createObservability, type DeliveryLog } from "./observability";
 import { guardResponse, type ReceiverResponse, responses } from "./responses";
+import { SigningKeysFormatError } from "./signing-key-list";
+import { createKeySource, type SigningKeySource, SigningKeysUnavailableError } from "./signing-key-source";
 import { createParameterReader } from "./ssm";
 import { parseEnvelope, validatePayload } from "./validation";
 import { verifyDelivery } from "./verify";

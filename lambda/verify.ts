@@ -6,7 +6,7 @@
  * key reaches a warm container. The cryptography is calendly/signature.ts, shared project-wide.
  */
 import { matchSignature, precheckSignature, type SignatureCheck } from "../calendly";
-import type { SigningKeySource } from "./keys";
+import type { SigningKeySource } from "./signing-key-source";
 
 /** Lower-case, as API Gateway (payload 2.0) delivers header names. */
 export const SIGNATURE_HEADER_NAME = "calendly-webhook-signature";

@@ -3,12 +3,11 @@
  * declarations (with `adoptExisting: true`) that take them over, so a stack can start managing
  * webhooks someone created by hand.
  */
-import { API_OPTIONS, API_OPTIONS_HELP, parseOptions } from "../args";
+import { API_OPTIONS_HELP } from "../args";
 import type { Command } from "../command";
 import { planAdoption, planJson, renderTypeScript } from "../declarations";
-import { describeScope, readScopeOptions, resolveScope, SCOPE_OPTIONS, SCOPE_OPTIONS_HELP } from "../scope";
-import { openSession } from "../session";
-import { listInScope } from "../subscriptions";
+import { describeScope, SCOPE_OPTIONS_HELP } from "../scope";
+import { readScopeListing } from "../subscriptions";
 
 const spec = {
   name: "adopt",
@@ -39,30 +38,23 @@ ${SCOPE_OPTIONS_HELP}
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const values = parseOptions(spec, argv, { ...API_OPTIONS, ...SCOPE_OPTIONS, json: { type: "boolean" } });
-    const request = readScopeOptions(spec, values);
-    const session = (await openSession(spec, values, context))!;
-    try {
-      const resolved = await resolveScope(session, request);
-      const plan = planAdoption(await listInScope(session, resolved));
-      for (const skip of plan.skipped) {
-        context.reporter.note(`skipped ${skip.subscription.uri}: ${skip.reason}`);
-      }
-      const { stdout } = context.io;
-      if (values.json) {
-        stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
-        return 0;
-      }
-      const count = plan.adoptions.length;
-      stdout.write(
-        renderTypeScript(
-          plan,
-          `Adopting ${count} existing Calendly webhook subscription(s) in ${describeScope(resolved)}.`,
-        ),
-      );
-      return 0;
-    } finally {
-      await session.close();
+    const { values, resolved, subscriptions } = await readScopeListing(spec, argv, context);
+    const plan = planAdoption(subscriptions);
+    for (const skip of plan.skipped) {
+      context.reporter.note(`skipped ${skip.subscription.uri}: ${skip.reason}`);
     }
+    const { stdout } = context.io;
+    if (values.json) {
+      stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+      return 0;
+    }
+    const count = plan.adoptions.length;
+    stdout.write(
+      renderTypeScript(
+        plan,
+        `Adopting ${count} existing Calendly webhook subscription(s) in ${describeScope(resolved)}.`,
+      ),
+    );
+    return 0;
   },
 };

@@ -131,7 +131,7 @@ Options:
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const { values, positionals } = parseOptionsAndArguments(spec, argv, {
+    const { values, positionals } = parseOptionsAndArguments(argv, {
       ...API_OPTIONS,
       json: { type: "boolean" },
     });
@@ -148,7 +148,7 @@ ${API_OPTIONS_HELP}`,
       );
     }
 
-    const session = (await openSession(spec, values, context))!;
+    const session = (await openSession(values, context))!;
     try {
       const invitee = await session.call("fetch the invitee", (client) =>
         client.getInvitee(uri).catch((error: unknown) => {

@@ -3,12 +3,11 @@
  * (disabled) or is retrying, which Calendly itself never alerts about.
  */
 import type { WebhookSubscription } from "../../calendly";
-import { API_OPTIONS, API_OPTIONS_HELP, parseOptions } from "../args";
+import { API_OPTIONS_HELP } from "../args";
 import type { Command } from "../command";
 import { formatTable } from "../output";
-import { describeScope, readScopeOptions, resolveScope, SCOPE_OPTIONS, SCOPE_OPTIONS_HELP } from "../scope";
-import { openSession } from "../session";
-import { healthOf, healthWarning, listInScope, uuidOf } from "../subscriptions";
+import { describeScope, SCOPE_OPTIONS_HELP } from "../scope";
+import { healthOf, healthWarning, readScopeListing, uuidOf } from "../subscriptions";
 
 const spec = {
   name: "list",
@@ -44,49 +43,41 @@ ${SCOPE_OPTIONS_HELP}
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const values = parseOptions(spec, argv, { ...API_OPTIONS, ...SCOPE_OPTIONS, json: { type: "boolean" } });
-    const request = readScopeOptions(spec, values);
-    const session = (await openSession(spec, values, context))!;
-    try {
-      const resolved = await resolveScope(session, request);
-      const subscriptions = await listInScope(session, resolved);
-      const { stdout } = context.io;
-      if (values.json) {
-        stdout.write(`${JSON.stringify(subscriptions, null, 2)}\n`);
-        return 0;
-      }
-      if (subscriptions.length === 0) {
-        stdout.write(`No webhook subscriptions in ${describeScope(resolved)}.\n`);
-        return 0;
-      }
-      const now = (context.io.now ?? Date.now)();
-      const rows = subscriptions.map((sub) => [
-        uuidOf(sub),
-        stateLabel(sub, now),
-        sub.retryStartedAt ?? "-",
-        sub.callbackUrl,
-        [...sub.events].sort().join(","),
-      ]);
-      const warnings = subscriptions.flatMap((sub) => {
-        const warning = healthWarning(sub, now);
-        return warning === undefined ? [] : [`! ${uuidOf(sub)} ${sub.callbackUrl}: ${warning}`];
-      });
-      const lines = [
-        `Webhook subscriptions in ${describeScope(resolved)}:`,
-        "",
-        formatTable(["UUID", "STATE", "RETRY_STARTED_AT", "CALLBACK_URL", "EVENTS"], rows),
-      ];
-      if (warnings.length > 0) lines.push("", ...warnings);
-      const disabled = subscriptions.filter((s) => healthOf(s, now) === "disabled").length;
-      const retrying = subscriptions.filter((s) => healthOf(s, now) === "retrying").length;
-      lines.push(
-        "",
-        `${subscriptions.length} subscription(s): ${subscriptions.length - disabled - retrying} ok, ${retrying} retrying, ${disabled} disabled.`,
-      );
-      stdout.write(`${lines.join("\n")}\n`);
+    const { values, resolved, subscriptions } = await readScopeListing(spec, argv, context);
+    const { stdout } = context.io;
+    if (values.json) {
+      stdout.write(`${JSON.stringify(subscriptions, null, 2)}\n`);
       return 0;
-    } finally {
-      await session.close();
     }
+    if (subscriptions.length === 0) {
+      stdout.write(`No webhook subscriptions in ${describeScope(resolved)}.\n`);
+      return 0;
+    }
+    const now = (context.io.now ?? Date.now)();
+    const rows = subscriptions.map((sub) => [
+      uuidOf(sub),
+      stateLabel(sub, now),
+      sub.retryStartedAt ?? "-",
+      sub.callbackUrl,
+      [...sub.events].sort().join(","),
+    ]);
+    const warnings = subscriptions.flatMap((sub) => {
+      const warning = healthWarning(sub, now);
+      return warning === undefined ? [] : [`! ${uuidOf(sub)} ${sub.callbackUrl}: ${warning}`];
+    });
+    const lines = [
+      `Webhook subscriptions in ${describeScope(resolved)}:`,
+      "",
+      formatTable(["UUID", "STATE", "RETRY_STARTED_AT", "CALLBACK_URL", "EVENTS"], rows),
+    ];
+    if (warnings.length > 0) lines.push("", ...warnings);
+    const disabled = subscriptions.filter((s) => healthOf(s, now) === "disabled").length;
+    const retrying = subscriptions.filter((s) => healthOf(s, now) === "retrying").length;
+    lines.push(
+      "",
+      `${subscriptions.length} subscription(s): ${subscriptions.length - disabled - retrying} ok, ${retrying} retrying, ${disabled} disabled.`,
+    );
+    stdout.write(`${lines.join("\n")}\n`);
+    return 0;
   },
 };

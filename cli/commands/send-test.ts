@@ -12,21 +12,14 @@ import {
   type Scope,
   sampleEnvelope,
   signatureHeader,
+  USER_AGENT,
   WEBHOOK_EVENTS,
   type WebhookEvent,
 } from "../../calendly";
-import {
-  API_OPTIONS,
-  API_OPTIONS_HELP,
-  CliError,
-  httpUrl,
-  parseOptions,
-  required,
-  UsageError,
-} from "../args";
+import { sendDelivery } from "../../calendly/delivery";
+import { didYouMean, httpUrl, required } from "../../tools/command-line";
+import { API_OPTIONS, API_OPTIONS_HELP, CliError, parseOptions, UsageError } from "../args";
 import type { Command, CommandContext } from "../command";
-import { judgeGenuine, judgeTampered, postDelivery } from "../delivery";
-import { KEY_OPTIONS, readKeys } from "../keys";
 import {
   readScopeOptions,
   resolveScope,
@@ -35,7 +28,8 @@ import {
   type ScopeRequest,
 } from "../scope";
 import { type ApiOptionValues, openSession } from "../session";
-import { didYouMean } from "../suggest";
+import { KEY_OPTIONS, readKeys } from "../signing-key-options";
+import { judgeGenuine, judgeTampered } from "../verdicts";
 
 const DEFAULT_EVENT = "invitee.created";
 
@@ -65,7 +59,7 @@ async function sampleFor(
   apiOptions: ApiOptionValues,
   context: CommandContext,
 ): Promise<{ envelope: WebhookEnvelope; source: string }> {
-  const session = offline ? undefined : await openSession(spec, apiOptions, context, { optional: true });
+  const session = offline ? undefined : await openSession(apiOptions, context, { optional: true });
   if (!session) {
     if (!offline) {
       context.reporter.note(
@@ -127,7 +121,7 @@ ${SCOPE_OPTIONS_HELP}
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const values = parseOptions(spec, argv, {
+    const values = parseOptions(argv, {
       ...API_OPTIONS,
       ...SCOPE_OPTIONS,
       ...KEY_OPTIONS,
@@ -136,7 +130,7 @@ ${API_OPTIONS_HELP}`,
       tamper: { type: "boolean" },
       offline: { type: "boolean" },
     });
-    const url = httpUrl(spec, "url", required(spec, values, "url"));
+    const url = httpUrl("url", required("url", values.url));
     const keys = readKeys(spec, values);
     if (keys.length > 1)
       throw new UsageError("send-test signs with one key: give --key or --key-file once", spec.usage);
@@ -172,7 +166,9 @@ ${API_OPTIONS_HELP}`,
     const t = Math.floor((io.now ?? Date.now)() / 1000);
     const genuine = signatureHeader(key, body, t);
     const signature = values.tamper ? tamperSignature(genuine) : genuine;
-    const result = await reporter.progress(`POST ${url}`, () => postDelivery({ url, body, signature }));
+    const result = await reporter.progress(`POST ${url}`, () =>
+      sendDelivery({ url, body, signature, userAgent: `${USER_AGENT} cli send-test` }),
+    );
     const verdict = values.tamper ? judgeTampered(result) : judgeGenuine(result);
 
     const what = values.tamper

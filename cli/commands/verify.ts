@@ -4,9 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, verifySignature } from "../../calendly";
-import { CliError, parseOptions, required, seconds, UsageError } from "../args";
+import { required, seconds } from "../../tools/command-line";
+import { CliError, parseOptions, UsageError } from "../args";
 import type { Command } from "../command";
-import { KEY_OPTIONS, readKeys } from "../keys";
+import { KEY_OPTIONS, readKeys } from "../signing-key-options";
 
 const spec = {
   name: "verify",
@@ -33,7 +34,7 @@ Options:
   --now <unix s>        check as if it were this time; for deliveries captured earlier`,
 
   async run(argv, context) {
-    const values = parseOptions(spec, argv, {
+    const values = parseOptions(argv, {
       ...KEY_OPTIONS,
       header: { type: "string" },
       body: { type: "string" },
@@ -42,10 +43,10 @@ Options:
     });
     if (values.header === undefined) throw new UsageError("--header is required", spec.usage);
     const header = values.header.replace(/^\s*calendly-webhook-signature\s*:\s*/i, "");
-    const bodyPath = required(spec, values, "body");
+    const bodyPath = required("body", values.body);
     const keys = readKeys(spec, values);
-    const tolerance = seconds(spec, "tolerance", values.tolerance) ?? DEFAULT_TOLERANCE_SECONDS;
-    const now = seconds(spec, "now", values.now) ?? Math.floor((context.io.now ?? Date.now)() / 1000);
+    const tolerance = seconds("tolerance", values.tolerance) ?? DEFAULT_TOLERANCE_SECONDS;
+    const now = seconds("now", values.now) ?? Math.floor((context.io.now ?? Date.now)() / 1000);
     let body: Buffer;
     try {
       body = readFileSync(bodyPath);

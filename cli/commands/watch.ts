@@ -14,6 +14,7 @@ import {
   type WatchdogResult,
 } from "../../lambda/watchdog-check";
 import { parseWatchedSubscriptions, type WatchedSubscription } from "../../lambda/watchdog-config";
+import { hoursInMs, positiveInteger, seconds } from "../../tools/command-line";
 import { API_OPTIONS, API_OPTIONS_HELP, parseOptions, UsageError } from "../args";
 import type { Command, CommandContext } from "../command";
 import { ago, formatTable } from "../output";
@@ -53,23 +54,6 @@ const ADVICE: Record<SubscriptionCheck["status"], string> = {
   missing: "deleted (out of band, or by Calendly after a 410): `pulumi up --refresh` creates it again",
   unknown: "the check itself failed; this says nothing about the subscription",
 };
-
-function wholeNumber(
-  option: string,
-  value: string | undefined,
-  min: number,
-  max: number,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(
-      `--${option} must be a whole number from ${min} to ${max}, got "${value}"`,
-      spec.usage,
-    );
-  }
-  return n;
-}
 
 /** `--subscription name=uri`, repeated. */
 function subscriptionOptions(values: readonly string[]): WatchedSubscription[] {
@@ -165,19 +149,20 @@ ${SCOPE_OPTIONS_HELP}
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const values = parseOptions(spec, argv, OPTIONS);
+    const values = parseOptions(argv, OPTIONS);
     if (values.once && values.count !== undefined)
       throw new UsageError("--once and --count exclude each other", spec.usage);
-    const passes = values.once ? 1 : wholeNumber("count", values.count, 1, 1_000_000);
+    const passes = values.once ? 1 : positiveInteger("count", values.count, { max: 1_000_000 });
     const intervalMs =
-      (wholeNumber("interval", values.interval, 0, 86_400) ?? DEFAULT_INTERVAL_SECONDS) * 1000;
-    const windowHours = wholeNumber("retrying-window", values["retrying-window"], 1, 720);
-    const retryingWindowMs = windowHours === undefined ? DEFAULT_RETRYING_WINDOW_MS : windowHours * 3_600_000;
+      (seconds("interval", values.interval, { max: 86_400 }) ?? DEFAULT_INTERVAL_SECONDS) * 1000;
+    const retryingWindowMs =
+      hoursInMs("retrying-window", values["retrying-window"], { min: 1, max: 720 }) ??
+      DEFAULT_RETRYING_WINDOW_MS;
     subscriptionOptions(values.subscription ?? []);
     readScopeOptions(spec, values);
 
     const now = context.io.now ?? Date.now;
-    const session = (await openSession(spec, values, context))!;
+    const session = (await openSession(values, context))!;
     try {
       const { watched, source } = await watchedSubscriptions(values, session, context);
       if (watched.length === 0) {

@@ -26,8 +26,8 @@ Options:
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const values = parseOptions(spec, argv, { ...API_OPTIONS, json: { type: "boolean" } });
-    const session = (await openSession(spec, values, context))!;
+    const values = parseOptions(argv, { ...API_OPTIONS, json: { type: "boolean" } });
+    const session = (await openSession(values, context))!;
     try {
       const me = await session.me();
       const { stdout } = context.io;

@@ -9,7 +9,8 @@ import type { Store, TokenGrant } from "../store";
  * - `organization`: any subscription of the same organization with the same callback URL, whatever
  *   its scope, owner or state (a stricter reading, kept for tests that want it).
  */
-export type DuplicateUrlRule = "organization" | "owner";
+export const DUPLICATE_URL_RULES = ["owner", "organization"] as const;
+export type DuplicateUrlRule = (typeof DUPLICATE_URL_RULES)[number];
 
 export interface ApiContext {
   store: Store;

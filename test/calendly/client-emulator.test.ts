@@ -1,4 +1,5 @@
 /** The client against the emulator over real HTTP: every call, pagination, errors and rate limits. */
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CalendlyClient,
@@ -145,7 +146,7 @@ describe("client ⇄ emulator", () => {
       baseUrl: emulator.url,
       sleep: (ms) => {
         sleeps.push(ms);
-        return new Promise((resolve) => setTimeout(resolve, ms));
+        return sleep(ms);
       },
     });
     for (let i = 0; i < 4; i++) await free.getCurrentUser();

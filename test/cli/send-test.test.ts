@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySignature } from "../../calendly";
-import { judgeGenuine, postDelivery } from "../../cli/delivery";
+import { sendDelivery } from "../../calendly/delivery";
+import { judgeGenuine } from "../../cli/verdicts";
 import { type Receiver, startReceiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
 import { runCli, runInProcess, startVerifyingReceiver } from "./helpers";
 
@@ -168,13 +169,14 @@ describe("send-test", () => {
   });
 
   it("a receiver that does not answer in time is a failure Calendly would retry (short timeout here)", async () => {
-    const result = await postDelivery({
+    const result = await sendDelivery({
       url: hanging.url,
       body: Buffer.from("{}"),
       signature: "t=1,v1=00",
+      userAgent: "test",
       timeouts: { responseMs: 200 },
     });
-    expect(result).toMatchObject({ kind: "no_answer", error: "timeout" });
+    expect(result).toMatchObject({ kind: "no_answer", failure: "timeout", code: "TimeoutError" });
     expect(result.latencyMs).toBeGreaterThanOrEqual(150);
     const verdict = judgeGenuine(result);
     expect(verdict.ok).toBe(false);

@@ -10,17 +10,25 @@ import {
   signatureHeader,
   verifySignature,
 } from "../../calendly";
+import type { DeliveryResult } from "../../calendly/delivery";
 import { CliError } from "../../cli/args";
 import { tamperSignature } from "../../cli/commands/send-test";
 import { type ConfigValue, resolveCredentials } from "../../cli/credentials";
 import { nameFor, planAdoption, renderTypeScript } from "../../cli/declarations";
-import { type DeliveryResult, judgeGenuine, judgeTampered } from "../../cli/delivery";
 import { CLI_FIXES, explainCliError } from "../../cli/errors";
 import { ago, createReporter, formatTable } from "../../cli/output";
-import { closest } from "../../cli/suggest";
+import { judgeGenuine, judgeTampered } from "../../cli/verdicts";
+import { closest } from "../../tools/command-line";
 
 const answer = (status: number, extra: Partial<DeliveryResult> = {}): DeliveryResult =>
-  ({ kind: "answer", status, latencyMs: 3, bodySnippet: "", ...extra }) as DeliveryResult;
+  ({
+    kind: "answer",
+    status,
+    outcome: status >= 200 && status < 300 ? "success" : status === 410 ? "gone" : "failure",
+    latencyMs: 3,
+    bodySnippet: "",
+    ...extra,
+  }) as DeliveryResult;
 
 describe("verdicts on a receiver's answer", () => {
   it.each([200, 201, 202, 204, 299])("genuine %i: success", (status) => {
@@ -36,7 +44,8 @@ describe("verdicts on a receiver's answer", () => {
   it("no answer is a failure that Calendly retries", () => {
     const verdict = judgeGenuine({
       kind: "no_answer",
-      error: "timeout",
+      failure: "timeout",
+      code: "UND_ERR_HEADERS_TIMEOUT",
       detail: "UND_ERR_HEADERS_TIMEOUT",
       latencyMs: 15_000,
     });

@@ -2,9 +2,11 @@
  * `npm run emulator` as people use it: a real process on a port of its own choosing (`--port 0`),
  * printing its URL and tokens, answering /users/me, and stopping cleanly on SIGTERM.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { call, type Json } from "./helpers";
 
@@ -54,7 +56,7 @@ async function waitForLine(
       if (match) return match;
     }
     if (done) throw new Error(`process exited without printing ${pattern}:\n${lines.join("\n")}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import type { RecordedRequest } from "../../emulator/recorder";
 import type { Emulator } from "../../emulator/server";
-import { parseSigningKeys } from "../../lambda/keys";
+import { parseSigningKeys } from "../../lambda/signing-key-list";
 import { RESOURCE_TYPES } from "../support/resource-types";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
 import {

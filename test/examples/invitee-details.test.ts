@@ -20,9 +20,9 @@ import {
   dependenciesFromEnvironment,
   type InviteeDetails,
 } from "../../examples/invitee-details/handler";
-import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
 import { ruleEventOf } from "../../tools/dev/invitee";
+import { type LocalReceiver, startLocalReceiver } from "../../tools/local/receiver/server";
 import { ROOT } from "../cli/helpers";
 
 const SIGNING_KEY = "examples-signing-key";

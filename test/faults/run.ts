@@ -9,8 +9,8 @@
  * Prints a summary table; exits 1 if any schedule left a duplicate, an orphan, a lost
  * subscription or a step that never succeeded, naming the seeds to replay.
  */
-import { parseArgs } from "node:util";
 import { startEmulator } from "../../emulator/server";
+import { type CommandLine, positiveInteger, runProgram, wholeNumber } from "../../tools/command-line";
 import { createEngine } from "../../tools/pulumi-host/engine";
 import { startDynamicProviderHost } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
@@ -18,23 +18,36 @@ import { startReceiver } from "../support/receiver";
 import { runScenario, type ScenarioResult } from "./scenario";
 import { FAULT_KINDS } from "./schedule";
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      ci: { type: "boolean", default: false },
-      seeds: { type: "string" },
-      seed: { type: "string" },
-      first: { type: "string", default: "1" },
-      // Schedules mostly wait (back-off, rate-limit resets), so several run side by side, each
-      // with its own emulator, receiver and provider host.
-      workers: { type: "string", default: "4" },
-    },
-  });
-  const first = Number(values.first);
-  const seeds =
-    values.seed !== undefined
-      ? [Number(values.seed)]
-      : Array.from({ length: Number(values.seeds ?? (values.ci ? 25 : 200)) }, (_, i) => first + i);
+const program = {
+  name: "npm run test:faults",
+  help: `Usage: npm run test:faults -- [--ci | --seeds <n> | --seed <n>] [--first <n>] [--workers <n>]
+
+The provider under seeded random Calendly faults, through Pulumi's host; exits 1 naming the seeds
+of any schedule that left a duplicate, an orphan, a lost subscription or a step that never succeeded.
+
+  --seeds <n>       how many schedules, seeds --first onwards (default 200)
+  --ci              25 schedules, for CI
+  --seed <n>        replay one schedule, with its faults printed
+  --first <n>       the first seed (default 1)
+  --workers <n>     schedules run side by side, each with its own emulator and host (default 4)
+  --help            this text`,
+  options: {
+    ci: { type: "boolean", default: false },
+    seeds: { type: "string" },
+    seed: { type: "string" },
+    first: { type: "string", default: "1" },
+    // Schedules mostly wait (back-off, rate-limit resets), so several run side by side, each
+    // with its own emulator, receiver and provider host.
+    workers: { type: "string", default: "4" },
+  },
+} as const;
+
+async function main({ values }: CommandLine<typeof program.options>): Promise<number> {
+  const first = wholeNumber("first", values.first);
+  const one = wholeNumber("seed", values.seed);
+  const count = positiveInteger("seeds", values.seeds) ?? (values.ci ? 25 : 200);
+  const seeds = one !== undefined ? [one] : Array.from({ length: count }, (_, i) => first + i);
+  const requestedWorkers = positiveInteger("workers", values.workers);
 
   const started = Date.now();
   const { provider } = await serializeWebhookSubscriptionProvider();
@@ -70,7 +83,7 @@ async function main() {
       await emulator.close();
     }
   }
-  const workers = Math.max(1, Math.min(Number(values.workers), seeds.length));
+  const workers = Math.min(requestedWorkers, seeds.length);
   await Promise.all(Array.from({ length: workers }, worker));
   results.sort((a, b) => a.seed - b.seed);
 
@@ -98,13 +111,10 @@ async function main() {
         `  ${r.seed}: duplicates ${r.duplicates}, orphans ${r.orphans}, lost ${r.lost}${r.stuck.length ? `, stuck: ${r.stuck.join("; ")}` : ""}`,
       );
     }
-    process.exitCode = 1;
-  } else {
-    console.log("\n  target met: zero duplicates, zero orphans, zero lost subscriptions");
+    return 1;
   }
+  console.log("\n  target met: zero duplicates, zero orphans, zero lost subscriptions");
+  return 0;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runProgram(program, main);

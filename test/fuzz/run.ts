@@ -13,11 +13,11 @@
  * Prints, per property, the cases run, skips, time and verdict, then the seed. A failing property
  * prints its shrunk counterexample and the command replaying it; the exit code is then 1.
  */
-import { parseArgs } from "node:util";
 import fc from "fast-check";
 import { table } from "../../bench/stats";
 import { createReceiver } from "../../lambda/handler";
 import { startAwsStubs } from "../../tools/aws-stubs";
+import { type CommandLine, oneOf, positiveInteger, runProgram, wholeNumber } from "../../tools/command-line";
 import { type PropertyContext, receiverProperties } from "../lambda/properties";
 import { captureStdout, KEY, keptOracle } from "../lambda/support";
 
@@ -64,19 +64,31 @@ function show(value: unknown): string {
   );
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: "string", default: "100000" },
-      seed: { type: "string" },
-      property: { type: "string" },
-      path: { type: "string" },
-    },
-  });
-  const total = Number(values.runs);
-  if (!Number.isInteger(total) || total < 1) throw new Error("--runs must be a positive whole number");
-  const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
-  if (!Number.isInteger(seed)) throw new Error("--seed must be a whole number");
+const program = {
+  name: "npm run test:fuzz",
+  help: `Usage: npm run test:fuzz -- [--runs <n>] [--seed <n>] [--property <name> --path <path>]
+
+The receiver's properties over hostile headers, bodies, encodings and timestamps; exits 1 with the
+shrunk counterexample and the command replaying it if a property fails.
+
+  --runs <n>          cases in all, shared among the properties (default 100000)
+  --seed <n>          fast-check's seed, to replay a run (default: random)
+  --property <name>   one property only (its name as the failure printed it)
+  --path <path>       replay one failing case (with --property and --seed)
+  --help              this text`,
+  options: {
+    runs: { type: "string", default: "100000" },
+    seed: { type: "string" },
+    property: { type: "string" },
+    path: { type: "string" },
+  },
+} as const;
+
+async function main({ values }: CommandLine<typeof program.options>): Promise<number> {
+  const total = positiveInteger("runs", values.runs);
+  const seed = wholeNumber("seed", values.seed) ?? Math.floor(Math.random() * 2 ** 31);
+  const names = Object.keys(WEIGHTS) as PropertyName[];
+  const only = oneOf("property", values.property, names);
 
   const stubs = await startAwsStubs();
   const receiver = createReceiver({
@@ -93,12 +105,10 @@ async function main(): Promise<void> {
     kept: keptOracle(stubs),
   };
   const properties = receiverProperties(ctx);
-  const names = Object.keys(WEIGHTS) as PropertyName[];
   const unknown = Object.keys(properties).filter((name) => !(name in WEIGHTS));
   if (unknown.length > 0)
     throw new Error(`properties without a weight in test/fuzz/run.ts: ${unknown.join(", ")}`);
-  const selected = values.property === undefined ? names : names.filter((name) => name === values.property);
-  if (selected.length === 0) throw new Error(`--property must be one of ${names.join(", ")}`);
+  const selected = only === undefined ? names : [only];
   const weightSum = selected.reduce((sum, name) => sum + WEIGHTS[name], 0);
 
   console.error(`fuzz: ${total} cases over ${selected.length} properties, seed ${seed}`);
@@ -173,10 +183,7 @@ async function main(): Promise<void> {
       `  replay: npm run test:fuzz -- --property ${o.name} --seed ${seed} --path "${o.failure!.path}"`,
     );
   }
-  if (failures.length > 0) process.exitCode = 1;
+  return failures.length > 0 ? 1 : 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(`test:fuzz: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-});
+runProgram(program, main);

@@ -10,7 +10,7 @@ import { replacementMarker } from "pulumi-calendly";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LAMBDA_HANDLER } from "../../lambda/build";
 import { loadConfig } from "../../lambda/config";
-import { parseSigningKeys } from "../../lambda/keys";
+import { parseSigningKeys } from "../../lambda/signing-key-list";
 import { RESOURCE_TYPES } from "../support/resource-types";
 import { REGION } from "./harness/mocks";
 import { isArchive, isSecretValue, mentions, named, ofType, one, reveal } from "./harness/report";

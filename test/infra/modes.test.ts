@@ -4,7 +4,7 @@
  * a Calendly token.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseSigningKeys } from "../../lambda/keys";
+import { parseSigningKeys } from "../../lambda/signing-key-list";
 import { isSecretValue, mentions, named, ofType, one, reveal } from "./harness/report";
 import { configWith, FAKE_TOKEN, runScenario, type ScenarioResult } from "./harness/run";
 

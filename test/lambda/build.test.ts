@@ -58,6 +58,14 @@ describe("buildReceiverBundle", () => {
     expect(first.bytes).toBeLessThan(1024 * 1024);
   });
 
+  it("leaves out what the receiver never runs: no HTTP client from the calendly face", async () => {
+    // The handler imports calendly/ for the signature check; the face also offers the API client
+    // and its undici, which only a module marked free of side effects lets esbuild drop.
+    const map = JSON.parse(await readFile(first.mapFile, "utf8")) as { sources: string[] };
+    expect(map.sources.filter((source) => source.includes("node_modules/undici/"))).toEqual([]);
+    expect(map.sources.filter((source) => source.includes("/calendly/delivery.ts"))).toEqual([]);
+  });
+
   it("handles deliveries when loaded on its own", async () => {
     const stubs = await startAwsStubs();
     try {

@@ -7,8 +7,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import type { CalendlyEventDetail } from "../../lambda/detail";
-import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
+import { type LocalReceiver, startLocalReceiver } from "../../tools/local/receiver/server";
 import { until } from "../support/until";
 
 const SIGNING_KEY = "emulator-e2e-signing-key";

@@ -1,13 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signatureHeader } from "../../calendly";
-import { fromApiGatewayResult, toApiGatewayEvent } from "../../lambda/local/apigw";
-import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
+import { fromApiGatewayResult, toApiGatewayEvent } from "../../tools/local/receiver/apigw";
+import {
+  API_GATEWAY_MAX_BODY_BYTES,
+  type LocalReceiver,
+  startLocalReceiver,
+} from "../../tools/local/receiver/server";
+import { type LoopbackServer, listenOnLoopback, readRequestBody } from "../../tools/loopback-server";
 import { envelope, KEY, nowSeconds } from "./support";
 
 /** Sends raw HTTP (repeated headers allowed) and returns status, headers and body. */
@@ -37,21 +42,21 @@ function send(
 describe("payload 2.0 translation", () => {
   let url: string;
   let last: APIGatewayProxyEventV2 | undefined;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      last = toApiGatewayEvent(req, Buffer.concat(chunks), { routeKey: "ANY /calendly/webhooks" });
-      res.end();
-    });
-  });
+  let server: LoopbackServer;
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const http = createServer((req, res) => {
+      readRequestBody(req).then(
+        (body) => {
+          last = toApiGatewayEvent(req, body, { routeKey: "ANY /calendly/webhooks" });
+          res.end();
+        },
+        () => res.destroy(),
+      );
+    });
+    server = await listenOnLoopback(http);
+    url = server.url;
   });
-  afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => server?.close());
 
   it("lower-cases header names, joins repeats with commas, separates cookies, keeps the query", async () => {
     await send(`${url}/calendly/webhooks?a=1&a=2&b=x`, {
@@ -172,9 +177,17 @@ describe("startLocalReceiver", () => {
     expect(get.headers.allow).toBe("POST");
     expect((await send(receiver.url.replace("/calendly/webhooks", "/other"))).status).toBe(404);
   });
+
+  it("refuses a body above API Gateway's 10 MiB with 413, as API Gateway does, before the handler", async () => {
+    const before = stubs.eventBridge.entries.length;
+    const answer = await send(receiver.url, { body: Buffer.alloc(API_GATEWAY_MAX_BODY_BYTES + 1, 0x20) });
+    expect(answer.status).toBe(413);
+    expect(answer.headers.connection).toBe("close");
+    expect(stubs.eventBridge.entries.length).toBe(before);
+  });
 });
 
-describe("npm run receiver (lambda/local/main.ts)", () => {
+describe("npm run receiver (tools/local/receiver/main.ts)", () => {
   let child: ChildProcess | undefined;
   afterAll(() => {
     if (child?.pid !== undefined && child.exitCode === null) child.kill("SIGTERM");
@@ -188,7 +201,7 @@ describe("npm run receiver (lambda/local/main.ts)", () => {
       POWERTOOLS_LOG_LEVEL: "SILENT",
     };
     for (const name of Object.keys(env)) if (name.startsWith("AWS_ENDPOINT_URL")) delete env[name];
-    child = spawn(process.execPath, ["--import", "tsx", "lambda/local/main.ts", "--port", "0"], {
+    child = spawn(process.execPath, ["--import", "tsx", "tools/local/receiver/main.ts", "--port", "0"], {
       cwd: root,
       env,
     });
@@ -197,7 +210,7 @@ describe("npm run receiver (lambda/local/main.ts)", () => {
       out += c.toString("utf8");
     });
     const waitFor = async (pattern: RegExp) => {
-      for (let i = 0; i < 400 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 400 && !pattern.test(out); i++) await sleep(50);
       const match = pattern.exec(out);
       if (!match) throw new Error(`no ${pattern} in output:\n${out}`);
       return match;

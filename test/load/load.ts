@@ -4,6 +4,7 @@
  */
 import autocannon from "autocannon";
 import { percentile } from "../../bench/stats";
+import { WEBHOOK_DELIVERY_TIMEOUTS } from "../../calendly";
 import { type Deliveries, type DeliveryOptions, signedDeliveries } from "./deliveries";
 
 export interface LoadOptions extends DeliveryOptions {
@@ -11,7 +12,7 @@ export interface LoadOptions extends DeliveryOptions {
   connections: number;
   /** Seconds. */
   duration: number;
-  /** Seconds without an answer before autocannon gives up on a request (Calendly waits 15). */
+  /** Seconds without an answer before autocannon gives up on a request (default: as long as Calendly waits). */
   timeout?: number;
 }
 
@@ -38,7 +39,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     url: options.url,
     connections: options.connections,
     duration: options.duration,
-    timeout: options.timeout ?? 15,
+    timeout: options.timeout ?? WEBHOOK_DELIVERY_TIMEOUTS.responseMs / 1000,
     requests: deliveries.requests,
   });
   const seconds = (performance.now() - started) / 1000;

@@ -5,10 +5,10 @@
  *   npm run test:load                                   # 20 s, 32 connections, random seed
  *   npm run test:load -- --duration 60 --connections 64 --seed 7
  *
- * The receiver (lambda/local/server.ts: the Lambda handler behind the HTTP adapter) runs in its own
- * process, keys from `CALENDLY_SIGNING_KEYS`, forwarding to the EventBridge stub in this one.
- * autocannon sends a different, freshly signed event with every request (1 in 20 forged); the stub
- * queues partial failures, throttling, 5xx and latency bursts, one outage longer than the
+ * The receiver (tools/local/receiver/server.ts: the Lambda handler behind the HTTP adapter) runs in
+ * its own process, keys from `CALENDLY_SIGNING_KEYS`, forwarding to the EventBridge stub in this
+ * one. autocannon sends a different, freshly signed event with every request (1 in 20 forged); the
+ * stub queues partial failures, throttling, 5xx and latency bursts, one outage longer than the
  * forwarding deadline and one latency burst past it (see faults.ts).
  *
  * Then every request is checked against the stub, by `detail.id` (SHA-256 of the body):
@@ -20,10 +20,11 @@
  * - nothing on the bus that was not sent; no request left without an answer for 15 s.
  * Prints throughput, latency and the mix of answers; exits 1 if any check fails.
  */
-import { parseArgs } from "node:util";
+import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_FORWARD_DEADLINE_MS } from "../../lambda/config";
 import type { CalendlyEventDetail } from "../../lambda/detail";
 import { startAwsStubs } from "../../tools/aws-stubs";
+import { type CommandLine, positiveInteger, runProgram, wholeNumber } from "../../tools/command-line";
 import { KEY, OTHER_KEY } from "../lambda/support";
 import { startFaultSchedule } from "./faults";
 import { runLoad } from "./load";
@@ -31,28 +32,33 @@ import { spawnServer } from "./spawn";
 
 const isRetryable = (status: number) => status >= 500 || status === 429;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      duration: { type: "string", default: "20" },
-      connections: { type: "string", default: "32" },
-      seed: { type: "string" },
-      "forged-every": { type: "string", default: "20" },
-      "no-faults": { type: "boolean", default: false },
-    },
-  });
-  const duration = Number(values.duration);
-  const connections = Number(values.connections);
-  const forgedEvery = Number(values["forged-every"]);
-  const seed = values.seed !== undefined ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
-  for (const [name, value, max] of [
-    ["duration", duration, 600],
-    ["connections", connections, 1000],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > max) {
-      throw new Error(`--${name} must be a whole number from 1 to ${max}`);
-    }
-  }
+const program = {
+  name: "npm run test:load",
+  help: `Usage: npm run test:load -- [--duration <s>] [--connections <n>] [--seed <n>] [--forged-every <n>] [--no-faults]
+
+The local receiver under sustained concurrent deliveries while the EventBridge stub injects failures;
+exits 1 if any delivery was lost, duplicated, wrongly answered or a forgery accepted.
+
+  --duration <s>        seconds of load, 1 to 600 (default 20)
+  --connections <n>     concurrent connections, 1 to 1000 (default 32)
+  --seed <n>            the fault schedule's seed, to replay a run (default: random)
+  --forged-every <n>    one request in n carries a forged signature (default 20)
+  --no-faults           no faults from the EventBridge stub
+  --help                this text`,
+  options: {
+    duration: { type: "string", default: "20" },
+    connections: { type: "string", default: "32" },
+    seed: { type: "string" },
+    "forged-every": { type: "string", default: "20" },
+    "no-faults": { type: "boolean", default: false },
+  },
+} as const;
+
+async function main({ values }: CommandLine<typeof program.options>): Promise<number> {
+  const duration = positiveInteger("duration", values.duration, { max: 600 });
+  const connections = positiveInteger("connections", values.connections, { max: 1000 });
+  const forgedEvery = positiveInteger("forged-every", values["forged-every"]);
+  const seed = wholeNumber("seed", values.seed) ?? Math.floor(Math.random() * 2 ** 31);
 
   const stubs = await startAwsStubs();
   const receiver = await spawnServer("test/load/receiver-process.ts", {
@@ -89,7 +95,7 @@ async function main(): Promise<void> {
     const summary = faults?.stop();
     // Deliveries answered 503 while PutEvents still waited in the stub land late; so may those in
     // flight when autocannon stopped. Give them time before counting.
-    await new Promise((resolve) => setTimeout(resolve, (faults?.maxLatencyMs ?? 0) + 2000));
+    await sleep((faults?.maxLatencyMs ?? 0) + 2000);
     const cpuMicros = (await receiver.cpuMicros()) - cpuBefore;
 
     const onBus = new Map<string, number>();
@@ -226,10 +232,7 @@ async function main(): Promise<void> {
     await receiver.close();
     await stubs.close();
   }
-  if (failed) process.exitCode = 1;
+  return failed ? 1 : 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(`test:load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-});
+runProgram(program, main);

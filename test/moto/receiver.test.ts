@@ -6,7 +6,9 @@
  * Faults moto cannot script (partial FailedEntryCount, throttling, outages) stay with the stubs
  * (test/lambda/forward.test.ts).
  */
+
 import { createHash } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type CalendlyEventDetail,
@@ -14,7 +16,7 @@ import {
   UNPARSED_DETAIL_TYPE,
   type UnparsedDeliveryDetail,
 } from "../../lambda/handler";
-import { formatSigningKeys } from "../../lambda/keys";
+import { formatSigningKeys } from "../../lambda/signing-key-list";
 import { type MotoAws, startMotoAws } from "../../tools/moto/aws";
 import { skipWithoutMoto } from "../../tools/moto/server";
 import { delivery, envelope, invoke, KEY, OTHER_KEY, parameterReader } from "../lambda/support";
@@ -103,7 +105,7 @@ describe.skipIf(skipWithoutMoto())("the receiver against moto", () => {
     await aws.putParameter(PARAMETER, formatSigningKeys([OTHER_KEY, KEY]));
     expect((await invoke(r, delivery(body, { key: OTHER_KEY }))).response.statusCode).toBe(200);
     await aws.putParameter(PARAMETER, formatSigningKeys([OTHER_KEY]));
-    await new Promise((resolve) => setTimeout(resolve, 1050));
+    await sleep(1050);
     expect((await invoke(r, delivery(body, { key: KEY }))).response.statusCode).toBe(401);
   });
 

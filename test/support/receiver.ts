@@ -1,6 +1,6 @@
 /** A webhook receiver on 127.0.0.1 for tests: records every request and answers as scripted. */
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import { listenOnLoopback, readRequestBody } from "../../tools/loopback-server";
 
 export interface ReceivedWebhook {
   method: string;
@@ -28,30 +28,27 @@ export interface Receiver {
 export async function startReceiver(reply: Receiver["reply"] = () => ({ status: 200 })): Promise<Receiver> {
   const received: ReceivedWebhook[] = [];
   const receiver: Receiver = { url: "", received, reply, close: async () => undefined };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const webhook = {
-        method: req.method ?? "",
-        path: req.url ?? "",
-        headers: req.headers,
-        raw: Buffer.concat(chunks),
-        receivedAt: Date.now(),
-      };
-      received.push(webhook);
-      const answer = receiver.reply(received.length, webhook);
-      if (answer === "hang") return;
-      res.writeHead(answer.status, answer.headers);
-      res.end("ok");
-    });
+  const server = createServer((req, res) => {
+    readRequestBody(req).then(
+      (raw) => {
+        const webhook = {
+          method: req.method ?? "",
+          path: req.url ?? "",
+          headers: req.headers,
+          raw,
+          receivedAt: Date.now(),
+        };
+        received.push(webhook);
+        const answer = receiver.reply(received.length, webhook);
+        if (answer === "hang") return;
+        res.writeHead(answer.status, answer.headers);
+        res.end("ok");
+      },
+      () => res.destroy(), // The sender gave up mid-body: nothing was received.
+    );
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/calendly`;
-  receiver.close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+  const listening = await listenOnLoopback(server);
+  receiver.url = `${listening.url}/calendly`;
+  receiver.close = listening.close;
   return receiver;
 }

@@ -2,6 +2,7 @@
  * Subscriptions in each state a watchdog tells apart, made on the emulator through the real client:
  * healthy, retrying (its receiver answers 500), disabled and missing (deleted out of band).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import type { CalendlyClient, WebhookSubscription } from "../../calendly";
 import type { EmulatorControl } from "../../emulator/control";
 
@@ -12,7 +13,7 @@ export async function waitUntilRetrying(client: CalendlyClient, uri: string): Pr
   const deadline = Date.now() + 5_000;
   while ((await client.getWebhookSubscription(uri)).retryStartedAt === null) {
     if (Date.now() > deadline) throw new Error("the emulator never marked the subscription as retrying");
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 

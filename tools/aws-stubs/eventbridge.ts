@@ -8,7 +8,8 @@
  * `ErrorCode`), throttling, outages and latency.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { FaultQueue, isSigned, listen, type StubListenOptions, sendJson, sendJsonError, sleep } from "./http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { FaultQueue, isSigned, listen, type StubListenOptions, sendJson, sendJsonError } from "./http";
 
 /** EventBridge's limit on the summed size of a PutEvents request's entries. */
 export const EVENTBRIDGE_MAX_REQUEST_BYTES = 256 * 1024;

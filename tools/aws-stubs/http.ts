@@ -1,21 +1,18 @@
 /**
- * What the three stubs share: a loopback node:http server, body reading, and the error shapes of
- * the AWS JSON 1.1 protocol (EventBridge, SSM).
+ * What the three stubs share: a node:http server on loopback (../loopback-server.ts) that hands
+ * each request's whole body to the stub, and the error shapes of the AWS JSON 1.1 protocol
+ * (EventBridge, SSM).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  type LoopbackOptions,
+  type LoopbackServer,
+  listenOnLoopback,
+  readRequestBody,
+} from "../loopback-server";
 
-export interface StubListenOptions {
-  /** Default 127.0.0.1: the stubs are for this machine only. */
-  host?: string;
-  /** Default 0: any free port. */
-  port?: number;
-}
-
-export interface RunningServer {
-  url: string;
-  close(): Promise<void>;
-}
+/** Where a stub listens: default 127.0.0.1 (the stubs are for this machine only), any free port. */
+export type StubListenOptions = LoopbackOptions;
 
 export type RequestHandler = (
   req: IncomingMessage,
@@ -23,39 +20,21 @@ export type RequestHandler = (
   body: Buffer,
 ) => Promise<void> | void;
 
-export async function listen(
-  handler: RequestHandler,
-  options: StubListenOptions = {},
-): Promise<RunningServer> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      Promise.resolve(handler(req, res, Buffer.concat(chunks))).catch((error: unknown) => {
+export function listen(handler: RequestHandler, options: StubListenOptions = {}): Promise<LoopbackServer> {
+  const server = createServer((req, res) => {
+    readRequestBody(req)
+      .then((body) => handler(req, res, body))
+      .catch((error: unknown) => {
         // A bug in a stub must show up in the test that hit it, not hang the client.
         if (!res.headersSent) res.writeHead(599, { "content-type": "text/plain" });
         res.end(`stub error: ${error instanceof Error ? error.message : String(error)}`);
       });
-    });
   });
   // As AWS does, keep connections open between requests. Node's client agent frees a socket 1 s
   // before the server's advertised timeout, so 1 s (as here before) made every request open a new
   // connection. close() ends idle keep-alive sockets itself.
   server.keepAliveTimeout = 5000;
-  const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server, options);
 }
 
 /** An AWS JSON 1.1 error: the SDK reads the error name from `__type` (and `x-amzn-errortype`). */
@@ -83,8 +62,6 @@ export function requestId(): string {
 export function isSigned(req: IncomingMessage): boolean {
   return (req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256 ");
 }
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A queue of faults, each applied to a number of requests in turn. */
 export class FaultQueue<F> {

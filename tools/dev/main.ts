@@ -13,9 +13,9 @@
  *   npm run dev                 # interactive
  *   npm run dev -- --once       # run the demonstration, clean up and exit (CI does this)
  */
-import { parseArgs } from "node:util";
 import { EVENT_RULES, generateSigningKey, WEBHOOK_EVENTS } from "../../calendly";
 import type { CalendlyEventDetail } from "../../lambda/detail";
+import { type CommandLine, port, runProgram } from "../command-line";
 import { LOCAL_TOKEN, startLocalStack } from "../local/stack";
 import type { ResourceState } from "../pulumi-host/engine";
 import { fetchOneInvitee } from "./invitee";
@@ -28,22 +28,32 @@ const say = (line = "") => process.stdout.write(`${line}\n`);
 /** The events a user-scope subscription may hold: all but the organization-only ones. */
 const USER_SCOPE_EVENTS = WEBHOOK_EVENTS.filter((e) => EVENT_RULES[e].scopes.includes("user"));
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      once: { type: "boolean", default: false },
-      "emulator-port": { type: "string", default: "4010" },
-      "receiver-port": { type: "string", default: "4020" },
-    },
-  });
+const program = {
+  name: "npm run dev",
+  help: `Usage: npm run dev -- [--once] [--emulator-port <n>] [--receiver-port <n>]
+
+The whole system on this machine: the Calendly emulator, the receiver, a subscription created
+through the provider, one event of each kind, the example consumer and the watchdog.
+
+  --once                  run the demonstration, clean up and exit (CI does this)
+  --emulator-port <n>     the emulator's port (default 4010; 0 picks a free one)
+  --receiver-port <n>     the receiver's port (default 4020; 0 picks a free one)
+  --help                  this text`,
+  options: {
+    once: { type: "boolean", default: false },
+    "emulator-port": { type: "string", default: "4010" },
+    "receiver-port": { type: "string", default: "4020" },
+  },
+} as const;
+
+async function main({ values }: CommandLine<typeof program.options>) {
+  const emulatorPort = port("emulator-port", values["emulator-port"]);
+  const receiverPort = port("receiver-port", values["receiver-port"]);
   const started = Date.now();
   const elapsed = () => dim(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
   say(bold("Calendly webhooks as code: the whole path on this machine"));
-  const stack = await startLocalStack({
-    emulatorPort: Number(values["emulator-port"]),
-    receiverPort: Number(values["receiver-port"]),
-  });
+  const stack = await startLocalStack({ emulatorPort, receiverPort });
   say(`  Calendly emulator      ${stack.emulator.url}  ${dim(`(token ${LOCAL_TOKEN})`)}`);
   say(`  receiver (Lambda code) ${stack.receiverUrl}`);
   say(`  EventBridge sink       ${stack.aws.eventBridge.url}`);
@@ -161,7 +171,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`dev: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runProgram(program, main);

@@ -8,13 +8,13 @@
  */
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { type Emulator, startEmulator } from "../../emulator/server";
-import { formatSigningKeys } from "../../lambda/keys";
-import { type LocalReceiver, startLocalReceiver } from "../../lambda/local/server";
+import { formatSigningKeys } from "../../lambda/signing-key-list";
 import { createWatchdog, type WatchdogPass } from "../../lambda/watchdog";
 import { type AwsStubs, startAwsStubs } from "../aws-stubs";
 import { createEngine, type Engine } from "../pulumi-host/engine";
 import { type DynamicProviderHost, startDynamicProviderHost } from "../pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../pulumi-host/serialize";
+import { type LocalReceiver, startLocalReceiver } from "./receiver/server";
 
 export const LOCAL_KEY_PARAMETER = "/calendly-webhooks/local/signing-keys";
 /** The watchdog's token parameter, as the stack writes it from calendly:token. */

@@ -1,13 +1,13 @@
 /**
- * The receiver for real-engine scenarios, on loopback as `npm run dev` runs it (tools/local/stack.ts):
- * the Lambda's handler behind the local HTTP adapter (lambda/local/server.ts), reading its signing
- * keys from the SSM stub and putting every verified delivery on the EventBridge stub, both reached
- * through the real AWS SDK.
+ * The receiver for real-engine scenarios, on loopback as `npm run dev` runs it
+ * (tools/local/stack.ts): the Lambda's handler behind the local HTTP adapter
+ * (tools/local/receiver/server.ts), reading its signing keys from the SSM stub and putting every
+ * verified delivery on the EventBridge stub, both reached through the real AWS SDK.
  */
 import type { CalendlyEventDetail } from "../../../lambda/detail";
-import { formatSigningKeys } from "../../../lambda/keys";
-import { startLocalReceiver } from "../../../lambda/local/server";
+import { formatSigningKeys } from "../../../lambda/signing-key-list";
 import { startAwsStubs } from "../../../tools/aws-stubs";
+import { startLocalReceiver } from "../../../tools/local/receiver/server";
 
 const KEY_PARAMETER = "/calendly-webhooks/engine/signing-keys";
 

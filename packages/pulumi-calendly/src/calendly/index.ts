@@ -13,3 +13,4 @@ export * from "./signature";
 export { DEFAULT_TIMEOUTS, type RetryNotice, type Timeouts } from "./transport";
 export * from "./types";
 export * from "./version";
+export * from "./webhook-delivery";

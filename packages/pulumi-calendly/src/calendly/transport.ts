@@ -18,6 +18,7 @@ import {
   CalendlyTransportError,
   CalendlyUnknownOutcomeError,
 } from "./errors";
+import { classifyRequestError } from "./request-errors";
 import { backoffDelayMs, type RetryPolicy, rateLimitJitterMs, rateLimitWaitMs } from "./retry";
 import { calendlySchemas } from "./schemas";
 
@@ -69,27 +70,6 @@ export interface CallResult {
 export interface Transport {
   call(method: "GET" | "POST" | "DELETE", path: string, options?: CallOptions): Promise<CallResult>;
   close(): Promise<void>;
-}
-
-/** Connection errors that happen before any byte of the request leaves: always safe to retry. */
-const NOT_SENT_CODES = [
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_CONNECT_TIMEOUT",
-];
-
-function errorCode(error: unknown): string {
-  let current: unknown = error;
-  // undici wraps some socket errors; the code of interest can sit one `cause` down.
-  for (let depth = 0; depth < 3 && current && typeof current === "object"; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return "";
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -190,12 +170,11 @@ export function createTransport(options: TransportOptions): Transport {
         lastFailure = apiError;
       } catch (error) {
         if (error instanceof CalendlyError) throw error;
-        const code = errorCode(error);
-        const notSent = NOT_SENT_CODES.includes(code);
+        const { code, notSent } = classifyRequestError(error);
         if (method === "POST" && !notSent) throw new CalendlyUnknownOutcomeError({ method, path }, error);
         lastFailure = error;
         waitMs = backoffDelayMs(attempt, retry, options.random);
-        reason = `connection error (${code || "unknown"})`;
+        reason = `connection error (${code})`;
       }
 
       const elapsed = options.now() - started;

@@ -4,9 +4,9 @@
  * the emulator delivers to in local and end-to-end runs (`npm run receiver` starts one).
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from "aws-lambda";
-import { createReceiver } from "../handler";
+import { createReceiver } from "../../../lambda/handler";
+import { listenOnLoopback, RequestBodyTooLargeError, readRequestBody } from "../../loopback-server";
 import { fromApiGatewayResult, toApiGatewayEvent } from "./apigw";
 
 export const WEBHOOK_PATH = "/calendly/webhooks";
@@ -92,44 +92,26 @@ export async function startLocalReceiver(options: LocalReceiverOptions = {}): Pr
       req.resume();
       return send(404, { message: "Not Found" });
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > API_GATEWAY_MAX_BODY_BYTES) {
-        if (!refused) send(413, { message: "Request Entity Too Large" });
-        refused = true;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => {
-      if (refused) return;
-      const event = toApiGatewayEvent(req, Buffer.concat(chunks), { routeKey });
-      handle(event, lambdaContext(event.requestContext.requestId))
-        .then((result) => {
-          const answer = fromApiGatewayResult(result);
-          res.writeHead(answer.status, answer.headers);
-          res.end(answer.body);
-        })
-        .catch(() => send(500, { message: "Internal Server Error" }));
-    });
+    readRequestBody(req, API_GATEWAY_MAX_BODY_BYTES)
+      .then(async (body) => {
+        const event = toApiGatewayEvent(req, body, { routeKey });
+        const answer = fromApiGatewayResult(
+          await handle(event, lambdaContext(event.requestContext.requestId)),
+        );
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof RequestBodyTooLargeError) {
+          // API Gateway answers before the Lambda runs; the rest of the body is not worth reading.
+          res.setHeader("connection", "close");
+          return send(413, { message: "Request Entity Too Large" });
+        }
+        send(500, { message: "Internal Server Error" });
+      });
   });
   server.keepAliveTimeout = 1000;
 
-  const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}${WEBHOOK_PATH}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listening = await listenOnLoopback(server, options);
+  return { url: `${listening.url}${WEBHOOK_PATH}`, close: listening.close };
 }

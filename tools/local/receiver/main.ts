@@ -6,12 +6,28 @@
  * to `AWS_ENDPOINT_URL_S3` or to an in-process S3 stub. Keys: `CALENDLY_SIGNING_KEYS` (or an SSM
  * parameter through `CALENDLY_SIGNING_KEY_PARAMETER` and `AWS_ENDPOINT_URL_SSM`).
  */
-import { parseArgs } from "node:util";
-import { type AcceptedEntry, startEventBridgeStub, startS3Stub } from "../../tools/aws-stubs";
-import type { CalendlyEventDetail } from "../detail";
+import type { CalendlyEventDetail } from "../../../lambda/detail";
+import { type AcceptedEntry, startEventBridgeStub, startS3Stub } from "../../aws-stubs";
+import { type CommandLine, port, runProgram } from "../../command-line";
 import { startLocalReceiver } from "./server";
 
-export const DEFAULT_PORT = 4020;
+const program = {
+  name: "npm run receiver",
+  help: `Usage: npm run receiver -- [--port <n>] [--host <address>]
+
+The receiver's Lambda handler over HTTP on this machine, at /calendly/webhooks.
+
+  --port <n>           TCP port (default 4020; 0 picks a free one)
+  --host <address>     interface to listen on (default 127.0.0.1)
+  --help               this text
+
+Keys: CALENDLY_SIGNING_KEYS (or CALENDLY_SIGNING_KEY_PARAMETER with AWS_ENDPOINT_URL_SSM). Events
+go to AWS_ENDPOINT_URL_EVENTBRIDGE, else to a local sink that prints them. See docs/receiver.md.`,
+  options: {
+    port: { type: "string", default: "4020" },
+    host: { type: "string", default: "127.0.0.1" },
+  },
+} as const;
 
 function describeEntry(accepted: AcceptedEntry): string {
   const detail = accepted.detail as Partial<CalendlyEventDetail>;
@@ -19,17 +35,8 @@ function describeEntry(accepted: AcceptedEntry): string {
   return `${head}\n${JSON.stringify(detail, null, 2)}\n`;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string", default: String(DEFAULT_PORT) },
-      host: { type: "string", default: "127.0.0.1" },
-    },
-  });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be a port number (got "${values.port}")`);
-  }
+async function main({ values }: CommandLine<typeof program.options>): Promise<void> {
+  const listenPort = port("port", values.port);
   const env: Record<string, string> = {};
   const closers: (() => Promise<void>)[] = [];
 
@@ -52,7 +59,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const receiver = await startLocalReceiver({ port, host: values.host, env });
+  const receiver = await startLocalReceiver({ port: listenPort, host: values.host, env });
   closers.push(receiver.close);
   process.stdout.write(`receiver: listening; webhook URL ${receiver.url}\n`);
 
@@ -66,7 +73,4 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`receiver: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runProgram(program, main);

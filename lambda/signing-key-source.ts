@@ -1,68 +1,18 @@
 /**
- * Signing keys: their text format and where the receiver gets them.
+ * Where the receiver gets its signing keys, and how long it keeps them: the environment (local
+ * runs), or an SSM SecureString read with decryption, in the list format of signing-key-list.ts.
  *
- * Format (the same for `CALENDLY_SIGNING_KEYS` and the SSM parameter, which the Pulumi stack
- * writes with `formatSigningKeys`): a JSON array of strings, or, for hand-written values, keys
- * separated by commas or newlines. Keys are trimmed; empties and duplicates are dropped.
- *
- * Sources: the environment (local runs), or an SSM SecureString read with decryption. Keys read
- * from SSM are kept at most `maxAgeSeconds` (default 300): a key removed from the parameter stops
- * verifying in every warm container within that age, and keys past it are never used, even when
- * the re-read fails (the delivery then gets 503 and Calendly retries). When a signature fails to
- * match, the caller may force a re-read, at most once per `refreshSeconds`, so a rotated key is
- * picked up without a deploy while a flood of forged requests costs at most one SSM call per
- * interval. After a failed read, reads back off (1 s, doubling up to 30 s) instead of calling SSM
- * on every request.
+ * Keys read from SSM are kept at most `maxAgeSeconds` (default 300): a key removed from the
+ * parameter stops verifying in every warm container within that age, and keys past it are never
+ * used, even when the re-read fails (the delivery then gets 503 and Calendly retries). When a
+ * signature fails to match, the caller may force a re-read, at most once per `refreshSeconds`, so a
+ * rotated key is picked up without a deploy while a flood of forged requests costs at most one SSM
+ * call per interval. After a failed read, reads back off (1 s, doubling up to 30 s) instead of
+ * calling SSM on every request.
  */
 import type { SigningKeysConfig } from "./config";
+import { parseSigningKeys, SigningKeysFormatError } from "./signing-key-list";
 import type { ParameterReader } from "./ssm";
-
-/** A key list that cannot be read. The message never contains a key. */
-export class SigningKeysFormatError extends Error {
-  override readonly name = "SigningKeysFormatError";
-}
-
-/** Writes `keys` as a JSON array, the format `parseSigningKeys` reads first. */
-export function formatSigningKeys(keys: readonly string[]): string {
-  const unique: string[] = [];
-  keys.forEach((key, index) => {
-    if (typeof key !== "string" || key.trim() === "" || key.trim() !== key) {
-      throw new SigningKeysFormatError(
-        `signing key #${index + 1} is empty or has leading/trailing whitespace; remove it or trim it`,
-      );
-    }
-    if (!unique.includes(key)) unique.push(key);
-  });
-  return JSON.stringify(unique);
-}
-
-/** Reads a key list: a JSON array of strings, or keys separated by commas or newlines. */
-export function parseSigningKeys(text: string): string[] {
-  const trimmed = text.trim();
-  let items: string[];
-  if (trimmed.startsWith("[")) {
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch {
-      throw new SigningKeysFormatError(
-        "signing keys start with '[' but are not a valid JSON array; write a JSON array of strings",
-      );
-    }
-    if (!Array.isArray(value) || !value.every((item): item is string => typeof item === "string")) {
-      throw new SigningKeysFormatError("signing keys JSON must be an array of strings");
-    }
-    items = value;
-  } else {
-    items = trimmed.split(/[,\r\n]+/);
-  }
-  const keys: string[] = [];
-  for (const item of items) {
-    const key = item.trim();
-    if (key !== "" && !keys.includes(key)) keys.push(key);
-  }
-  return keys;
-}
 
 /** The keys valid now, and a way to force a re-read after a failed signature. */
 export interface SigningKeySource {

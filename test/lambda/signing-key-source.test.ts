@@ -1,14 +1,9 @@
-import fc from "fast-check";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS } from "../../lambda/aws-request";
 import { createReceiver } from "../../lambda/handler";
-import {
-  createKeySource,
-  formatSigningKeys,
-  parseSigningKeys,
-  SigningKeysFormatError,
-  SigningKeysUnavailableError,
-} from "../../lambda/keys";
+import { formatSigningKeys } from "../../lambda/signing-key-list";
+import { createKeySource, SigningKeysUnavailableError } from "../../lambda/signing-key-source";
 import type { ParameterReader } from "../../lambda/ssm";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
 import {
@@ -21,51 +16,6 @@ import {
   OTHER_KEY,
   parameterReader,
 } from "./support";
-
-describe("parseSigningKeys / formatSigningKeys", () => {
-  it("reads a JSON array", () => {
-    expect(parseSigningKeys('["a","b"]')).toEqual(["a", "b"]);
-    expect(parseSigningKeys('  [" a ", "", "b", "a"]\n')).toEqual(["a", "b"]);
-  });
-
-  it("reads hand-written comma- or newline-separated keys, trimmed, without empties or duplicates", () => {
-    expect(parseSigningKeys("a, b,,c\r\n d\n\na")).toEqual(["a", "b", "c", "d"]);
-    expect(parseSigningKeys("single")).toEqual(["single"]);
-    expect(parseSigningKeys("  \n ")).toEqual([]);
-  });
-
-  it("refuses text that looks like JSON but is not an array of strings, without quoting it", () => {
-    for (const text of ['["secret-key"', '["a", 1]', "[{}]"]) {
-      expect(() => parseSigningKeys(text)).toThrow(SigningKeysFormatError);
-      try {
-        parseSigningKeys(text);
-      } catch (error) {
-        expect((error as Error).message).not.toContain("secret-key");
-      }
-    }
-  });
-
-  it("writes a JSON array, deduplicated", () => {
-    expect(formatSigningKeys(["k1", "k2", "k1"])).toBe('["k1","k2"]');
-    expect(formatSigningKeys([])).toBe("[]");
-  });
-
-  it("refuses keys that would not survive a round trip, without quoting them", () => {
-    expect(() => formatSigningKeys(["ok", " padded-secret "])).toThrow(/#2/);
-    expect(() => formatSigningKeys([""])).toThrow(SigningKeysFormatError);
-    expect(() => formatSigningKeys(["ok", " padded-secret "])).not.toThrow(/padded-secret/);
-  });
-
-  it("round-trips any list of keys, including keys with commas, quotes and newlines inside", () => {
-    const key = fc.string({ minLength: 1, maxLength: 40 }).filter((k) => k.trim() === k && k !== "");
-    fc.assert(
-      fc.property(fc.array(key, { maxLength: 6 }), (keys) => {
-        expect(parseSigningKeys(formatSigningKeys(keys))).toEqual([...new Set(keys)]);
-      }),
-      { numRuns: 300 },
-    );
-  });
-});
 
 describe("key sources", () => {
   let stubs: AwsStubs;
@@ -271,7 +221,7 @@ describe("key rotation through SSM, end to end in the receiver", () => {
     }
     expect(stubs.ssm.getCount("/calendly/keys")).toBe(2);
     // After the interval, one more forced read at most.
-    await new Promise((resolve) => setTimeout(resolve, 1050));
+    await sleep(1050);
     for (let i = 0; i < 3; i++) {
       expect((await invoke(r, delivery(body, { key: "forged" }))).response.statusCode).toBe(401);
     }
@@ -295,7 +245,7 @@ describe("key rotation through SSM, end to end in the receiver", () => {
     expect((await invoke(r, delivery(body, { key: OTHER_KEY }))).response.statusCode).toBe(200);
     // OTHER_KEY leaked: removed from the parameter.
     stubs.ssm.putParameter("/calendly/revoke", formatSigningKeys([KEY]));
-    await new Promise((resolve) => setTimeout(resolve, 1050));
+    await sleep(1050);
     const revoked = await invoke(r, delivery(body, { key: OTHER_KEY }));
     expect(revoked.response.statusCode).toBe(401);
     expect(revoked.logs[0]).toMatchObject({ reason: "mismatch" });
@@ -338,7 +288,7 @@ describe("key rotation through SSM, end to end in the receiver", () => {
     stubs.ssm.putParameter("/calendly/flood", formatSigningKeys([OTHER_KEY, KEY]));
     const early = await invoke(r, delivery(body, { key: OTHER_KEY }));
     expect(early.response.statusCode).toBe(401); // Calendly retries it
-    await new Promise((resolve) => setTimeout(resolve, 1050));
+    await sleep(1050);
     const later = await invoke(r, delivery(body, { key: OTHER_KEY }));
     expect(later.response.statusCode).toBe(200);
     expect(later.logs[0]).toMatchObject({ keysRefreshed: true });
