@@ -5,7 +5,10 @@
  * - packages/pulumi-calendly/ is reached by relative path only by calendly/, and only at the
  *   package's client entry (src/calendly, which the package exports as `pulumi-calendly/client`).
  *   Its transport, retry and schemas are private: neither that entry nor the face re-exports them.
- * - calendly/ is reached through calendly/index.ts, never one of its files.
+ * - calendly/ is reached through calendly/index.ts, never one of its files, but for one second entry:
+ *   calendly/delivery.ts (one delivery sent as Calendly sends it, for the emulator and the CLI), kept
+ *   out of index.ts because it loads undici, which the receiver's bundle (it imports the face) must
+ *   not carry (test/lambda/build.test.ts).
  * - By name, `pulumi-calendly` is imported only at an entry its package.json `exports` declares
  *   (never dist/ or src/). The client's entries (`/client`, `/signature`) by name are for the stack
  *   (infra/, index.ts) and Pulumi or user programs (examples/, test/engine/programs/); everything
@@ -25,6 +28,8 @@ const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/;
 const SKIPPED = new Set(["node_modules", ".git", ".cache", "dist"]);
 const CLIENT_ENTRIES = new Set(["pulumi-calendly/client", "pulumi-calendly/signature"]);
 const CLIENT_BY_NAME = ["infra/", "index.ts", "examples/", "test/engine/programs/"];
+/** calendly/'s entries: the face, and the delivery sender kept apart from it (see above). */
+const FACE_ENTRIES = ["calendly", "calendly/index", "calendly/delivery"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -61,8 +66,8 @@ function importProblem(file: string, specifier: string, exported: Set<string>): 
         ? `calendly/ takes the package's client entry (${PACKAGE_CLIENT_ENTRY}) whole; import from there`
         : "the package's files are its own: import the face (calendly/), or the package by name";
     }
-    if (into("calendly") && !inFace && target !== "calendly" && target !== "calendly/index") {
-      return "import the face, calendly/ (its index.ts), not one of its files";
+    if (into("calendly") && !inFace && !FACE_ENTRIES.includes(target)) {
+      return "import the face, calendly/ (its index.ts, or calendly/delivery), not one of its files";
     }
     return;
   }
