@@ -1,14 +1,15 @@
 import { defineConfig } from "vitest/config";
 
 // `npm run test:engine`: the real Pulumi CLI (npm run pulumi:install) against the emulator.
-// Each `pulumi up` starts Node processes and ts-node, so steps take seconds; files run two at a time.
+// Each `pulumi up` starts Node processes and ts-node, so steps take seconds. Files run one at a
+// time: two whole-program runs sharing 2 cores once printed a preview without its last line.
 export default defineConfig({
   test: {
     include: ["test/engine/**/*.test.ts"],
     // Tests load the pulumi-calendly package from its dist/ (the shim requires it): rebuilt if stale.
     globalSetup: ["tools/package/build.ts"],
     pool: "forks",
-    maxWorkers: 2,
+    fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 300_000,
   },
