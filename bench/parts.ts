@@ -12,7 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { PROJECT_ROOT } from "../lambda/build";
+import { LAMBDA_BUNDLE_OPTIONS, PROJECT_ROOT } from "../lambda/build";
 import { type Spread, spread } from "./stats";
 
 /** Module text per part; each keeps what it imports alive by exporting it. */
@@ -62,15 +62,10 @@ export async function measureParts(runs: number): Promise<PartFigure[]> {
       const file = join(dir, `part-${index}.js`);
       const result = await build({
         stdin: { contents: BASE + text, resolveDir: PROJECT_ROOT, loader: "ts" },
-        bundle: true,
-        platform: "node",
-        target: "node22",
-        format: "cjs",
-        mainFields: ["module", "main"],
-        minify: true,
-        legalComments: "none",
+        // As the receiver is bundled, without the source map: only the code's size counts here.
+        ...LAMBDA_BUNDLE_OPTIONS,
+        sourcemap: false,
         outfile: file,
-        logLevel: "silent",
         metafile: true,
       });
       files.push(file);

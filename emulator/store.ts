@@ -83,14 +83,12 @@ export interface StoredSubscription extends WebhookSubscriptionResource {
   seq: number;
 }
 
-export interface NewSubscription {
+export interface NewSubscription
+  extends Pick<
+    WebhookSubscriptionResource,
+    "events" | "scope" | "organization" | "user" | "group" | "creator"
+  > {
   callbackUrl: string;
-  events: string[];
-  scope: Scope;
-  organization: string;
-  user: string | null;
-  group: string | null;
-  creator: string | null;
   signingKey: string | null;
 }
 

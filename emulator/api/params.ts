@@ -12,6 +12,29 @@ export function missing(parameter: string): ErrorDetail {
   return { parameter, message: `${parameter} is missing` };
 }
 
+/** The `organization`, `scope` and owner (`user`, `group`) of a query: what listing and sample data both take. */
+export interface OwnerQuery {
+  organization: string | null;
+  scope: Scope | undefined;
+  user: string | null;
+  group: string | null;
+}
+
+/**
+ * Reads the owner parameters of a query, appending a detail for each one missing: `organization`
+ * always, `user` for user scope, `group` for group scope (API.md, "List query").
+ */
+export function readOwnerQuery(query: URLSearchParams, details: ErrorDetail[]): OwnerQuery {
+  const organization = query.get("organization");
+  if (!organization) details.push(missing("organization"));
+  const scope = readScope(query.get("scope"), details);
+  const user = query.get("user");
+  const group = query.get("group");
+  if (scope === "user" && !user) details.push(missing("user"));
+  if (scope === "group" && !group) details.push(missing("group"));
+  return { organization, scope, user, group };
+}
+
 /** Reads `scope`, appending a detail when it is absent or not one of the three. */
 export function readScope(value: string | null | undefined, details: ErrorDetail[]): Scope | undefined {
   if (value === null || value === undefined || value === "") {

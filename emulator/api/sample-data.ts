@@ -13,7 +13,7 @@ import type { ErrorDetail } from "../errors";
 import { type ApiResponse, json } from "../http";
 import { assertNoDetails } from "../pagination";
 import type { ApiContext } from "./context";
-import { assertMayRead, assertOwnOrganization, missing, readScope } from "./params";
+import { assertMayRead, assertOwnOrganization, missing, readOwnerQuery } from "./params";
 
 export function getSampleWebhookData(ctx: ApiContext): ApiResponse {
   const { query, store, grant } = ctx;
@@ -28,17 +28,9 @@ export function getSampleWebhookData(ctx: ApiContext): ApiResponse {
       message: `unknown event "${rawEvent}"; known events: ${WEBHOOK_EVENTS.join(", ")}`,
     });
   }
-  const organization = query.get("organization");
-  if (!organization) details.push(missing("organization"));
-  const scope = readScope(query.get("scope"), details);
-  const user = query.get("user");
-  const group = query.get("group");
-  if (scope === "user" && !user) details.push(missing("user"));
-  if (scope === "group") {
-    if (!group) details.push(missing("group"));
-    else if (store.group(group)?.organization !== organization) {
-      details.push({ parameter: "group", message: "group is not a group of this organization" });
-    }
+  const { organization, scope, user, group } = readOwnerQuery(query, details);
+  if (scope === "group" && group && store.group(group)?.organization !== organization) {
+    details.push({ parameter: "group", message: "group is not a group of this organization" });
   }
   if (event && scope && !eventAllowedInScope(event, scope)) {
     details.push({ parameter: "event", message: `event "${event}" is not allowed in ${scope} scope` });

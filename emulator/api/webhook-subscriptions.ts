@@ -32,7 +32,7 @@ import { assertNoDetails, paginate, queryFingerprint, readPageQuery } from "../p
 import { nonPublicHostProblem } from "../public-url";
 import { type StoredSubscription, subscriptionResource } from "../store";
 import type { ApiContext } from "./context";
-import { assertMayRead, assertOwnOrganization, missing, readScope } from "./params";
+import { assertMayRead, assertOwnOrganization, missing, readOwnerQuery } from "./params";
 
 const WRITE_SCOPE = "webhooks:write";
 const READ_SCOPE = "webhooks:read";
@@ -184,13 +184,7 @@ export function listWebhookSubscriptions(ctx: ApiContext): ApiResponse {
   const { grant, store, query } = ctx;
   requireScopes(grant, [READ_SCOPE]);
   const details: ErrorDetail[] = [];
-  const organization = query.get("organization");
-  if (!organization) details.push(missing("organization"));
-  const scope = readScope(query.get("scope"), details);
-  const user = query.get("user");
-  const group = query.get("group");
-  if (scope === "user" && !user) details.push(missing("user"));
-  if (scope === "group" && !group) details.push(missing("group"));
+  const { organization, scope, user, group } = readOwnerQuery(query, details);
   const fingerprintOf = (sort: string) =>
     queryFingerprint([
       organization ?? "",
