@@ -4,7 +4,8 @@
  *
  *   npm run bench                                 # all, about 3 minutes on 2 cores
  *   npm run bench -- --quick                      # fewer rounds, for a smoke test
- *   npm run bench -- --only peer                  # some: handler, peer, throughput, sizes, calls
+ *   npm run bench -- --only peer                  # some: handler, peer, profile, parts, throughput,
+ *                                                 #   sizes, calls
  *   npm run bench -- --only peer --sdk-external   # both bundles on the runtime's SDK (left out)
  *   npm run bench -- --json bench-results.json    # raw figures too
  *
@@ -14,6 +15,8 @@
  *                same way: bundle size (bench/bundles.ts), cold start in a fresh process (with an
  *                empty process as the floor; bench/cold-start.ts), warm per event over the same
  *                loopback EventBridge stub (bench/warm.ts)
+ *    profile:    where the receiver's time goes next to the peer's: CPU profiles of both bundles,
+ *                warm and cold, summed by source file through the source maps (bench/profile.ts)
  *    parts:      what each library (S3 and SSM clients, Powertools, zod) adds to the bundle and to
  *                require() on top of the EventBridge client (bench/parts.ts)
  * 3. throughput: local receiver vs the peer behind the same HTTP adapter, same load
@@ -36,13 +39,14 @@ import { type CallsResult, measureCalendlyCalls } from "./calendly-calls";
 import { type ColdStartResult, measureColdStart } from "./cold-start";
 import { measureWarmHandler, type WarmHandlerResult } from "./handler";
 import { measureParts, type PartFigure } from "./parts";
+import { measureProfiles, type ProfileResult } from "./profile";
 import { DEFAULT_SCALE_PROGRAM, measureScale, parseRateLimit, type ScaleResult } from "./scale";
 import { type BundleSize, measureBundle, measureProvider, type ProviderSize } from "./sizes";
 import { formatSpread, type Spread, table } from "./stats";
 import { measureThroughput, type ThroughputResult } from "./throughput";
 import { measureWarm, type WarmResult } from "./warm";
 
-const AREAS = ["handler", "peer", "parts", "throughput", "sizes", "calls", "scale"] as const;
+const AREAS = ["handler", "peer", "profile", "parts", "throughput", "sizes", "calls", "scale"] as const;
 type Area = (typeof AREAS)[number];
 /** What `npm run bench` runs without `--only`: scale needs the Pulumi CLI and takes minutes. */
 const DEFAULT_AREAS: readonly Area[] = AREAS.filter((area) => area !== "scale");
@@ -51,6 +55,7 @@ const COMMANDS: Record<Area, string> = {
   handler: "npm run bench -- --only handler",
   throughput: "npm run bench -- --only throughput",
   peer: "npm run bench -- --only peer",
+  profile: "npm run bench -- --only profile",
   parts: "npm run bench -- --only parts",
   sizes: "npm run bench -- --only sizes,calls",
   calls: "npm run bench -- --only calls",
@@ -125,6 +130,44 @@ function partRows(parts: PartFigure[]): Row[] {
     "",
     c,
   ]);
+}
+
+/** The sources that make most of the difference, then everything else in one row. */
+function profileRows(r: ProfileResult, top = 12): Row[] {
+  const c = COMMANDS.profile;
+  const rows: Row[] = [];
+  const part = (title: string, unit: string, digits: number, p: ProfileResult["warm" | "cold"]) => {
+    const n = (v: number) => `${v.toFixed(digits)} ${unit}`;
+    const d = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(digits)} ${unit}`;
+    rows.push([
+      rows.length === 0 ? "2c profile" : "",
+      title,
+      `ours ${n(p.oursTotal)}`,
+      `peer ${n(p.peerTotal)}`,
+      d(p.oursTotal - p.peerTotal),
+      c,
+    ]);
+    for (const row of p.rows.slice(0, top)) {
+      rows.push(["", `  ${row.source}`, n(row.ours), n(row.peer), d(row.ours - row.peer), c]);
+    }
+    const rest = p.rows.slice(top);
+    const restOurs = rest.reduce((a, row) => a + row.ours, 0);
+    const restPeer = rest.reduce((a, row) => a + row.peer, 0);
+    rows.push(["", `  ${rest.length} other sources`, n(restOurs), n(restPeer), d(restOurs - restPeer), c]);
+  };
+  part(
+    `warm, CPU self time per event by source (profiled, ${r.warm.events} events, ${r.intervalUs} µs sampling)`,
+    "µs",
+    1,
+    r.warm,
+  );
+  part(
+    `cold start, CPU self time per process by source (${r.cold.runs} processes, ${r.intervalUs} µs sampling)`,
+    "ms",
+    2,
+    r.cold,
+  );
+  return rows;
 }
 
 function throughputRows(r: ThroughputResult): Row[] {
@@ -384,6 +427,22 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
     const r = await measureWarmHandler({ iterations: quick ? 3000 : 20_000, rounds: quick ? 3 : 7 });
     results.handler = r;
     rows.push(...handlerRows(r));
+  }
+  if (want("profile")) {
+    step("profile: where the time goes, receiver vs peer");
+    const bundles = await buildBundles({ sdkExternal: values["sdk-external"] });
+    try {
+      const r = await measureProfiles(bundles, {
+        warmup: quick ? 300 : 1000,
+        events: quick ? 1000 : 5000,
+        runs: quick ? 3 : 10,
+        intervalUs: 50,
+      });
+      results.profile = r;
+      rows.push(...profileRows(r));
+    } finally {
+      await bundles.remove();
+    }
   }
   if (want("parts")) {
     step("parts: what each library adds to require()");

@@ -3,8 +3,9 @@
  * in processes of their own, handling the same signed invitee.created event over and over and
  * forwarding each to the same EventBridge stub over loopback HTTP (the stub runs in this process).
  * Processes alternate (peer, ours, ours, peer, ...); each warms up, then times `rounds` rounds of
- * `events` calls. Their stdout (the receiver's log and metric lines) goes to /dev/null, written all
- * the same, as on Lambda where it goes to the runtime's log pipe.
+ * `events` calls. Their stdout is a pipe that this process reads and drops, as on Lambda, where
+ * stdout is a pipe read by the runtime's log collector: the receiver writes its log line and EMF
+ * document there (one write per delivery); the peer, as the issue defines it, writes nothing.
  */
 import { spawn } from "node:child_process";
 import { sampleEnvelope } from "../calendly";
@@ -68,8 +69,9 @@ function runProcess(env: NodeJS.ProcessEnv): Promise<ProcessReport> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ["-e", SCRIPT], {
       env,
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
     });
+    child.stdout?.resume();
     let answer: (Partial<ProcessReport> & { error?: string }) | undefined;
     child.on("message", (message: Partial<ProcessReport> & { error?: string }) => {
       answer = message;
