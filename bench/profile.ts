@@ -20,7 +20,7 @@ import { SourceMap } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { sampleEnvelope } from "../calendly/samples";
+import { sampleEnvelope } from "../calendly";
 import { LAMBDA_HANDLER } from "../lambda/build";
 import { delivery, KEY } from "../test/lambda/support";
 import { startEventBridgeStub } from "../tools/aws-stubs";
