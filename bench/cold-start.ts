@@ -14,14 +14,13 @@
  */
 import { spawn } from "node:child_process";
 import { sampleEnvelope } from "../calendly";
-import { LAMBDA_HANDLER } from "../lambda/build";
 import { formatSigningKeys } from "../lambda/signing-key-list";
 import { delivery, KEY } from "../test/lambda/support";
 import { startAwsStubs } from "../tools/aws-stubs";
 import type { Bundles } from "./bundles";
+import { functionProcessEnv } from "./function-env";
 import { type Spread, spread } from "./stats";
 
-const HANDLER_EXPORT = LAMBDA_HANDLER.split(".")[1]!;
 const MARK = "COLD-START ";
 const KEY_PARAMETER = "/bench/signing-keys";
 
@@ -101,18 +100,11 @@ export async function measureColdStart(bundles: Bundles, runs: number): Promise<
   try {
     // A Lambda-like environment: only what the function is configured with, nothing of ours.
     const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_OPTIONS: "--enable-source-maps" };
-    const lambdaEnv = {
-      ...base,
-      BENCH_EXPORT: HANDLER_EXPORT,
-      EVENT_BUS_NAME: "bench",
-      CLAIM_CHECK_BUCKET: "bench",
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "bench",
-      AWS_SECRET_ACCESS_KEY: "bench",
+    const lambdaEnv = functionProcessEnv({
       AWS_ENDPOINT_URL_EVENTBRIDGE: stubs.eventBridge.url,
       AWS_ENDPOINT_URL_SSM: stubs.ssm.url,
       AWS_ENDPOINT_URL_S3: stubs.s3.url,
-    };
+    });
     const envOf: Record<Exclude<ColdSide, "empty">, NodeJS.ProcessEnv> = {
       peer: { ...lambdaEnv, BENCH_BUNDLE: bundles.peer.file, CALENDLY_SIGNING_KEYS: KEY },
       ours: { ...lambdaEnv, BENCH_BUNDLE: bundles.ours.file, CALENDLY_SIGNING_KEYS: KEY },

@@ -24,6 +24,7 @@ import { sampleEnvelope, signatureHeader } from "../calendly";
 import { createReceiver } from "../lambda/handler";
 import { apiGatewayEvent } from "../test/lambda/support";
 import { startEventBridgeStub } from "../tools/aws-stubs";
+import { FUNCTION_ENV } from "./function-env";
 import { type Spread, spread } from "./stats";
 
 const KEY = "whsec_bench_0123456789abcdef";
@@ -89,14 +90,7 @@ export async function measureWarmHandler(options: WarmHandlerOptions): Promise<W
   const header = signatureHeader(KEY, body, t);
   const expected = Buffer.from(header.split("v1=")[1]!, "hex");
   const event = apiGatewayEvent({ body, headers: { "calendly-webhook-signature": header } });
-  const env = {
-    EVENT_BUS_NAME: "bench",
-    CLAIM_CHECK_BUCKET: "bench",
-    CALENDLY_SIGNING_KEYS: KEY,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "bench",
-    AWS_SECRET_ACCESS_KEY: "bench",
-  };
+  const env = { ...FUNCTION_ENV, CALENDLY_SIGNING_KEYS: KEY };
 
   const baseline = () => {
     const digest = createHmac("sha256", KEY).update(`${t}.`).update(body).digest();

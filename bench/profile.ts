@@ -21,10 +21,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { sampleEnvelope } from "../calendly";
-import { LAMBDA_HANDLER } from "../lambda/build";
 import { delivery, KEY } from "../test/lambda/support";
 import { startEventBridgeStub } from "../tools/aws-stubs";
 import type { Bundles } from "./bundles";
+import { functionProcessEnv } from "./function-env";
 
 const WARM_SCRIPT = `
 const { Session } = require("node:inspector");
@@ -150,18 +150,10 @@ export async function measureProfiles(
   const dir = await mkdtemp(join(tmpdir(), "receiver-profile-"));
   try {
     const body = JSON.stringify(sampleEnvelope("invitee.created"));
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      NODE_OPTIONS: "--enable-source-maps",
-      BENCH_EXPORT: LAMBDA_HANDLER.split(".")[1]!,
-      EVENT_BUS_NAME: "bench",
-      CLAIM_CHECK_BUCKET: "bench",
+    const env = functionProcessEnv({
       CALENDLY_SIGNING_KEYS: KEY,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "bench",
-      AWS_SECRET_ACCESS_KEY: "bench",
       AWS_ENDPOINT_URL_EVENTBRIDGE: stub.url,
-    };
+    });
     const sides = ["peer", "ours"] as const;
     const warmFiles = { peer: [] as string[], ours: [] as string[] };
     const coldDirs = { peer: join(dir, "cold-peer"), ours: join(dir, "cold-ours") };

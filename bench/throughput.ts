@@ -10,6 +10,7 @@ import { KEY } from "../test/lambda/support";
 import { runLoad } from "../test/load/load";
 import { type ServerProcess, spawnServer } from "../test/load/spawn";
 import { startEventBridgeStub } from "../tools/aws-stubs";
+import { FUNCTION_ENV } from "./function-env";
 import { alternate, type Spread, spread } from "./stats";
 
 export interface ThroughputOptions {
@@ -56,12 +57,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const servers: ServerProcess[] = [];
   try {
     const env = {
+      ...FUNCTION_ENV,
       AWS_ENDPOINT_URL_EVENTBRIDGE: stub.url,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "bench",
-      AWS_SECRET_ACCESS_KEY: "bench",
-      EVENT_BUS_NAME: "bench",
-      CLAIM_CHECK_BUCKET: "bench",
       CALENDLY_SIGNING_KEYS: KEY,
     };
     const started = await Promise.allSettled([

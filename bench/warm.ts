@@ -9,10 +9,10 @@
  */
 import { spawn } from "node:child_process";
 import { sampleEnvelope } from "../calendly";
-import { LAMBDA_HANDLER } from "../lambda/build";
 import { delivery, KEY } from "../test/lambda/support";
 import { startEventBridgeStub } from "../tools/aws-stubs";
 import type { Bundles } from "./bundles";
+import { functionProcessEnv } from "./function-env";
 import { type Spread, spread } from "./stats";
 
 const SCRIPT = `
@@ -90,22 +90,14 @@ export async function measureWarm(bundles: Bundles, options: WarmOptions): Promi
     const sample = JSON.stringify(sampleEnvelope("invitee.created"));
     // One signature for the whole run: well inside the 180 s tolerance.
     const event = JSON.stringify(delivery(sample));
-    const env = {
-      PATH: process.env.PATH,
-      NODE_OPTIONS: "--enable-source-maps",
-      BENCH_EXPORT: LAMBDA_HANDLER.split(".")[1]!,
+    const env = functionProcessEnv({
       BENCH_EVENT: event,
       BENCH_WARMUP: String(options.warmup),
       BENCH_ROUNDS: String(options.rounds),
       BENCH_EVENTS: String(options.events),
-      EVENT_BUS_NAME: "bench",
-      CLAIM_CHECK_BUCKET: "bench",
       CALENDLY_SIGNING_KEYS: KEY,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "bench",
-      AWS_SECRET_ACCESS_KEY: "bench",
       AWS_ENDPOINT_URL_EVENTBRIDGE: stub.url,
-    };
+    });
     const medianOf = (ns: number[]) => spread(ns).median;
     const peer: number[] = [];
     const ours: number[] = [];
