@@ -5,17 +5,17 @@
  * run through both, each against its own emulator, and after every step the resulting Calendly
  * state and Pulumi state must be the same.
  */
-import { join } from "node:path";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
 import { createEngine, type ResourceState, UpFailedError } from "../../tools/pulumi-host/engine";
 import { type DynamicProviderHost, startDynamicProviderHost } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
+import { createOutcomeLost } from "../support/faults";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
-import { createWorkspace, resourcesOfType, type Workspace } from "./support/pulumi";
+import { resourcesOfType } from "./support/pulumi";
+import { emulatorWorkspace } from "./support/scenario";
 
-const PROGRAM = join(__dirname, "programs", "subscriptions");
 const URL = "https://receiver.example.com/calendly/webhooks?subscription=bookings";
 
 /** One way of running `pulumi up/refresh/destroy` on one WebhookSubscription. */
@@ -33,9 +33,7 @@ interface Driver {
 
 async function realDriver(): Promise<Driver> {
   const emulator = await startEngineEmulator();
-  const ws: Workspace = await createWorkspace({ programDir: PROGRAM, stack: "differential" });
-  await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
-  await ws.setConfig("calendly:apiUrl", emulator.url);
+  const ws = await emulatorWorkspace(emulator, "differential");
   const ok = async (run: Promise<{ code: number | null }>) => (await run).code === 0;
   return {
     emulator,
@@ -184,18 +182,7 @@ describe("the model engine against the real one", () => {
 
   it("scenario 3, a create whose outcome cannot be learnt, then Calendly healthy again", async () => {
     await step("faults", async (d) => {
-      d.emulator.control.injectFaults([
-        {
-          match: { method: "POST", path: "/webhook_subscriptions" },
-          fault: { kind: "apply_then_drop" },
-          times: 1,
-        },
-        {
-          match: { method: "GET", path: "/webhook_subscriptions" },
-          fault: { kind: "status", status: 500 },
-          times: 100,
-        },
-      ]);
+      d.emulator.control.injectFaults(createOutcomeLost(100));
     });
     expect(await step("up fails, recorded as pending", (d) => d.up())).toBe(false);
     await step("healthy again", async (d) => d.emulator.control.clearFaults());

@@ -3,54 +3,32 @@
  * - a subscription deleted out of band: `refresh` drops it from state, and `up` creates it again;
  * - a subscription Calendly disabled: `up --refresh` replaces it with an active one.
  */
-import { join } from "node:path";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../emulator/server";
-import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
-import { createWorkspace, resourcesOfType, type Workspace } from "./support/pulumi";
+import { describe, expect, it } from "vitest";
+import { resourcesOfType, type Workspace } from "./support/pulumi";
+import { engineScenario } from "./support/scenario";
 
-const PROGRAM = join(__dirname, "programs", "subscriptions");
-
-let emulator: Emulator;
-const workspaces: Workspace[] = [];
+const scenario = engineScenario();
+const { atCalendly } = scenario;
 
 async function deployed(stack: string): Promise<{ ws: Workspace; url: string }> {
-  const ws = await createWorkspace({ programDir: PROGRAM, stack });
-  workspaces.push(ws);
   const url = `https://receiver.example.com/hooks?subscription=${stack}`;
-  await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
-  await ws.setConfig("calendly:apiUrl", emulator.url);
-  await ws.setConfig(
-    "subscriptions",
-    JSON.stringify([{ name: "bookings", url, events: ["invitee.created"] }]),
-  );
+  const ws = await scenario.workspace(stack, {
+    subscriptions: [{ name: "bookings", url, events: ["invitee.created"] }],
+  });
   await ws.up();
   return { ws, url };
-}
-
-function atCalendly(url: string) {
-  return emulator.control.subscriptions().filter((s) => s.callback_url === url);
 }
 
 async function inState(ws: Workspace) {
   return resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE);
 }
 
-beforeAll(async () => {
-  emulator = await startEngineEmulator();
-});
-
-afterAll(async () => {
-  for (const ws of workspaces) ws.dispose();
-  await emulator?.close();
-});
-
 describe("drift through the real engine", () => {
   it("deleted out of band: refresh drops it from state, up creates it again", async () => {
     const { ws, url } = await deployed("deleted");
     const [original] = atCalendly(url);
-    emulator.control.deleteSubscription(original!.uuid);
+    scenario.emulator.control.deleteSubscription(original!.uuid);
 
     const refresh = await ws.refresh();
     expect(refresh.stdout).toMatch(/- +pulumi-nodejs:dynamic\/calendly:WebhookSubscription bookings deleted/);
@@ -67,7 +45,7 @@ describe("drift through the real engine", () => {
   it("disabled by Calendly: up --refresh replaces it with an active one", async () => {
     const { ws, url } = await deployed("disabled");
     const [original] = atCalendly(url);
-    emulator.control.disableSubscription(original!.uuid);
+    scenario.emulator.control.disableSubscription(original!.uuid);
 
     const up = await ws.up(["--refresh"]);
     expect(up.stdout).toMatch(/\+-\s+pulumi-nodejs:dynamic\/calendly:WebhookSubscription bookings replaced/);

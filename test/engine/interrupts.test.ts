@@ -8,34 +8,28 @@
  *   stops at Calendly's 409 naming the subscription; with `adoptExisting` and the stack's own key
  *   (as infra/ declares them) it takes the subscription over and converges.
  */
-import { join } from "node:path";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../emulator/server";
-import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
-import { createWorkspace, type RunResult, resourcesOfType, type Workspace } from "./support/pulumi";
+import { describe, expect, it } from "vitest";
+import { type RunResult, resourcesOfType, type Workspace } from "./support/pulumi";
+import { engineScenario } from "./support/scenario";
 
-const PROGRAM = join(__dirname, "programs", "subscriptions");
 const KEY = "interrupts-explicit-signing-key-0123";
 
-let emulator: Emulator;
-const workspaces: Workspace[] = [];
+const scenario = engineScenario();
+const { atCalendly } = scenario;
 
 async function workspace(stack: string, adoptExisting: boolean): Promise<{ ws: Workspace; url: string }> {
-  const ws = await createWorkspace({ programDir: PROGRAM, stack });
-  workspaces.push(ws);
   const url = `https://receiver.example.com/hooks?subscription=${stack}`;
-  await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
-  await ws.setConfig("calendly:apiUrl", emulator.url);
-  const declared = [{ name: "bookings", url, events: ["invitee.created"], explicitKey: true, adoptExisting }];
-  await ws.setConfig("subscriptions", JSON.stringify(declared));
-  await ws.setConfig("signingKeys", JSON.stringify({ bookings: KEY }), { secret: true });
+  const ws = await scenario.workspace(stack, {
+    subscriptions: [{ name: "bookings", url, events: ["invitee.created"], explicitKey: true, adoptExisting }],
+    signingKeys: { bookings: KEY },
+  });
   return { ws, url };
 }
 
 /** `pulumi up` with the CLI sent `signal` once the subscription's create is in flight. */
 function interruptedUp(ws: Workspace, signal: NodeJS.Signals): Promise<RunResult> {
-  emulator.control.injectFaults({
+  scenario.emulator.control.injectFaults({
     match: { method: "POST", path: "/webhook_subscriptions" },
     fault: { kind: "latency", ms: 3_000 },
   });
@@ -53,26 +47,11 @@ function interruptedUp(ws: Workspace, signal: NodeJS.Signals): Promise<RunResult
   });
 }
 
-function atCalendly(url: string) {
-  return emulator.control.subscriptions().filter((s) => s.callback_url === url);
-}
-
 /** Lets the slowed POST that the killed CLI left behind land at Calendly. */
 async function createLanded(url: string) {
   for (let i = 0; i < 100 && atCalendly(url).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   expect(atCalendly(url)).toHaveLength(1);
 }
-
-beforeAll(async () => {
-  emulator = await startEngineEmulator();
-});
-
-afterEach(() => emulator.control.clearFaults());
-
-afterAll(async () => {
-  for (const ws of workspaces) ws.dispose();
-  await emulator?.close();
-});
 
 describe("an up interrupted during a create", () => {
   it("SIGINT: Pulumi finishes the create in flight and records it; the next up has nothing to do", async () => {
@@ -108,7 +87,7 @@ describe("an up interrupted during a create", () => {
     expect(atCalendly(url)).toHaveLength(1);
 
     // What the message and docs/deployment.md say to do: delete it, then up again.
-    emulator.control.deleteSubscription(orphan!.uuid);
+    scenario.emulator.control.deleteSubscription(orphan!.uuid);
     await ws.up();
     expect(atCalendly(url)).toHaveLength(1);
     const [resource] = resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE);

@@ -4,14 +4,13 @@
  * `up` leaves exactly one subscription with the new events; `destroy` leaves none at Calendly and
  * none in state.
  */
-import { join } from "node:path";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
-import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
-import { createWorkspace, resourcesOfType, type Workspace } from "./support/pulumi";
+import { startEngineEmulator } from "./support/emulator";
+import { resourcesOfType, type Workspace } from "./support/pulumi";
+import { emulatorWorkspace } from "./support/scenario";
 
-const PROGRAM = join(__dirname, "programs", "subscriptions");
 const URL = "https://receiver.example.com/calendly/webhooks?subscription=bookings";
 
 let emulator: Emulator;
@@ -23,9 +22,7 @@ async function declare(events: string[]) {
 
 beforeAll(async () => {
   emulator = await startEngineEmulator();
-  ws = await createWorkspace({ programDir: PROGRAM, stack: "lifecycle" });
-  await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
-  await ws.setConfig("calendly:apiUrl", emulator.url);
+  ws = await emulatorWorkspace(emulator, "lifecycle");
   await declare(["invitee.created"]);
 });
 

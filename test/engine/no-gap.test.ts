@@ -19,17 +19,14 @@
  * measures it on loopback. Each run prints its figures (docs/benchmarks.md, "Replacements without
  * a gap").
  */
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { markedUrl } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FiredEvent } from "../../emulator/control";
-import type { Emulator } from "../../emulator/server";
-import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
-import { createWorkspace, type Workspace } from "./support/pulumi";
+import type { Workspace } from "./support/pulumi";
 import { type EngineReceiver, startEngineReceiver } from "./support/receiver";
+import { engineScenario } from "./support/scenario";
 
-const PROGRAM = join(__dirname, "programs", "subscriptions");
 const KEY = "no-gap-explicit-signing-key-0123456789";
 const FIRE_EVERY_MS = 50;
 /** Events fired before the `up` starts and after it ends. */
@@ -59,19 +56,15 @@ interface ChangeFigures {
   upMs: number;
 }
 
-let emulator: Emulator;
+const scenario = engineScenario();
 let receiver: EngineReceiver;
-const workspaces: Workspace[] = [];
 
 beforeAll(async () => {
-  emulator = await startEngineEmulator();
   receiver = await startEngineReceiver([KEY]);
 });
 
 afterAll(async () => {
-  for (const ws of workspaces) ws.dispose();
   await receiver?.close();
-  await emulator?.close();
 });
 
 function urlFor(mode: UrlMode, events: string[]): string {
@@ -86,21 +79,22 @@ async function declare(ws: Workspace, mode: UrlMode, events: string[]) {
 }
 
 function millisOf(operation: "createWebhookSubscription" | "deleteWebhookSubscription", since: number) {
-  const request = emulator.control.requests({ operation }).find((r) => r.seq > since && r.status !== null);
+  const request = scenario.emulator.control
+    .requests({ operation })
+    .find((r) => r.seq > since && r.status !== null);
   if (!request) throw new Error(`no ${operation} during the up`);
   return Date.parse(request.at);
 }
 
 /** Creates the subscription, then changes its events during a stream of events; returns the figures. */
 async function changeEventsWhileFiring(mode: UrlMode): Promise<ChangeFigures> {
-  const ws = await createWorkspace({ programDir: PROGRAM, stack: `no-gap-${mode}` });
-  workspaces.push(ws);
-  await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
-  await ws.setConfig("calendly:apiUrl", emulator.url);
-  await ws.setConfig("signingKeys", JSON.stringify({ bookings: KEY }), { secret: true });
-  emulator.control.clearFaults();
+  const ws = await scenario.workspace(`no-gap-${mode}`, { signingKeys: { bookings: KEY } });
+  scenario.emulator.control.clearFaults();
   if (CALENDLY_LATENCY_MS > 0) {
-    emulator.control.injectFaults({ fault: { kind: "latency", ms: CALENDLY_LATENCY_MS }, times: 1_000_000 });
+    scenario.emulator.control.injectFaults({
+      fault: { kind: "latency", ms: CALENDLY_LATENCY_MS },
+      times: 1_000_000,
+    });
   }
   await declare(ws, mode, EVENTS_BEFORE);
   await ws.up();
@@ -108,13 +102,13 @@ async function changeEventsWhileFiring(mode: UrlMode): Promise<ChangeFigures> {
 
   const fired: FiredEvent[] = [];
   const timer = setInterval(() => {
-    fired.push(emulator.control.fireEvent({ event: "invitee.created" }));
+    fired.push(scenario.emulator.control.fireEvent({ event: "invitee.created" }));
   }, FIRE_EVERY_MS);
   let upMs: number;
   let since: number;
   try {
     await sleep(MARGIN_MS);
-    since = emulator.control.requests().at(-1)?.seq ?? 0;
+    since = scenario.emulator.control.requests().at(-1)?.seq ?? 0;
     const started = performance.now();
     await ws.up();
     upMs = performance.now() - started;
@@ -122,7 +116,7 @@ async function changeEventsWhileFiring(mode: UrlMode): Promise<ChangeFigures> {
   } finally {
     clearInterval(timer);
   }
-  await emulator.control.waitForDeliveries({ timeoutMs: 30_000 });
+  await scenario.emulator.control.waitForDeliveries({ timeoutMs: 30_000 });
 
   const created = millisOf("createWebhookSubscription", since);
   const deleted = millisOf("deleteWebhookSubscription", since);
@@ -143,7 +137,7 @@ async function changeEventsWhileFiring(mode: UrlMode): Promise<ChangeFigures> {
     if (new Set(ids).size > 1) duplicatesWithDifferentIds++;
   }
   await ws.destroy();
-  emulator.control.clearFaults();
+  scenario.emulator.control.clearFaults();
   return {
     mode,
     calendlyLatencyMs: CALENDLY_LATENCY_MS,

@@ -14,26 +14,22 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Emulator } from "../../emulator/server";
-import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
-import { createWorkspace, resourcesOfType, type StateExport, type Workspace } from "./support/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { OWNER_TOKEN } from "./support/emulator";
+import { resourcesOfType, type StateExport, type Workspace } from "./support/pulumi";
+import { engineScenario } from "./support/scenario";
 
-const PROGRAM = join(__dirname, "programs", "subscriptions");
 const RECEIVER = "https://receiver.example.com/calendly/webhooks";
 /** The default provider of dynamic resources: Pulumi hands it the whole stack config. */
 const DYNAMIC_PROVIDER_TYPE = "pulumi:providers:pulumi-nodejs";
 /** How a deploy job runs: the token in the environment of the Pulumi step alone. */
 const DEPLOY = { env: { CALENDLY_TOKEN: OWNER_TOKEN } };
 
-let emulator: Emulator;
-const workspaces: Workspace[] = [];
+const scenario = engineScenario();
 
-async function workspace(stack: string): Promise<Workspace> {
-  const ws = await createWorkspace({ programDir: PROGRAM, stack });
-  workspaces.push(ws);
-  await ws.setConfig("calendly:apiUrl", emulator.url);
-  return ws;
+/** A stack with no token in its config: the provider finds one in `CALENDLY_TOKEN`, or none. */
+function workspace(stack: string): Promise<Workspace> {
+  return scenario.workspace(stack, { token: null });
 }
 
 async function declare(ws: Workspace, subscriptions: { name: string; events: string[] }[]) {
@@ -70,15 +66,6 @@ function dynamicProviderInputs(state: StateExport): Record<string, unknown>[] {
     .map((r) => r.inputs ?? {});
 }
 
-beforeAll(async () => {
-  emulator = await startEngineEmulator();
-});
-
-afterAll(async () => {
-  for (const ws of workspaces) ws.dispose();
-  await emulator?.close();
-});
-
 describe("the token only in the deploy job's environment", () => {
   let ws: Workspace;
   let signingKey: string;
@@ -90,7 +77,7 @@ describe("the token only in the deploy job's environment", () => {
 
   it("up (deploy job) creates the subscription, and the token is in neither config nor state", async () => {
     await ws.up([], DEPLOY);
-    expect(emulator.control.subscriptions()).toHaveLength(1);
+    expect(scenario.emulator.control.subscriptions()).toHaveLength(1);
 
     expect(readFileSync(ws.configFile, "utf8")).not.toContain("calendly:token");
     const decrypted = await ws.exportState({ showSecrets: true });
@@ -98,7 +85,7 @@ describe("the token only in the deploy job's environment", () => {
     expect(backendFilesContaining(ws, OWNER_TOKEN)).toEqual([]);
     // The default provider's inputs are the stack config: here, without a token.
     const [inputs] = dynamicProviderInputs(decrypted);
-    expect(inputs).toMatchObject({ "calendly:apiUrl": emulator.url });
+    expect(inputs).toMatchObject({ "calendly:apiUrl": scenario.emulator.url });
     expect(inputs).not.toHaveProperty("calendly:token");
 
     signingKey = ((await ws.outputs({ showSecrets: true })).signingKeys as Record<string, string>).bookings!;
@@ -115,7 +102,7 @@ describe("the token only in the deploy job's environment", () => {
       { name: "no-shows", events: ["invitee_no_show.created"] },
     ]);
     const backendBefore = backendFiles(ws);
-    const requestsBefore = emulator.control.requestCount();
+    const requestsBefore = scenario.emulator.control.requestCount();
 
     const preview = await ws.preview(["--diff"]);
     expect(preview.code).toBe(0);
@@ -125,12 +112,12 @@ describe("the token only in the deploy job's environment", () => {
     expect(preview.stdout).toMatch(/\+ 1 to create\s+\+-1 to replace/);
     expect(preview.output).not.toContain(signingKey);
 
-    expect(emulator.control.requestCount()).toBe(requestsBefore);
+    expect(scenario.emulator.control.requestCount()).toBe(requestsBefore);
     expect(backendFiles(ws)).toEqual(backendBefore);
   });
 
   it("up without the token fails with the provider's actionable message, changes nothing, prints no secret", async () => {
-    const before = emulator.control.subscriptions();
+    const before = scenario.emulator.control.subscriptions();
     const stateBefore = resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE);
 
     const up = await ws.up([], { allowFailure: true });
@@ -139,7 +126,7 @@ describe("the token only in the deploy job's environment", () => {
     expect(up.output).not.toContain(signingKey);
     expect(up.output).not.toContain(OWNER_TOKEN);
 
-    expect(emulator.control.subscriptions()).toEqual(before);
+    expect(scenario.emulator.control.subscriptions()).toEqual(before);
     const stateAfter = resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE);
     expect(stateAfter.map((r) => r.id)).toEqual(stateBefore.map((r) => r.id));
   });
@@ -147,7 +134,7 @@ describe("the token only in the deploy job's environment", () => {
   it("refresh, up and destroy (deploy jobs) use CALENDLY_TOKEN from the environment", async () => {
     await ws.refresh([], DEPLOY);
     await ws.up([], DEPLOY);
-    const subs = emulator.control.subscriptions();
+    const subs = scenario.emulator.control.subscriptions();
     expect(subs.map((s) => s.events).sort()).toEqual([
       ["invitee.canceled", "invitee.created"],
       ["invitee_no_show.created"],
@@ -155,7 +142,7 @@ describe("the token only in the deploy job's environment", () => {
     expect(JSON.stringify(await ws.exportState({ showSecrets: true }))).not.toContain(OWNER_TOKEN);
 
     await ws.destroy([], DEPLOY);
-    expect(emulator.control.subscriptions()).toHaveLength(0);
+    expect(scenario.emulator.control.subscriptions()).toHaveLength(0);
     expect(resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE)).toHaveLength(0);
     expect(backendFilesContaining(ws, OWNER_TOKEN)).toEqual([]);
   });

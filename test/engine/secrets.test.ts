@@ -13,9 +13,9 @@ import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
-import { createWorkspace, type RunResult, resourcesOfType, type Workspace } from "./support/pulumi";
+import { type RunResult, resourcesOfType, type Workspace } from "./support/pulumi";
+import { emulatorWorkspace } from "./support/scenario";
 
-const PROGRAM = join(__dirname, "programs", "subscriptions");
 const RECEIVER = "https://receiver.example.com/calendly/webhooks";
 const EXPLICIT_KEY = "secrets-explicit-signing-key-0123456789";
 const BAD_KEY = "too-short-key";
@@ -52,9 +52,7 @@ async function declare(events: string[], key = EXPLICIT_KEY) {
 
 beforeAll(async () => {
   emulator = await startEngineEmulator();
-  ws = await createWorkspace({ programDir: PROGRAM, stack: "secrets" });
-  await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
-  await ws.setConfig("calendly:apiUrl", emulator.url);
+  ws = await emulatorWorkspace(emulator, "secrets");
   await declare(["invitee.created"]);
   printed.push(await ws.up());
   const keys = (await ws.outputs({ showSecrets: true })).signingKeys as Record<string, string>;

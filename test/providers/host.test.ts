@@ -16,6 +16,7 @@ import {
 } from "../../tools/pulumi-host/engine";
 import { type DynamicProviderHost, startDynamicProviderHost } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
+import { createOutcomeLost } from "../support/faults";
 import { type Receiver, startReceiver } from "../support/receiver";
 import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
 
@@ -278,18 +279,7 @@ describe("faults during create and delete: never a duplicate, an orphan or a los
 
   it("a create whose outcome stays unknown is recorded as pending, and the next up converges to one subscription", async () => {
     // One create lands unseen; the retry's 409 then needs a look that Calendly refuses six times.
-    emulator.control.injectFaults([
-      {
-        match: { method: "POST", path: "/webhook_subscriptions" },
-        fault: { kind: "apply_then_drop" },
-        times: 1,
-      },
-      {
-        match: { method: "GET", path: "/webhook_subscriptions" },
-        fault: { kind: "status", status: 500 },
-        times: 6,
-      },
-    ]);
+    emulator.control.injectFaults(createOutcomeLost(6));
     const failed = await engine.up(undefined, inputs("pending")).catch((e) => e);
     expect(failed).toBeInstanceOf(UpFailedError);
     const pending = (failed as UpFailedError).state!;
