@@ -11,7 +11,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ReceiverCode } from "./code";
-import { LAMBDA_ASSUME_ROLE_POLICY, ownLogStatements, type PolicyDocument } from "./policy";
+import { nodeFunction } from "./node-function";
+import { ownLogStatements, type PolicyDocument } from "./policy";
 
 /** The watchdog makes one GET per subscription; 60 s leaves room for a rate-limit wait. */
 export const WATCHDOG_TIMEOUT_SECONDS = 60;
@@ -70,57 +71,32 @@ export function receiverWatchdog(name: string, args: WatchdogArgs, parent: pulum
     },
     { parent },
   );
-  const logGroup = new aws.cloudwatch.LogGroup(
-    `${name}-watchdog-logs`,
-    { retentionInDays: args.logRetentionDays },
-    { parent },
-  );
-  const role = new aws.iam.Role(
-    `${name}-watchdog-role`,
-    {
-      description: `Runs ${name}'s Calendly subscription watchdog`,
-      assumeRolePolicy: JSON.stringify(LAMBDA_ASSUME_ROLE_POLICY),
-    },
-    { parent },
-  );
-  const policy = new aws.iam.RolePolicy(
-    `${name}-watchdog-policy`,
-    {
-      role: role.id,
-      policy: pulumi
-        .all([logGroup.arn, tokenParameter.arn])
-        .apply(([logGroupArn, tokenParameterArn]) =>
-          JSON.stringify(watchdogPolicyDocument({ logGroupArn, tokenParameterArn })),
-        ),
-    },
-    { parent },
-  );
-  const fn = new aws.lambda.Function(
+  const { fn, role, rolePolicy, logGroup } = nodeFunction(
     `${name}-watchdog`,
     {
       description: "Checks the stack's Calendly webhook subscriptions and emits the metrics its alarms watch",
-      runtime: aws.lambda.Runtime.NodeJS22dX,
-      architectures: ["arm64"],
-      handler: args.code.handler,
-      code: args.code.code,
-      role: role.arn,
-      memorySize: WATCHDOG_MEMORY_MB,
-      timeout: WATCHDOG_TIMEOUT_SECONDS,
-      loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
-      environment: {
-        variables: {
-          WATCHED_SUBSCRIPTIONS: pulumi.output(args.watched).apply((watched) => JSON.stringify(watched)),
-          CALENDLY_TOKEN_PARAMETER: tokenParameter.name,
-          ...(args.apiUrl ? { CALENDLY_API_URL: args.apiUrl } : {}),
-          RETRYING_WINDOW_SECONDS: String(args.retryingWindowHours * 3600),
-          WATCHDOG_DEADLINE_SECONDS: String(WATCHDOG_DEADLINE_SECONDS),
-          POWERTOOLS_SERVICE_NAME: args.serviceName,
-          POWERTOOLS_LOG_LEVEL: args.logLevel,
-          NODE_OPTIONS: "--enable-source-maps",
-        },
+      roleDescription: `Runs ${name}'s Calendly subscription watchdog`,
+      code: args.code,
+      memoryMb: WATCHDOG_MEMORY_MB,
+      timeoutSeconds: WATCHDOG_TIMEOUT_SECONDS,
+      logRetentionDays: args.logRetentionDays,
+      policy: (logGroupArn) =>
+        pulumi
+          .all([logGroupArn, tokenParameter.arn])
+          .apply(([logGroupArn, tokenParameterArn]) =>
+            JSON.stringify(watchdogPolicyDocument({ logGroupArn, tokenParameterArn })),
+          ),
+      variables: {
+        WATCHED_SUBSCRIPTIONS: pulumi.output(args.watched).apply((watched) => JSON.stringify(watched)),
+        CALENDLY_TOKEN_PARAMETER: tokenParameter.name,
+        ...(args.apiUrl ? { CALENDLY_API_URL: args.apiUrl } : {}),
+        RETRYING_WINDOW_SECONDS: String(args.retryingWindowHours * 3600),
+        WATCHDOG_DEADLINE_SECONDS: String(WATCHDOG_DEADLINE_SECONDS),
+        POWERTOOLS_SERVICE_NAME: args.serviceName,
+        POWERTOOLS_LOG_LEVEL: args.logLevel,
       },
     },
-    { parent, dependsOn: [policy] },
+    parent,
   );
   // A pass that failed is not retried: the next one comes at the next interval, and a retried
   // pass would only repeat its Calendly calls.
@@ -167,7 +143,7 @@ export function receiverWatchdog(name: string, args: WatchdogArgs, parent: pulum
     tokenParameter,
     logGroup,
     role,
-    rolePolicy: policy,
+    rolePolicy,
     fn,
     invokeConfig,
     schedule: rule,
