@@ -9,15 +9,7 @@
  * Only payloads naming the emulator's own URIs are kept (`<base>/scheduled_events/<e>/invitees/<i>`);
  * a custom trigger payload shaped otherwise is delivered but cannot be fetched.
  */
-import type { WebhookEvent } from "../calendly";
-
-/** Events whose payload is an invitee. */
-const INVITEE_EVENTS: readonly WebhookEvent[] = [
-  "invitee.created",
-  "invitee.canceled",
-  "invitee_no_show.created",
-  "invitee_no_show.deleted",
-];
+import { INVITEE_EVENTS, type WebhookEvent } from "../calendly";
 
 export interface StoredScheduledEvent {
   uuid: string;
@@ -63,7 +55,7 @@ export class Bookings {
 
   /** Keeps the invitee and scheduled event of a delivered payload; `false` when it has none. */
   record(delivered: DeliveredEvent): boolean {
-    if (!INVITEE_EVENTS.includes(delivered.event)) return false;
+    if (!(INVITEE_EVENTS as readonly WebhookEvent[]).includes(delivered.event)) return false;
     const { scheduled_event: embedded, ...invitee } = delivered.payload;
     const ids = this.inviteeIds(invitee.uri);
     if (!ids) return false;

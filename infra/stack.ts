@@ -127,13 +127,14 @@ function deployReceiver(config: StackConfig, signingKeys: pulumi.Output<string>)
 const PREVIEW_TOKEN_PLACEHOLDER = "calendly:token is not set";
 
 /**
- * The token the provider uses, for the watchdog's parameter: `calendly:token` (a secret), else
- * CALENDLY_TOKEN, as the provider falls back to it. Never read into plain text.
+ * The token the provider uses, for the watchdog's parameter, by the provider's rule: an exported
+ * CALENDLY_TOKEN wins over `calendly:token` (after a rotation the token in config may be the
+ * revoked one; pulumi-calendly/provider says why). Never read into plain text.
  */
 function watchdogToken(): pulumi.Output<string> {
-  const configured = new pulumi.Config("calendly").getSecret("token");
-  if (configured !== undefined) return configured;
-  return pulumi.secret(process.env.CALENDLY_TOKEN || PREVIEW_TOKEN_PLACEHOLDER);
+  const exported = process.env.CALENDLY_TOKEN;
+  if (exported) return pulumi.secret(exported);
+  return new pulumi.Config("calendly").getSecret("token") ?? pulumi.secret(PREVIEW_TOKEN_PLACEHOLDER);
 }
 
 function summarize(

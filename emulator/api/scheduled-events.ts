@@ -10,24 +10,16 @@
  *
  * The 403 messages are the ones Calendly's spec gives for each path.
  */
-import { isAdmin, missingScopes } from "../auth";
-import { insufficientScope, notFound, permissionDenied } from "../errors";
+import { isAdmin, requireScopes } from "../auth";
+import { notFound, permissionDenied } from "../errors";
 import { type ApiResponse, json } from "../http";
 import type { TokenGrant } from "../store";
 import type { ApiContext } from "./context";
 
 const READ_SCOPE = "scheduled_events:read";
-const WRITE_SCOPE = "scheduled_events:write";
 
 const EVENT_DENIED = "You are not allowed to view this event";
 const INVITEE_DENIED = "You do not have permission to view this event";
-
-function assertReadScope(grant: TokenGrant): void {
-  // A `:write` scope includes its `:read`.
-  if (missingScopes(grant, [READ_SCOPE]).length > 0 && missingScopes(grant, [WRITE_SCOPE]).length > 0) {
-    throw insufficientScope([READ_SCOPE]);
-  }
-}
 
 /** 404 unless the booking is the token's organization's; 403 unless an admin's or a host's. */
 function assertVisible(
@@ -40,14 +32,14 @@ function assertVisible(
 }
 
 export function getScheduledEvent(ctx: ApiContext): ApiResponse {
-  assertReadScope(ctx.grant);
+  requireScopes(ctx.grant, [READ_SCOPE]);
   const stored = ctx.store.bookings.scheduledEvent(ctx.params[0] ?? "");
   assertVisible(ctx.grant, stored, EVENT_DENIED);
   return json(200, { resource: stored.resource });
 }
 
 export function getInvitee(ctx: ApiContext): ApiResponse {
-  assertReadScope(ctx.grant);
+  requireScopes(ctx.grant, [READ_SCOPE]);
   const stored = ctx.store.bookings.invitee(ctx.params[0] ?? "", ctx.params[1] ?? "");
   assertVisible(ctx.grant, stored, INVITEE_DENIED);
   return json(200, { resource: stored.resource });

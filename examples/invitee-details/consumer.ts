@@ -22,9 +22,8 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { build } from "esbuild";
 import { LAMBDA_ASSUME_ROLE_POLICY } from "../../infra/receiver/policy";
-import { LAMBDA_BUNDLE_OPTIONS } from "../../lambda/build";
+import { buildLambdaBundle } from "../../lambda/build";
 import { CLAIM_CHECK_PREFIX } from "../../lambda/claim-check";
 import { EVENT_SOURCE } from "../../lambda/detail";
 import { CALENDLY_CALL_DEADLINE_MS, INVITEE_EVENTS } from "./handler";
@@ -32,7 +31,6 @@ import { CALENDLY_CALL_DEADLINE_MS, INVITEE_EVENTS } from "./handler";
 export type InviteeEvent = (typeof INVITEE_EVENTS)[number];
 
 export const CONSUMER_TYPE = "calendly-webhooks:examples:InviteeDetailsConsumer";
-const PROJECT_ROOT = path.resolve(__dirname, "../..");
 const ENTRY_POINT = "examples/invitee-details/handler.ts";
 
 /** Two Calendly calls with their retries, and some room. */
@@ -62,16 +60,13 @@ export function inviteeEventPattern(events: readonly InviteeEvent[] = INVITEE_EV
   };
 }
 
-/** Bundles handler.ts into `<outdir>/index.js` (+ map), as the receiver is; returns the directory. */
+/**
+ * Bundles handler.ts into `<outdir>/index.js` (+ map) as the receiver is (the same byte for byte on
+ * every machine, so the archive changes only with the code); returns the directory.
+ */
 export async function buildConsumerBundle(outdir: string): Promise<string> {
-  const target = path.resolve(PROJECT_ROOT, outdir);
-  await build({
-    ...LAMBDA_BUNDLE_OPTIONS,
-    absWorkingDir: PROJECT_ROOT,
-    entryPoints: { index: ENTRY_POINT },
-    outdir: target,
-  });
-  return target;
+  const bundle = await buildLambdaBundle({ entryPoint: ENTRY_POINT, outdir, name: "index" });
+  return path.dirname(bundle.entryFile);
 }
 
 export class InviteeDetailsConsumer extends pulumi.ComponentResource {

@@ -29,6 +29,7 @@ import {
   type CalendlyClient,
   createCalendlyClient,
   DEFAULT_API_URL,
+  INVITEE_EVENTS,
   isArgumentError,
   isNotFound,
 } from "../../calendly";
@@ -42,13 +43,8 @@ import type { CalendlyEventDetail, PayloadRef } from "../../lambda/detail";
  */
 export const CALENDLY_CALL_DEADLINE_MS = 70_000;
 
-/** The events whose payload is an invitee. */
-export const INVITEE_EVENTS = [
-  "invitee.created",
-  "invitee.canceled",
-  "invitee_no_show.created",
-  "invitee_no_show.deleted",
-] as const;
+/** The events whose payload is an invitee (one list for the project, from the client). */
+export { INVITEE_EVENTS };
 
 /** What the rule hands the function: the receiver's entry, `detail` being a CalendlyEventDetail. */
 export type CalendlyBusEvent = EventBridgeEvent<string, CalendlyEventDetail>;

@@ -39,12 +39,16 @@ const TWO = [
   { name: "forms", scope: "organization", events: ["routing_form_submission.created"] },
 ];
 
+/** A token exported beside a stale one in stack config, as after a rotation. */
+const EXPORTED_TOKEN = "exported-calendly-token-after-rotation";
+
 let standard: ScenarioResult;
 let custom: ScenarioResult;
 let off: ScenarioResult;
+let exported: ScenarioResult;
 
 beforeAll(async () => {
-  [standard, custom, off] = await Promise.all([
+  [standard, custom, off, exported] = await Promise.all([
     runScenario({ stack: "test-watch", config: configWith({ alarmEmail: "oncall@example.com" }) }),
     runScenario({
       stack: "test-watch-custom",
@@ -64,6 +68,7 @@ beforeAll(async () => {
       }),
     }),
     runScenario({ stack: "test-watch-off", config: configWith({ watchdog: false }) }),
+    runScenario({ stack: "test-watch-env", config: configWith({}), env: { CALENDLY_TOKEN: EXPORTED_TOKEN } }),
   ]);
 }, 120_000);
 
@@ -95,6 +100,13 @@ describe("the watchdog", () => {
     expect(input(parameter, "name")).toBe("/calendly-webhooks/test-watch/calendly-token");
     expect(isSecretValue(parameter.inputs.value)).toBe(true);
     expect(input(parameter, "value")).toBe(FAKE_TOKEN);
+  });
+
+  it("is given the token the provider uses: an exported CALENDLY_TOKEN wins over calendly:token", () => {
+    expect(exported.error).toBeUndefined();
+    const parameter = named(exported, T.parameter, "calendly-test-watch-env-calendly-token");
+    expect(isSecretValue(parameter.inputs.value)).toBe(true);
+    expect(input(parameter, "value")).toBe(EXPORTED_TOKEN);
   });
 
   it("is the watchdog bundle on Node 22/arm64, configured by names only, in a form its own config reader accepts", () => {

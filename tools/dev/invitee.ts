@@ -10,9 +10,7 @@ import {
 } from "../../examples/invitee-details/handler";
 import type { CalendlyEventDetail } from "../../lambda/detail";
 import type { AcceptedEntry } from "../aws-stubs";
-import { LOCAL_TOKEN, type LocalStack } from "../local/stack";
-
-export const LOCAL_TOKEN_PARAMETER = "/calendly-webhooks/local/calendly-token";
+import { LOCAL_TOKEN_PARAMETER, type LocalStack } from "../local/stack";
 
 /** What an EventBridge rule hands its target for an entry the bus accepted. */
 export function ruleEventOf(accepted: AcceptedEntry): CalendlyBusEvent {
@@ -41,7 +39,6 @@ export interface FetchedInvitee {
 export async function fetchOneInvitee(stack: LocalStack): Promise<FetchedInvitee> {
   const accepted = stack.aws.eventBridge.entries.find((e) => e.entry.DetailType === "invitee.created");
   if (!accepted) throw new Error("no invitee.created event reached the bus");
-  stack.aws.ssm.putParameter(LOCAL_TOKEN_PARAMETER, LOCAL_TOKEN);
   const deps = dependenciesFromEnvironment(
     {
       ...stack.aws.env,

@@ -17,7 +17,10 @@ export const PROJECT = "calendly-webhooks";
 export const FAKE_TOKEN = "test-token-4f1b2c3d-never-anywhere";
 
 export type ScenarioInput = Omit<Scenario, "reportFile" | "secretKeys" | "preview"> &
-  Partial<Pick<Scenario, "secretKeys" | "preview">>;
+  Partial<Pick<Scenario, "secretKeys" | "preview">> & {
+    /** Variables the program's process sees, as a deploy job exports them (e.g. CALENDLY_TOKEN). */
+    env?: Record<string, string>;
+  };
 
 /** A config value as the CLI passes it to the program: strings as they are, the rest as JSON. */
 function encode(value: unknown): string {
@@ -81,7 +84,7 @@ let reports = 0;
 /** The Report, and what the program wrote to stderr (Pulumi's warnings, under mocks). */
 export type ScenarioResult = Report & { stderr: string };
 
-export async function runScenario(input: ScenarioInput): Promise<ScenarioResult> {
+export async function runScenario({ env: exported = {}, ...input }: ScenarioInput): Promise<ScenarioResult> {
   const scenario: Scenario = {
     preview: false,
     secretKeys: "calendly:token" in input.config ? ["calendly:token"] : [],
@@ -98,6 +101,7 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
   delete env.CALENDLY_TOKEN;
   delete env.PULUMI_CONFIG;
   delete env.PULUMI_CONFIG_SECRET_KEYS;
+  Object.assign(env, exported);
   const { stderr } = await promisify(execFile)(
     process.execPath,
     ["-r", "ts-node/register", path.join(__dirname, "main.ts")],

@@ -28,6 +28,15 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
+/** The events whose payload is an invitee (and so names a scheduled event too). */
+export const INVITEE_EVENTS = [
+  "invitee.created",
+  "invitee.canceled",
+  "invitee_no_show.created",
+  "invitee_no_show.deleted",
+] as const satisfies readonly WebhookEvent[];
+export type InviteeEvent = (typeof INVITEE_EVENTS)[number];
+
 /** Plan feature an event needs since 2026-11-19; `null` when Free accounts may subscribe. */
 export type PlanFeature = "routing_forms" | "meeting_recaps";
 
