@@ -11,6 +11,7 @@
  */
 import * as z from "zod/mini";
 import { DEFAULT_FUTURE_SKEW_SECONDS, DEFAULT_TOLERANCE_SECONDS } from "../calendly";
+import { WHOLE_DECIMAL } from "./whole-number";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -126,7 +127,6 @@ type NumberVariable = keyof typeof NUMBER_RULES;
 
 const text = z.string().check(z.trim(), z.minLength(1));
 /** Digits only: no sign, no spaces, no hex, no exponent, no fraction. */
-const DECIMAL = /^[0-9]{1,15}$/;
 /**
  * The text of a whole number within the rule's range, read with `Number` once valid. One string
  * schema with two checks rather than a pipe through `transform` into `z.number()`: less than half
@@ -136,7 +136,7 @@ const DECIMAL = /^[0-9]{1,15}$/;
 const wholeNumber = ({ min, max }: NumberRule) =>
   z.optional(
     z.string().check(
-      z.regex(DECIMAL),
+      z.regex(WHOLE_DECIMAL),
       z.refine((digits) => {
         const value = Number(digits);
         return value >= min && value <= max;
@@ -164,7 +164,7 @@ function problemOf(variable: string, value: string | undefined): { problem: stri
   if (rule === undefined) {
     return { problem: "is blank", fix: TEXT_FIXES[variable as keyof typeof TEXT_FIXES] ?? "check its value" };
   }
-  const problem = DECIMAL.test(value)
+  const problem = WHOLE_DECIMAL.test(value)
     ? `is not valid (outside ${rule.min}..${rule.max})`
     : "is not valid (not a whole decimal number: digits only, no sign, spaces, hex or exponent)";
   return { problem, fix: rule.fix };

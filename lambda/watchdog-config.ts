@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { DEFAULT_API_URL, DEFAULT_RETRYING_WINDOW_MS } from "../calendly";
 import type { Env } from "./config";
+import { WHOLE_DECIMAL } from "./whole-number";
 
 export interface WatchedSubscription {
   /** The name the stack gave it: the `Subscription` dimension of its metric. */
@@ -69,7 +70,13 @@ export function parseWatchedSubscriptions(text: string): WatchedSubscription[] |
 
 const wholeNumber = (fallback: number, min: number, max: number) =>
   z.preprocess(
-    (v) => (v === "" || v === undefined ? undefined : Number(v)),
+    // Only whole decimal digits become a number; any other text stays text, and is refused.
+    (v) =>
+      v === "" || v === undefined
+        ? undefined
+        : typeof v === "string" && WHOLE_DECIMAL.test(v)
+          ? Number(v)
+          : v,
     z.number().int().min(min).max(max).default(fallback),
   );
 

@@ -49,6 +49,16 @@ describe("loadWatchdogConfig", () => {
     }
   });
 
+  it("takes only whole decimal numbers, as the receiver does (no hex, exponent, sign or spaces)", () => {
+    const base = { WATCHED_SUBSCRIPTIONS: WATCHED, CALENDLY_TOKEN: "t" };
+    for (const value of ["0x10", "1e1", " 3600 ", "+4", "4.0", " "]) {
+      expect(problems({ ...base, WATCHDOG_CONCURRENCY: value }), value).toEqual([
+        "WATCHDOG_CONCURRENCY is not valid",
+      ]);
+    }
+    expect(loadWatchdogConfig({ ...base, WATCHDOG_CONCURRENCY: "16" }).concurrency).toBe(16);
+  });
+
   it("needs exactly one token source, and the watched subscriptions", () => {
     expect(problems({ WATCHED_SUBSCRIPTIONS: WATCHED })).toEqual([
       "CALENDLY_TOKEN_PARAMETER is not set, nor CALENDLY_TOKEN",
