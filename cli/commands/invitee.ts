@@ -9,8 +9,8 @@ import type { Invitee, ScheduledEvent } from "../../calendly";
 import {
   INVITEE_URI_EXAMPLE,
   inviteeUriProblem,
-  isCalendlyApiError,
   isInsufficientScope,
+  isNotFound,
   isPermissionDenied,
 } from "../../calendly";
 import { API_OPTIONS, API_OPTIONS_HELP, CliError, parseOptionsAndArguments, UsageError } from "../args";
@@ -152,7 +152,7 @@ ${API_OPTIONS_HELP}`,
     try {
       const invitee = await session.call("fetch the invitee", (client) =>
         client.getInvitee(uri).catch((error: unknown) => {
-          throw explainInviteeError(error, uri, session.apiUrl);
+          throw explainInviteeError(error, "invitee", uri, session.apiUrl);
         }),
       );
       if (values.json) {
@@ -161,7 +161,7 @@ ${API_OPTIONS_HELP}`,
       }
       const event = await session.call("fetch the invitee's scheduled event", (client) =>
         client.getScheduledEvent(invitee.event).catch((error: unknown) => {
-          throw explainInviteeError(error, invitee.event, session.apiUrl);
+          throw explainInviteeError(error, "scheduled event", invitee.event, session.apiUrl);
         }),
       );
       context.io.stdout.write(`${formatInvitee(invitee, event)}\n`);
@@ -173,10 +173,15 @@ ${API_OPTIONS_HELP}`,
 };
 
 /** 404 and a host-only 403 say what they mean here; anything else goes to the common explanations. */
-function explainInviteeError(error: unknown, uri: string, apiUrl: string): unknown {
-  if (isCalendlyApiError(error) && error.status === 404) {
+function explainInviteeError(
+  error: unknown,
+  what: "invitee" | "scheduled event",
+  uri: string,
+  apiUrl: string,
+): unknown {
+  if (isNotFound(error)) {
     return new CliError(
-      `no such invitee at ${apiUrl} (404 ${error.title}): ${uri} is unknown there; check the URI and --api-url / CALENDLY_API_URL (a payload from another environment names bookings this one does not have)`,
+      `no such ${what} at ${apiUrl} (404 ${error.title}): ${uri} is unknown there; check the URI and --api-url / CALENDLY_API_URL (a payload from another environment names bookings this one does not have)`,
     );
   }
   if (isPermissionDenied(error)) {

@@ -13,12 +13,23 @@ import {
   WATCH_STATUSES,
   type WatchdogResult,
 } from "../../lambda/watchdog-check";
-import { parseWatchedSubscriptions, type WatchedSubscription } from "../../lambda/watchdog-config";
+import {
+  DEFAULT_WATCHDOG_CONCURRENCY,
+  parseWatchedSubscriptions,
+  type WatchedSubscription,
+} from "../../lambda/watchdog-config";
 import { hoursInMs, positiveInteger, seconds } from "../../tools/command-line";
 import { API_OPTIONS, API_OPTIONS_HELP, parseOptions, UsageError } from "../args";
 import type { Command, CommandContext } from "../command";
 import { ago, formatTable } from "../output";
-import { describeScope, readScopeOptions, resolveScope, SCOPE_OPTIONS, SCOPE_OPTIONS_HELP } from "../scope";
+import {
+  describeScope,
+  readScopeOptions,
+  resolveScope,
+  SCOPE_OPTIONS,
+  SCOPE_OPTIONS_HELP,
+  type ScopeRequest,
+} from "../scope";
 import { openSession, type Session } from "../session";
 import { listInScope, uuidOf } from "../subscriptions";
 
@@ -32,7 +43,6 @@ const spec = {
 const DEFAULT_INTERVAL_SECONDS = 300;
 /** One pass must not run into the next; the Lambda's own budget is 45 s. */
 const PASS_DEADLINE_MS = 60_000;
-const CONCURRENCY = 4;
 
 const OPTIONS = {
   ...API_OPTIONS,
@@ -75,11 +85,11 @@ function subscriptionOptions(values: readonly string[]): WatchedSubscription[] {
 
 /** Which subscriptions to check: the options, else WATCHED_SUBSCRIPTIONS, else the whole scope. */
 async function watchedSubscriptions(
-  values: ReturnType<typeof parseOptions<typeof OPTIONS>>,
+  given: WatchedSubscription[],
+  scope: ScopeRequest,
   session: Session,
   context: CommandContext,
 ): Promise<{ watched: WatchedSubscription[]; source: string }> {
-  const given = subscriptionOptions(values.subscription ?? []);
   if (given.length > 0) return { watched: given, source: "--subscription" };
   const fromEnv = context.io.env.WATCHED_SUBSCRIPTIONS;
   if (fromEnv) {
@@ -92,7 +102,7 @@ async function watchedSubscriptions(
     }
     return { watched, source: "WATCHED_SUBSCRIPTIONS" };
   }
-  const resolved = await resolveScope(session, readScopeOptions(spec, values));
+  const resolved = await resolveScope(session, scope);
   const listed = await listInScope(session, resolved);
   return {
     watched: listed.map((sub) => ({ name: uuidOf(sub), uri: sub.uri })),
@@ -158,13 +168,14 @@ ${API_OPTIONS_HELP}`,
     const retryingWindowMs =
       hoursInMs("retrying-window", values["retrying-window"], { min: 1, max: 720 }) ??
       DEFAULT_RETRYING_WINDOW_MS;
-    subscriptionOptions(values.subscription ?? []);
-    readScopeOptions(spec, values);
+    // Both read before any call, so a bad option costs no session.
+    const given = subscriptionOptions(values.subscription ?? []);
+    const scope = readScopeOptions(spec, values);
 
     const now = context.io.now ?? Date.now;
     const session = (await openSession(values, context))!;
     try {
-      const { watched, source } = await watchedSubscriptions(values, session, context);
+      const { watched, source } = await watchedSubscriptions(given, scope, session, context);
       if (watched.length === 0) {
         context.io.stdout.write(`Nothing to watch: no webhook subscriptions in ${source}.\n`);
         return 0;
@@ -179,7 +190,7 @@ ${API_OPTIONS_HELP}`,
             watched,
             retryingWindowMs,
             deadline: started + PASS_DEADLINE_MS,
-            concurrency: CONCURRENCY,
+            concurrency: DEFAULT_WATCHDOG_CONCURRENCY,
             now,
             get: (uri) => {
               calls++;

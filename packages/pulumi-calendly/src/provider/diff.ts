@@ -16,19 +16,13 @@
  * operation runs the installed code (shim.ts).
  */
 import { isUnknown } from "./inputs";
-import { sameUrl } from "./lookup";
+import { sameEvents, sameUrl } from "./lookup";
 import type { StoredOutputs } from "./outputs";
 
 export interface SubscriptionDiff {
   changes: boolean;
   replaces: string[];
   deleteBeforeReplace: boolean;
-}
-
-function sameEventSet(a: readonly string[], b: readonly string[]): boolean {
-  const left = [...new Set(a)].sort();
-  const right = [...new Set(b)].sort();
-  return left.length === right.length && left.every((e, i) => e === right[i]);
 }
 
 /**
@@ -51,7 +45,7 @@ export function diffSubscription(
   const events = news.events;
   replaceIf(
     "events",
-    !Array.isArray(events) || events.some(isUnknown) || !sameEventSet(events as string[], olds.events ?? []),
+    !Array.isArray(events) || events.some(isUnknown) || !sameEvents(events as string[], olds.events ?? []),
   );
 
   // Owners left out mean "the token's own": without an API call we cannot see the token's identity
