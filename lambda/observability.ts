@@ -13,9 +13,9 @@
  */
 import type { Context } from "aws-lambda";
 import type { Env } from "./config";
+import { DEFAULT_METRICS_NAMESPACE, RECEIVER_METRICS } from "./receiver-metrics";
 
 export const DEFAULT_SERVICE_NAME = "calendly-receiver";
-export const DEFAULT_METRICS_NAMESPACE = "CalendlyWebhooks";
 
 export type DeliveryOutcome =
   | "accepted"
@@ -123,12 +123,12 @@ export function deliveryMetrics(log: DeliveryLog): Record<string, number> {
     if (log.validation === "unknown_event") counts.UnknownEvent = 1;
     if (log.validation === "invalid_payload") counts.InvalidPayload = 1;
   } else if (log.outcome === "rejected") {
-    counts.Rejected = 1;
+    counts[RECEIVER_METRICS.rejected] = 1;
     // Alarmable on its own: Calendly retrying with its original t= past the tolerance shows here.
     if (log.reason === "stale") counts.StaleSignatures = 1;
   } else {
     const forwarding = log.reason?.startsWith("forward") || log.reason === "claim_check_failed";
-    counts[forwarding ? "ForwardFailures" : "Errors"] = 1;
+    counts[forwarding ? RECEIVER_METRICS.forwardFailures : RECEIVER_METRICS.errors] = 1;
   }
   return counts;
 }
@@ -156,14 +156,14 @@ export function emfDocument(
   if (reason !== undefined) {
     directives.push({
       Namespace: namespace,
-      Dimensions: [["service", "Reason"]],
-      Metrics: [{ Name: "Rejected", Unit: "Count" }],
+      Dimensions: [["service", RECEIVER_METRICS.reasonDimension]],
+      Metrics: [{ Name: RECEIVER_METRICS.rejected, Unit: "Count" }],
     });
   }
   return {
     _aws: { Timestamp: timestamp, CloudWatchMetrics: directives },
     service,
-    ...(reason !== undefined ? { Reason: reason } : {}),
+    ...(reason !== undefined ? { [RECEIVER_METRICS.reasonDimension]: reason } : {}),
     ...counts,
   };
 }

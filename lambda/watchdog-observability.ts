@@ -8,7 +8,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Env } from "./config";
-import { DEFAULT_METRICS_NAMESPACE } from "./observability";
+import { DEFAULT_METRICS_NAMESPACE } from "./receiver-metrics";
 import type { SubscriptionCheck, WatchdogResult } from "./watchdog-check";
 import { DEFAULT_WATCHDOG_SERVICE_NAME, SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS } from "./watchdog-metrics";
 

@@ -15,18 +15,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_METRICS_NAMESPACE } from "../../lambda/observability";
+import { DEFAULT_METRICS_NAMESPACE, RECEIVER_METRICS } from "../../lambda/receiver-metrics";
 import { SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS } from "../../lambda/watchdog-metrics";
 import type { ResolvedMonitoringSettings } from "./monitoring-settings";
 
-/** The receiver's metric names (lambda/observability.ts emits them; a test checks they match). */
-export const RECEIVER_METRICS = {
-  forwardFailures: "ForwardFailures",
-  errors: "Errors",
-  rejected: "Rejected",
-  reasonDimension: "Reason",
-  signatureMismatch: "mismatch",
-} as const;
+/** The receiver's metric names, one list for the function that emits them and these alarms. */
+export { RECEIVER_METRICS };
 
 export interface AlarmsArgs {
   settings: ResolvedMonitoringSettings;
