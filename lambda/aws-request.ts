@@ -42,7 +42,6 @@ export interface AwsResponse {
 /** An AWS error answer or a transport failure, named by AWS's error code (never quoting data). */
 export interface AwsCallError extends Error {
   $metadata: { httpStatusCode?: number };
-  $retryable?: boolean;
 }
 
 export function awsCallError(code: string, message: string, status?: number): AwsCallError {
@@ -61,8 +60,14 @@ const THROTTLING = new Set([
   "RequestThrottled",
 ]);
 
+/**
+ * Whether an AWS call that failed may be tried again: the SDK said so (`$retryable`), no HTTP
+ * answer came (network error, reset, timeout), a 5xx or 429, or one of AWS's throttling codes.
+ */
 export function isRetryable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  // The SDK's own errors carry `$retryable` (an object) when it judged them so.
+  if ((error as { $retryable?: unknown }).$retryable) return true;
   const status = (error as Partial<AwsCallError>).$metadata?.httpStatusCode;
   if (status === undefined) return true; // no HTTP answer: network error, reset, timeout
   return status >= 500 || status === 429 || THROTTLING.has(error.name);

@@ -11,11 +11,13 @@
  * Calendly's 15 s): past it the caller answers 503 and Calendly retries later. An attempt still in
  * flight at the deadline may yet succeed; consumers de-duplicate on `detail.id`.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   type EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
+import { isRetryable } from "./aws-request";
 import type { ClaimCheck } from "./claim-check";
 import {
   type CalendlyEventDetail,
@@ -144,17 +146,6 @@ export function errorCodeOf(error: unknown): string {
   return "UnknownError";
 }
 
-function isRetryableRequestError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const sdk = error as Error & { $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  if (sdk.$retryable) return true;
-  const status = sdk.$metadata?.httpStatusCode;
-  if (status === undefined) return true; // no HTTP answer at all: network error, timeout
-  return status >= 500 || status === 429 || error.name === "ThrottlingException";
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function createForwarder(options: ForwarderOptions): Forwarder {
   /**
    * Runs one forwarding within the deadline: `plan` says, given nothing stored yet, either the
@@ -227,7 +218,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
             return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
           }
           lastCode = errorCodeOf(error);
-          retryable = isRetryableRequestError(error);
+          retryable = isRetryable(error);
           if (!retryable)
             return { ok: false, failure: "request_failed", errorCode: lastCode, attempts, claimChecked };
         }
