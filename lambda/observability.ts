@@ -70,9 +70,26 @@ interface LineMaker {
   line(level: Level, message: string, extra?: object): string | undefined;
 }
 
-function createLogger(env: Env, service: string, write: (line: string) => void): Logger & LineMaker {
-  const threshold =
-    LEVELS[(env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || "INFO").toUpperCase()] ?? LEVELS.INFO!;
+/**
+ * How a function's logs and metrics are configured, with Powertools' variable names (the watchdog
+ * uses Powertools itself, so both read the same variables the same way).
+ */
+export function observabilitySettings(env: Env, defaultService: string) {
+  return {
+    service: env.POWERTOOLS_SERVICE_NAME || defaultService,
+    logLevel: (env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || "INFO").toUpperCase(),
+    namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
+    metricsDisabled: env.POWERTOOLS_METRICS_DISABLED?.toLowerCase() === "true",
+  };
+}
+
+function createLogger(
+  env: Env,
+  service: string,
+  logLevel: string,
+  write: (line: string) => void,
+): Logger & LineMaker {
+  const threshold = LEVELS[logLevel] ?? LEVELS.INFO!;
   let context: Record<string, unknown> | undefined;
   let coldStart = true;
   // One object filled in order and serialized once, rather than a literal spreading `context`, the
@@ -169,14 +186,12 @@ export function emfDocument(
 }
 
 export function createObservability(env: Env): Observability {
-  const service = env.POWERTOOLS_SERVICE_NAME || DEFAULT_SERVICE_NAME;
-  const namespace = env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE;
-  const metricsDisabled = env.POWERTOOLS_METRICS_DISABLED?.toLowerCase() === "true";
+  const { service, logLevel, namespace, metricsDisabled } = observabilitySettings(env, DEFAULT_SERVICE_NAME);
   // Straight to stdout, one JSON document a line: Lambda sends each line to CloudWatch Logs.
   const write = (text: string) => {
     process.stdout.write(`${text}\n`);
   };
-  const logger = createLogger(env, service, write);
+  const logger = createLogger(env, service, logLevel, write);
 
   return {
     logger,

@@ -8,7 +8,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Env } from "./config";
-import { DEFAULT_METRICS_NAMESPACE } from "./receiver-metrics";
+import { observabilitySettings } from "./observability";
 import type { SubscriptionCheck, WatchdogResult } from "./watchdog-check";
 import { DEFAULT_WATCHDOG_SERVICE_NAME, SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS } from "./watchdog-metrics";
 
@@ -39,17 +39,11 @@ const LEVEL: Record<SubscriptionCheck["status"], "info" | "warn" | "error"> = {
  * observability.ts; the watchdog runs every few minutes and has no such budget.)
  */
 function powertools(env: Env, defaultServiceName: string) {
-  const serviceName = env.POWERTOOLS_SERVICE_NAME || defaultServiceName;
-  const logger = new Logger({
-    serviceName,
-    logLevel: (env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL || "INFO").toUpperCase() as "INFO",
-  });
-  const metrics = new Metrics({
-    namespace: env.POWERTOOLS_METRICS_NAMESPACE || DEFAULT_METRICS_NAMESPACE,
-    serviceName,
-  });
-  const metricsDisabled = env.POWERTOOLS_METRICS_DISABLED?.toLowerCase() === "true";
-  return { logger, metrics, metricsDisabled };
+  const settings = observabilitySettings(env, defaultServiceName);
+  const serviceName = settings.service;
+  const logger = new Logger({ serviceName, logLevel: settings.logLevel as "INFO" });
+  const metrics = new Metrics({ namespace: settings.namespace, serviceName });
+  return { logger, metrics, metricsDisabled: settings.metricsDisabled };
 }
 
 export function createWatchdogObservability(env: Env): WatchdogObservability {
