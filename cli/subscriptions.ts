@@ -45,26 +45,19 @@ export async function readScopeListing(spec: CommandSpec, argv: string[], contex
   }
 }
 
-export type Health = "ok" | "disabled" | "retrying";
-
 /**
- * Calendly sends no alert when it gives up on a receiver (API.md): a `disabled` subscription, or
- * an active one whose `retry_started_at` is recent, is the only sign. An old `retry_started_at` is
- * history (calendly/health.ts): the same window as the watchdog's decides.
+ * The warning shown for an unhealthy subscription, or undefined. Calendly sends no alert when it
+ * gives up on a receiver (API.md): a `disabled` subscription, or an active one whose
+ * `retry_started_at` is recent, is the only sign. An old `retry_started_at` is history
+ * (calendly/health.ts): the same window as the watchdog's decides.
  */
-export function healthOf(sub: WebhookSubscription, nowMs: number): Health {
-  const health = subscriptionHealth(sub, nowMs);
-  return health === "healthy" ? "ok" : health;
-}
-
-/** The warning shown for an unhealthy subscription, or undefined. */
 export function healthWarning(sub: WebhookSubscription, nowMs: number): string | undefined {
-  switch (healthOf(sub, nowMs)) {
+  switch (subscriptionHealth(sub, nowMs)) {
     case "disabled":
       return "DISABLED: Calendly gave up; the next `pulumi up --refresh` replaces it, or delete and recreate";
     case "retrying":
       return `RETRYING since ${sub.retryStartedAt} (${ago(sub.retryStartedAt!, nowMs)}): the receiver is failing or failed recently; Calendly disables the subscription when a delivery has failed for 24 h`;
-    case "ok":
+    case "healthy":
       return undefined;
   }
 }

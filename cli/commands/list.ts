@@ -2,12 +2,12 @@
  * `list`: the webhook subscriptions of a scope, flagging the ones Calendly has given up on
  * (disabled) or is retrying, which Calendly itself never alerts about.
  */
-import type { WebhookSubscription } from "../../calendly";
+import { subscriptionHealth, type WebhookSubscription } from "../../calendly";
 import { API_OPTIONS_HELP } from "../args";
 import type { Command } from "../command";
 import { formatTable } from "../output";
 import { describeScope, SCOPE_OPTIONS_HELP } from "../scope";
-import { healthOf, healthWarning, readScopeListing, uuidOf } from "../subscriptions";
+import { healthWarning, readScopeListing, uuidOf } from "../subscriptions";
 
 const spec = {
   name: "list",
@@ -18,7 +18,7 @@ const spec = {
 
 /** The state column: Calendly's state, with retrying ones marked so they stand out. */
 function stateLabel(sub: WebhookSubscription, nowMs: number): string {
-  const health = healthOf(sub, nowMs);
+  const health = subscriptionHealth(sub, nowMs);
   return health === "disabled" ? "DISABLED" : health === "retrying" ? "active, RETRYING" : sub.state;
 }
 
@@ -71,8 +71,8 @@ ${API_OPTIONS_HELP}`,
       formatTable(["UUID", "STATE", "RETRY_STARTED_AT", "CALLBACK_URL", "EVENTS"], rows),
     ];
     if (warnings.length > 0) lines.push("", ...warnings);
-    const disabled = subscriptions.filter((s) => healthOf(s, now) === "disabled").length;
-    const retrying = subscriptions.filter((s) => healthOf(s, now) === "retrying").length;
+    const disabled = subscriptions.filter((s) => subscriptionHealth(s, now) === "disabled").length;
+    const retrying = subscriptions.filter((s) => subscriptionHealth(s, now) === "retrying").length;
     lines.push(
       "",
       `${subscriptions.length} subscription(s): ${subscriptions.length - disabled - retrying} ok, ${retrying} retrying, ${disabled} disabled.`,
