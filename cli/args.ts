@@ -7,16 +7,9 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import { CommandLineError, parseCommandLine } from "../tools/command-line";
 
-/** What the caller typed wrong: exit code 2, with the command's usage line. */
+/** What the caller typed wrong: exit code 2, shown with the command's usage line. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
-  constructor(
-    message: string,
-    /** The usage line of the command concerned; the global usage when absent. */
-    readonly usage?: string,
-  ) {
-    super(message);
-  }
 }
 
 /** A failure the user can act on: exit code 1, the message alone (one line). */

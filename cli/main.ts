@@ -106,9 +106,8 @@ export async function main(
     return await command.run(rest, { io, reporter, deps });
   } catch (error) {
     if (error instanceof UsageError || error instanceof CommandLineError) {
-      const usage = (error instanceof UsageError && error.usage) || command.usage;
       io.stderr.write(
-        `${PROGRAM} ${command.name}: ${error.message}\nusage: ${usage}\nRun "${PROGRAM} ${command.name} --help" for details.\n`,
+        `${PROGRAM} ${command.name}: ${error.message}\nusage: ${command.usage}\nRun "${PROGRAM} ${command.name} --help" for details.\n`,
       );
       return 2;
     }

@@ -5,7 +5,7 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import { SCOPES, type Scope } from "../calendly";
 import { oneOf } from "../tools/command-line";
-import { type CommandSpec, UsageError } from "./args";
+import { UsageError } from "./args";
 import type { Session } from "./session";
 
 export const SCOPE_OPTIONS = {
@@ -38,19 +38,21 @@ export interface ResolvedScope {
 }
 
 /** Checks the scope options without calling Calendly: usage errors come before any network. */
-export function readScopeOptions(
-  spec: CommandSpec,
-  values: { scope?: string; organization?: string; user?: string; group?: string },
-): ScopeRequest {
+export function readScopeOptions(values: {
+  scope?: string;
+  organization?: string;
+  user?: string;
+  group?: string;
+}): ScopeRequest {
   const scope = oneOf("scope", values.scope, SCOPES) ?? "user";
   if (values.user !== undefined && scope !== "user") {
-    throw new UsageError(`--user only applies to --scope user (the scope is ${scope})`, spec.usage);
+    throw new UsageError(`--user only applies to --scope user (the scope is ${scope})`);
   }
   if (values.group !== undefined && scope !== "group") {
-    throw new UsageError(`--group only applies to --scope group (the scope is ${scope})`, spec.usage);
+    throw new UsageError(`--group only applies to --scope group (the scope is ${scope})`);
   }
   if (scope === "group" && values.group === undefined) {
-    throw new UsageError("--scope group needs --group <group URI>", spec.usage);
+    throw new UsageError("--scope group needs --group <group URI>");
   }
   return {
     scope,

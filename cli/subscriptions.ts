@@ -3,7 +3,7 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import type { WebhookSubscription } from "../calendly";
 import { subscriptionHealth } from "../calendly";
-import { API_OPTIONS, type CommandSpec, parseOptions } from "./args";
+import { API_OPTIONS, parseOptions } from "./args";
 import type { CommandContext } from "./command";
 import { ago } from "./output";
 import { type ResolvedScope, readScopeOptions, resolveScope, SCOPE_OPTIONS } from "./scope";
@@ -33,9 +33,9 @@ export const SCOPE_LISTING_OPTIONS = {
  * What list and adopt start with: their command line, and every subscription of the scope it
  * names. The session is closed before either prints anything.
  */
-export async function readScopeListing(spec: CommandSpec, argv: string[], context: CommandContext) {
+export async function readScopeListing(argv: string[], context: CommandContext) {
   const values = parseOptions(argv, SCOPE_LISTING_OPTIONS);
-  const request = readScopeOptions(spec, values);
+  const request = readScopeOptions(values);
   const session = (await openSession(values, context))!;
   try {
     const resolved = await resolveScope(session, request);

@@ -38,7 +38,7 @@ ${SCOPE_OPTIONS_HELP}
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const { values, resolved, subscriptions } = await readScopeListing(spec, argv, context);
+    const { values, resolved, subscriptions } = await readScopeListing(argv, context);
     const plan = planAdoption(subscriptions);
     for (const skip of plan.skipped) {
       context.reporter.note(`skipped ${skip.subscription.uri}: ${skip.reason}`);

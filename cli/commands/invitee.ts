@@ -135,16 +135,15 @@ ${API_OPTIONS_HELP}`,
       ...API_OPTIONS,
       json: { type: "boolean" },
     });
-    if (positionals.length === 0) throw new UsageError("an invitee URI is required", spec.usage);
+    if (positionals.length === 0) throw new UsageError("an invitee URI is required");
     if (positionals.length > 1) {
-      throw new UsageError(`one invitee URI at a time, got ${positionals.length} arguments`, spec.usage);
+      throw new UsageError(`one invitee URI at a time, got ${positionals.length} arguments`);
     }
     const uri = positionals[0]!;
     const problem = inviteeUriProblem(uri);
     if (problem !== undefined) {
       throw new UsageError(
         `${JSON.stringify(uri)} ${problem}: pass the invitee URI a delivery carries (its payload's uri), like ${INVITEE_URI_EXAMPLE}`,
-        spec.usage,
       );
     }
 

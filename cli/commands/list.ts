@@ -43,7 +43,7 @@ ${SCOPE_OPTIONS_HELP}
 ${API_OPTIONS_HELP}`,
 
   async run(argv, context) {
-    const { values, resolved, subscriptions } = await readScopeListing(spec, argv, context);
+    const { values, resolved, subscriptions } = await readScopeListing(argv, context);
     const { stdout } = context.io;
     if (values.json) {
       stdout.write(`${JSON.stringify(subscriptions, null, 2)}\n`);

@@ -131,25 +131,23 @@ ${API_OPTIONS_HELP}`,
       offline: { type: "boolean" },
     });
     const url = httpUrl("url", required("url", values.url));
-    const keys = readKeys(spec, values);
-    if (keys.length > 1)
-      throw new UsageError("send-test signs with one key: give --key or --key-file once", spec.usage);
+    const keys = readKeys(values);
+    if (keys.length > 1) throw new UsageError("send-test signs with one key: give --key or --key-file once");
     const key = keys[0]!;
     const event = values.event ?? DEFAULT_EVENT;
     if (!isWebhookEvent(event)) {
       throw new UsageError(
         `unknown event "${event}"${didYouMean(event, WEBHOOK_EVENTS)}; see --help for the list`,
-        spec.usage,
       );
     }
-    const request = readScopeOptions(spec, values);
+    const request = readScopeOptions(values);
     // Without --scope, pick one the event allows: routing forms are organization-only, meeting recaps user-only.
     const scope: Scope =
       request.explicit || EVENT_RULES[event].scopes.includes(request.scope)
         ? request.scope
         : EVENT_RULES[event].scopes[0]!;
     const problems = eventScopeProblems([event], scope);
-    if (problems.length > 0) throw new UsageError(problems[0]!, spec.usage);
+    if (problems.length > 0) throw new UsageError(problems[0]!);
 
     const { io, reporter } = context;
     const { envelope, source } = await sampleFor(

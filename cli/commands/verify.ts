@@ -41,10 +41,10 @@ Options:
       tolerance: { type: "string" },
       now: { type: "string" },
     });
-    if (values.header === undefined) throw new UsageError("--header is required", spec.usage);
+    if (values.header === undefined) throw new UsageError("--header is required");
     const header = values.header.replace(/^\s*calendly-webhook-signature\s*:\s*/i, "");
     const bodyPath = required("body", values.body);
-    const keys = readKeys(spec, values);
+    const keys = readKeys(values);
     const tolerance = seconds("tolerance", values.tolerance) ?? DEFAULT_TOLERANCE_SECONDS;
     const now = seconds("now", values.now) ?? Math.floor((context.io.now ?? Date.now)() / 1000);
     let body: Buffer;
@@ -53,7 +53,6 @@ Options:
     } catch (error) {
       throw new UsageError(
         `cannot read --body ${bodyPath} (${(error as NodeJS.ErrnoException).code ?? "error"}): check the path`,
-        spec.usage,
       );
     }
 
@@ -89,7 +88,7 @@ Options:
           `signature mismatch: no key matches; was the body re-serialized? was the key rotated?${mismatchHint(header, body, keys, now, tolerance)}`,
         );
       case "no_keys":
-        throw new UsageError("a signing key is required: --key <key> or --key-file <file>", spec.usage);
+        throw new UsageError("a signing key is required: --key <key> or --key-file <file>");
     }
   },
 };

@@ -73,10 +73,10 @@ function subscriptionOptions(values: readonly string[]): WatchedSubscription[] {
     const name = value.slice(0, eq);
     const uri = value.slice(eq + 1);
     if (eq <= 0 || uri === "" || /\s/.test(value)) {
-      throw new UsageError(`--subscription takes <name>=<uri>, got "${value}"`, spec.usage);
+      throw new UsageError(`--subscription takes <name>=<uri>, got "${value}"`);
     }
     if (watched.some((w) => w.name === name)) {
-      throw new UsageError(`--subscription names "${name}" twice`, spec.usage);
+      throw new UsageError(`--subscription names "${name}" twice`);
     }
     watched.push({ name, uri });
   }
@@ -97,7 +97,6 @@ async function watchedSubscriptions(
     if (!watched) {
       throw new UsageError(
         'WATCHED_SUBSCRIPTIONS must be a JSON object of names to URIs, e.g. {"bookings": "https://api.calendly.com/webhook_subscriptions/…"}',
-        spec.usage,
       );
     }
     return { watched, source: "WATCHED_SUBSCRIPTIONS" };
@@ -161,7 +160,7 @@ ${API_OPTIONS_HELP}`,
   async run(argv, context) {
     const values = parseOptions(argv, OPTIONS);
     if (values.once && values.count !== undefined)
-      throw new UsageError("--once and --count exclude each other", spec.usage);
+      throw new UsageError("--once and --count exclude each other");
     const passes = values.once ? 1 : positiveInteger("count", values.count, { max: 1_000_000 });
     const intervalMs =
       (seconds("interval", values.interval, { max: 86_400 }) ?? DEFAULT_INTERVAL_SECONDS) * 1000;
@@ -170,7 +169,7 @@ ${API_OPTIONS_HELP}`,
       DEFAULT_RETRYING_WINDOW_MS;
     // Both read before any call, so a bad option costs no session.
     const given = subscriptionOptions(values.subscription ?? []);
-    const scope = readScopeOptions(spec, values);
+    const scope = readScopeOptions(values);
 
     const now = context.io.now ?? Date.now;
     const session = (await openSession(values, context))!;
