@@ -145,6 +145,11 @@ export async function diffSubscriptionResource(
   const priorInputs = reveal(oldInputs).plain;
   const diff = diffSubscription(before, after);
   const detailedDiff: Record<string, PropertyDiff> = {};
+  // A state the dynamic resource wrote, reached through an alias to its type (the package README,
+  // "Moving a stack from the dynamic resource"): its outputs still hold the dynamic provider's
+  // serialized code. An update in place drops it (update.ts); nothing changes at Calendly.
+  const fromDynamic = typeof before.__provider === "string" && diff.replaces.length === 0;
+  if (fromDynamic) detailedDiff.__provider = { kind: "delete", inputDiff: false };
   for (const key of diff.replaces) {
     detailedDiff[key] = { kind: diffKind(key, priorInputs, after, true), inputDiff: isInput(key) };
   }
@@ -153,12 +158,21 @@ export async function diffSubscriptionResource(
   }
   // One message per diff: the CLI repeats a resource's latest message on each of its step lines.
   const said = reasons(before, after, diff);
+  if (fromDynamic) {
+    said.push({
+      severity: "info",
+      message:
+        "This subscription's state was written by the dynamic resource (pulumi-nodejs:dynamic/calendly:" +
+        "WebhookSubscription): `pulumi up` rewrites it for the calendly provider in place, with the same id and " +
+        "signing key, without calling Calendly.",
+    });
+  }
   if (said.length > 0) {
     const severity = said.some((r) => r.severity === "warning") ? "warning" : "info";
     await context.log(severity, said.map((r) => r.message).join(" "));
   }
   return {
-    changes: diff.changes,
+    changes: diff.changes || fromDynamic,
     replaces: diff.replaces,
     deleteBeforeReplace: diff.deleteBeforeReplace,
     diffs: Object.keys(detailedDiff),
