@@ -74,6 +74,19 @@ describe("a stack of dynamic WebhookSubscriptions moved to calendly:index:Webhoo
     for (const resource of dynamic) expect(resource.outputs).toHaveProperty("__provider");
   });
 
+  it("without the alias, the engine would create new subscriptions and delete the old ones", async () => {
+    await ws.setConfig("aliasDynamicType", "false");
+    const since = scenario.emulator.control.requests().at(-1)?.seq ?? 0;
+    const preview = await ws.preview([], {
+      cwd: MIGRATED_PROGRAM,
+      env: { PATH: `${PLUGIN_DIR}:${ws.env.PATH}` },
+    });
+    expect(preview.output).toMatch(/\+ 2 to create/);
+    expect(preview.output).toMatch(/- 2 to delete/);
+    expect(scenario.emulator.control.requests().filter((r) => r.seq > since)).toEqual([]);
+    await ws.setConfig("aliasDynamicType", "true");
+  });
+
   it("up with the native resource and an alias: no replacement, only reads at Calendly, no event lost, every key kept", async () => {
     const control = scenario.emulator.control;
     const since = control.requests().at(-1)?.seq ?? 0;

@@ -20,6 +20,8 @@ interface Declared {
 }
 
 const config = new pulumi.Config();
+// false: the same program without the aliases, to show what the engine does then (a create and a delete).
+const aliasDynamicType = config.getBoolean("aliasDynamicType") ?? true;
 const declared = config.requireObject<Declared[]>("subscriptions");
 const declaredKeys = config.getSecretObject<Record<string, string>>("signingKeys");
 
@@ -32,7 +34,7 @@ const subscriptions = declared.map((d) => {
     signingKey,
     adoptExisting: d.adoptExisting,
   };
-  const opts = { aliases: [{ type: WEBHOOK_SUBSCRIPTION_TYPE }] };
+  const opts = aliasDynamicType ? { aliases: [{ type: WEBHOOK_SUBSCRIPTION_TYPE }] } : {};
   return [d.name, new calendly.WebhookSubscription(d.name, args, opts)] as const;
 });
 
