@@ -5,6 +5,10 @@
  * pulumi:install), which builds the program with `go build` against sdk/v3 v3.276.0, against the
  * emulator: the scenarios of support/scenarios.ts. First, `go vet` of the SDK and the program
  * against the sdk/v3 the Go module proxy serves.
+ *
+ * The program's go.sum holds the go.mod hash of every module in its graph, more than `go mod tidy`
+ * keeps: the host's GetRequiredPlugins runs `go list -m -json -mod=mod all`, which writes them, and
+ * a run must leave the repository as it found it.
  */
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
