@@ -51,7 +51,7 @@ import {
   type ScaleResult,
 } from "./scale";
 import { type BundleSize, measureBundle, measureProvider, type ProviderSize } from "./sizes";
-import { formatSpread, type Spread, spread, table } from "./stats";
+import { formatSpread, median, type Spread, spread, table } from "./stats";
 import { measureThroughput, type ThroughputResult } from "./throughput";
 import { measureWarm, type WarmResult } from "./warm";
 
@@ -356,7 +356,10 @@ function scaleRows(floor: ScaleRounds | undefined, all: ScaleRounds[], command: 
       const f = first[name];
       const bound =
         f.lowerBoundMs > 0 ? `; the limit allows it in ${(f.lowerBoundMs / 1000).toFixed(1)} s` : "";
-      const calls = `${f.calls} Calendly calls${f.rateLimited > 0 ? `, ${f.rateLimited} answered 429` : ""}`;
+      const calendly = median(runs.map((r) => r[name].calendlyMs));
+      const calls = `${f.calls} Calendly calls${f.rateLimited > 0 ? `, ${f.rateLimited} answered 429` : ""}${
+        f.calls > 0 ? `, answered in ${(calendly / 1000).toFixed(1)} s summed` : ""
+      }`;
       rows.push([
         name === "up" ? area : "",
         `${name === "up" ? `${variant}, ${subscriptions}, ${runs.length} rounds: ` : "  "}${SCALE_STEP_NAMES[name]} (${calls})`,

@@ -65,6 +65,8 @@ export interface StepFigure {
   calls: number;
   /** Of which the emulator answered 429 (rate limited). */
   rateLimited: number;
+  /** The emulator's own time answering them, summed (Calendly's share, not the provider's). */
+  calendlyMs: number;
   /** The least time Calendly's rate limit allows for the step's answered calls (0: within one window). */
   lowerBoundMs: number;
 }
@@ -169,7 +171,15 @@ async function timed(
   const rateLimited = made.filter((r) => r.status === 429).length;
   const answered = made.length - rateLimited;
   const windows = Math.floor(Math.max(0, answered - 1) / options.limit);
-  return { ms, cpuMs, calls: made.length, rateLimited, lowerBoundMs: windows * options.windowSeconds * 1000 };
+  const calendlyMs = made.reduce((sum, r) => sum + r.duration_ms, 0);
+  return {
+    ms,
+    cpuMs,
+    calls: made.length,
+    rateLimited,
+    calendlyMs,
+    lowerBoundMs: windows * options.windowSeconds * 1000,
+  };
 }
 
 /** Bytes of a resource as `pulumi stack export` prints it: four-space indent, at depth 3, then ",\n". */
