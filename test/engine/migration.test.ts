@@ -3,7 +3,9 @@
  * to the native one (`calendly:index:WebhookSubscription`), on the real engine, from a state the
  * dynamic resource wrote: the subscriptions program (programs/subscriptions) runs `up`, then the
  * same project moved to the native resource with an alias to the old type
- * (programs/migrated-subscriptions) runs `up` while invitee.created fires every 50 ms.
+ * (programs/migrated-subscriptions) runs `up` while invitee.created fires every 50 ms. Before that,
+ * the same program without the alias previews what the engine would do then: a create of each and
+ * a delete of each (step_generator.go finds the old state only under the alias's URN).
  *
  * Then: no replacement, no Calendly write (the emulator's log for the move is printed: reads
  * only), the same subscriptions (ids) with the same signing keys, the generated one included, no
