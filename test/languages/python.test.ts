@@ -9,12 +9,12 @@
  * option from a command-line flag that today's CLI no longer passes): the environment is activated
  * instead, its bin first on PATH and VIRTUAL_ENV set. The last test shows the trap.
  */
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createWorkspace } from "../engine/support/pulumi";
-import { type PythonEnvironment, pythonEnvironment } from "./support/python";
+import { PYTHON_SDK_DIR, type PythonEnvironment, pythonEnvironment } from "./support/python";
 import { languageScenarios, PLUGIN_DIR } from "./support/scenarios";
 
 const PROGRAM = join(__dirname, "programs", "python");
@@ -42,6 +42,35 @@ languageScenarios("python", () => {
   const env = environmentOnce();
   console.log(`python environment: ${env.packages.filter((p) => /^pulumi/i.test(p)).join(", ")}`);
   return { programDir: programCopy(), env: { VIRTUAL_ENV: env.venv }, path: [env.bin] };
+});
+
+describe("the SDK's README", () => {
+  it("its Python example runs: a preview of it, as written, plans the subscription", async () => {
+    const env = environmentOnce();
+    const readme = readFileSync(join(PYTHON_SDK_DIR, "README.md"), "utf8");
+    const example = /```python\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), "calendly-python-readme-"));
+    copies.push(dir);
+    writeFileSync(join(dir, "__main__.py"), example!);
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: readme-example\nruntime: python\n");
+    const ws = await createWorkspace({
+      programDir: dir,
+      stack: "readme",
+      env: { VIRTUAL_ENV: env.venv },
+      extraPath: [env.bin, PLUGIN_DIR],
+    });
+    try {
+      await ws.setConfig("receiverUrl", "https://hooks.example.com/calendly");
+      await ws.setConfig("signingKey", "readme-example-signing-key-0123456789", { secret: true });
+      // A preview calls no Calendly API (a create is planned; markedUrl runs in the plugin).
+      const preview = await ws.preview();
+      expect(preview.output).toMatch(/\+ 2 to create/);
+      expect(preview.output).toMatch(/calendly:index:WebhookSubscription\s+bookings/);
+    } finally {
+      ws.dispose();
+    }
+  });
 });
 
 describe("Pulumi's Python language host v3.68.0 under CLI v3.276.0", () => {
