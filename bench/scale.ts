@@ -8,7 +8,8 @@
  *   dynamic  the dynamic resource, pulumi-nodejs:dynamic/calendly:WebhookSubscription
  *            (test/engine/programs/subscriptions, or `--program`);
  *   native   the native plugin, calendly:index:WebhookSubscription, through the generated Node.js
- *            SDK (bench/programs/native; pulumi-resource-calendly on PATH).
+ *            SDK compiled as a user installs it (bench/programs/native; pulumi-resource-calendly on
+ *            PATH).
  *
  * Each measures `up` from empty, the state's size (`pulumi stack export`), a preview without
  * changes, a refresh and a destroy, with Calendly calls and 429s counted by the emulator; run.ts
@@ -19,7 +20,8 @@
  * per `windowSeconds` per user (500 per 60 s on paid plans, 50 on the Free plan), so `calls`
  * requests need at least floor((calls - 1) / limit) windows after the first.
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { type Emulator, startEmulator } from "../emulator/server";
@@ -92,8 +94,25 @@ export interface ScaleResult {
   providerBytes: number;
 }
 
+/**
+ * The generated Node.js SDK compiled with its own tsconfig.json into .cache/bench/nodejs-sdk (with
+ * its package.json, which it reads its version from), for the native program: a user's program
+ * runs the SDK's JavaScript, not its TypeScript.
+ */
+function compiledNodejsSdk(): string {
+  const source = join(REPO_ROOT, "sdk", "nodejs");
+  const out = join(REPO_ROOT, ".cache", "bench", "nodejs-sdk");
+  rmSync(out, { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", source, "--outDir", out], {
+    stdio: "inherit",
+  });
+  copyFileSync(join(source, "package.json"), join(out, "package.json"));
+  return out;
+}
+
 interface VariantSetup {
   program: string;
+  env?: Record<string, string>;
   /** The resource type the stack holds one of per subscription. */
   type: string;
   extraPath?: string[];
@@ -110,6 +129,7 @@ function setupOf(variant: ScaleVariant, options: ScaleOptions): VariantSetup {
     case "native":
       return {
         program: NATIVE_PROGRAM,
+        env: { CALENDLY_NODEJS_SDK: compiledNodejsSdk() },
         type: "calendly:index:WebhookSubscription",
         extraPath: [PLUGIN_DIR],
         calendly: true,
@@ -216,7 +236,12 @@ export async function measureScale(
   });
   let ws: Workspace | undefined;
   try {
-    ws = await createWorkspace({ programDir: setup.program, stack: "scale", extraPath: setup.extraPath });
+    ws = await createWorkspace({
+      programDir: setup.program,
+      stack: "scale",
+      env: setup.env,
+      extraPath: setup.extraPath,
+    });
     const standins = variant === "floor" ? installStandinsFor(ws) : undefined;
     await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
     await ws.setConfig("calendly:apiUrl", emulator.url);
