@@ -8,8 +8,10 @@
  * Retry windows belong to each message: a message is retried for `retryWindowMs` after its own
  * first failure, or until `retryWindowMs` after its booking ends (invitee events), whichever comes
  * first; other messages keep being sent meanwhile; when a message finally fails the subscription
- * turns `disabled`. `retry_started_at` is history, not a live flag: it is set when the subscription
- * starts retrying (no message of it was being retried) and stays set after deliveries succeed.
+ * turns `disabled`. `retry_started_at` moves as the configured reading of Calendly's documentation
+ * says (retry-started-at.ts); by default (`run`) it is history, not a live flag: set when the
+ * subscription starts retrying (no message of it was being retried), and left set after deliveries
+ * succeed, even while a later message is still being retried.
  *
  * Deliveries run in the background; `waitForIdle()` lets tests wait for them instead of sleeping.
  * Every attempt is recorded with its outcome. Each attempt is one calendly/delivery.ts
@@ -25,6 +27,12 @@ import {
   WEBHOOK_DELIVERY_TIMEOUTS,
 } from "../calendly";
 import { createDeliveryAgent, sendDelivery } from "../calendly/delivery";
+import {
+  DEFAULT_RETRY_STARTED_AT_READING,
+  nextRetryStartedAt,
+  type RetryEvent,
+  type RetryStartedAtReading,
+} from "./retry-started-at";
 import type { Store, StoredSubscription } from "./store";
 import { envelopeFor, type ResolvedTrigger } from "./triggers";
 
@@ -134,6 +142,8 @@ export class Deliverer {
     private readonly store: Store,
     private readonly timings: DeliveryTimings,
     private readonly log: (line: string) => void,
+    /** How `retry_started_at` moves (retry-started-at.ts). */
+    private readonly reading: RetryStartedAtReading = DEFAULT_RETRY_STARTED_AT_READING,
     private readonly maxAttempts = 10_000,
   ) {
     this.agent = this.newAgent();
@@ -174,10 +184,14 @@ export class Deliverer {
         let outcome: AttemptOutcome = result.outcome;
         if (outcome === "gone") {
           this.store.deleteSubscription(uuid);
+        } else if (outcome === "success") {
+          if (deadline !== undefined) this.stopRetrying(sub, delivery, finishedAt);
         } else if (outcome === "failure") {
           if (deadline === undefined) {
             deadline = retryDeadlineMs(finishedAt.getTime(), this.timings.retryWindowMs, bookingEndMs(body));
             this.startRetrying(sub, delivery, finishedAt);
+          } else {
+            this.moveRetryStartedAt(sub, { kind: "failure", at: finishedAt.getTime() });
           }
           if (finishedAt.getTime() >= deadline) {
             outcome = "disabled";
@@ -214,18 +228,33 @@ export class Deliverer {
     }
   }
 
-  /**
-   * A message of `sub` failed for the first time. If no other message of it is being retried, the
-   * subscription starts retrying now: `retry_started_at` moves to this moment (it is never cleared).
-   */
+  /** A message of `sub` failed for the first time: it is being retried from now on. */
   private startRetrying(sub: StoredSubscription, delivery: number, at: Date): void {
     let messages = this.retrying.get(sub.uuid);
     if (!messages) {
       messages = new Set();
       this.retrying.set(sub.uuid, messages);
     }
-    if (messages.size === 0) sub.retry_started_at = calendlyTime(at);
+    this.moveRetryStartedAt(sub, { kind: "first-failure", at: at.getTime(), othersRetrying: messages.size });
     messages.add(delivery);
+  }
+
+  /** A message of `sub` that was being retried got through. */
+  private stopRetrying(sub: StoredSubscription, delivery: number, at: Date): void {
+    const messages = this.retrying.get(sub.uuid);
+    messages?.delete(delivery);
+    this.moveRetryStartedAt(sub, {
+      kind: "recovered",
+      at: at.getTime(),
+      othersRetrying: messages?.size ?? 0,
+    });
+  }
+
+  /** Applies the configured reading of `retry_started_at` (retry-started-at.ts) to `event`. */
+  private moveRetryStartedAt(sub: StoredSubscription, event: RetryEvent): void {
+    const current = sub.retry_started_at === null ? null : Date.parse(sub.retry_started_at);
+    const next = nextRetryStartedAt(this.reading, current, event);
+    if (next !== undefined) sub.retry_started_at = next === null ? null : calendlyTime(new Date(next));
   }
 
   private async send(sub: StoredSubscription, body: Buffer, signal: AbortSignal): Promise<SendResult> {
