@@ -27,12 +27,7 @@ import {
   WEBHOOK_DELIVERY_TIMEOUTS,
 } from "../calendly";
 import { createDeliveryAgent, sendDelivery } from "../calendly/delivery";
-import {
-  DEFAULT_RETRY_STARTED_AT_READING,
-  nextRetryStartedAt,
-  type RetryEvent,
-  type RetryStartedAtReading,
-} from "./retry-started-at";
+import { DEFAULT_RETRY_STARTED_AT_READING, RetryBook, type RetryStartedAtReading } from "./retry-started-at";
 import type { Store, StoredSubscription } from "./store";
 import { envelopeFor, type ResolvedTrigger } from "./triggers";
 
@@ -133,7 +128,7 @@ export class Deliverer {
   private readonly attempts: DeliveryAttempt[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   /** Per subscription uuid, the deliveries (messages) being retried now. */
-  private readonly retrying = new Map<string, Set<number>>();
+  private readonly retrying = new Map<string, RetryBook>();
   private abort = new AbortController();
   private agent: Agent;
   private nextDelivery = 1;
@@ -182,18 +177,16 @@ export class Deliverer {
         if (signal.aborted) return;
         const finishedAt = new Date();
         let outcome: AttemptOutcome = result.outcome;
+        const at = finishedAt.getTime();
+        const retryStartedAt = sub.retry_started_at === null ? null : Date.parse(sub.retry_started_at);
         if (outcome === "gone") {
           this.store.deleteSubscription(uuid);
         } else if (outcome === "success") {
-          if (deadline !== undefined) this.stopRetrying(sub, delivery, finishedAt);
+          this.setRetryStartedAt(sub, this.retrying.get(uuid)?.succeeded(delivery, at, retryStartedAt));
         } else if (outcome === "failure") {
-          if (deadline === undefined) {
-            deadline = retryDeadlineMs(finishedAt.getTime(), this.timings.retryWindowMs, bookingEndMs(body));
-            this.startRetrying(sub, delivery, finishedAt);
-          } else {
-            this.moveRetryStartedAt(sub, { kind: "failure", at: finishedAt.getTime() });
-          }
-          if (finishedAt.getTime() >= deadline) {
+          deadline ??= retryDeadlineMs(at, this.timings.retryWindowMs, bookingEndMs(body));
+          this.setRetryStartedAt(sub, this.book(uuid).failed(delivery, at, retryStartedAt));
+          if (at >= deadline) {
             outcome = "disabled";
             this.store.disableSubscription(uuid, finishedAt);
           }
@@ -224,36 +217,22 @@ export class Deliverer {
         }
       }
     } finally {
-      this.retrying.get(uuid)?.delete(delivery);
+      this.retrying.get(uuid)?.ended(delivery);
     }
   }
 
-  /** A message of `sub` failed for the first time: it is being retried from now on. */
-  private startRetrying(sub: StoredSubscription, delivery: number, at: Date): void {
-    let messages = this.retrying.get(sub.uuid);
-    if (!messages) {
-      messages = new Set();
-      this.retrying.set(sub.uuid, messages);
+  /** The retry book of `sub` (retry-started-at.ts), created on its first failure. */
+  private book(uuid: string): RetryBook {
+    let book = this.retrying.get(uuid);
+    if (!book) {
+      book = new RetryBook(this.reading);
+      this.retrying.set(uuid, book);
     }
-    this.moveRetryStartedAt(sub, { kind: "first-failure", at: at.getTime(), othersRetrying: messages.size });
-    messages.add(delivery);
+    return book;
   }
 
-  /** A message of `sub` that was being retried got through. */
-  private stopRetrying(sub: StoredSubscription, delivery: number, at: Date): void {
-    const messages = this.retrying.get(sub.uuid);
-    messages?.delete(delivery);
-    this.moveRetryStartedAt(sub, {
-      kind: "recovered",
-      at: at.getTime(),
-      othersRetrying: messages?.size ?? 0,
-    });
-  }
-
-  /** Applies the configured reading of `retry_started_at` (retry-started-at.ts) to `event`. */
-  private moveRetryStartedAt(sub: StoredSubscription, event: RetryEvent): void {
-    const current = sub.retry_started_at === null ? null : Date.parse(sub.retry_started_at);
-    const next = nextRetryStartedAt(this.reading, current, event);
+  /** Writes what the retry book made of `retry_started_at` (undefined: unchanged). */
+  private setRetryStartedAt(sub: StoredSubscription, next: number | null | undefined): void {
     if (next !== undefined) sub.retry_started_at = next === null ? null : calendlyTime(new Date(next));
   }
 

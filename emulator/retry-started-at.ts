@@ -73,3 +73,42 @@ export function nextRetryStartedAt(
       return cleared && event.othersRetrying === 0 ? null : undefined;
   }
 }
+
+/**
+ * One subscription's messages being retried, and what each failure or recovery makes of its
+ * `retry_started_at` under `reading`. No clock and no I/O: the emulator's deliverer feeds it real
+ * attempts, and test/calendly/health.test.ts feeds it generated timelines.
+ */
+export class RetryBook {
+  private readonly retrying = new Set<number>();
+
+  constructor(private readonly reading: RetryStartedAtReading) {}
+
+  /** How many messages are being retried. */
+  get size(): number {
+    return this.retrying.size;
+  }
+
+  /** An attempt of `message` failed at `at`; returns what `retry_started_at` becomes (undefined: unchanged). */
+  failed(message: number, at: number, current: number | null): number | null | undefined {
+    if (this.retrying.has(message)) return nextRetryStartedAt(this.reading, current, { kind: "failure", at });
+    const othersRetrying = this.retrying.size;
+    this.retrying.add(message);
+    return nextRetryStartedAt(this.reading, current, { kind: "first-failure", at, othersRetrying });
+  }
+
+  /** An attempt of `message` got through at `at`; returns what `retry_started_at` becomes. */
+  succeeded(message: number, at: number, current: number | null): number | null | undefined {
+    if (!this.retrying.delete(message)) return undefined;
+    return nextRetryStartedAt(this.reading, current, {
+      kind: "recovered",
+      at,
+      othersRetrying: this.retrying.size,
+    });
+  }
+
+  /** `message` stops being retried without getting through (410, disabled, stopped): no change. */
+  ended(message: number): void {
+    this.retrying.delete(message);
+  }
+}
