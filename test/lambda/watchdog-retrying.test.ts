@@ -50,7 +50,7 @@ const KEY = "watchdog-retrying-signing-key";
 /** The scaled "24 hours": how long the emulator retries one message after its first failure. */
 const WINDOW_MS = 3_000;
 const RETRY_MAX_MS = 20;
-const RESPONSE_TIMEOUT_MS = 1_000;
+const RESPONSE_TIMEOUT_MS = 3_000;
 /** The scaled schedule of the watchdog: a pass every few milliseconds. */
 const PASS_INTERVAL_MS = 10;
 
@@ -135,13 +135,15 @@ async function blindSpotScenario(reading: RetryStartedAtReading, bus: string): P
     ...stubs.env,
     CALENDLY_SIGNING_KEYS: KEY,
     EVENT_BUS_NAME: "calendly-watchdog-retrying",
-    FORWARD_DEADLINE_MS: "100",
     POWERTOOLS_LOG_LEVEL: "SILENT",
     POWERTOOLS_METRICS_DISABLED: "false",
   };
-  // The same handler twice: one forwards to a bus that works, one to a bus that is down (503).
-  const healthy = createReceiver({ env: localReceiverEnv(env) });
-  const failing = createReceiver({ env: localReceiverEnv({ ...env, AWS_ENDPOINT_URL_EVENTBRIDGE: bus }) });
+  // The same handler twice: one forwards to a bus that works (with time to spare on a busy
+  // machine), one to a bus that is down, answering 503 quickly.
+  const healthy = createReceiver({ env: localReceiverEnv({ ...env, FORWARD_DEADLINE_MS: "5000" }) });
+  const failing = createReceiver({
+    env: localReceiverEnv({ ...env, AWS_ENDPOINT_URL_EVENTBRIDGE: bus, FORWARD_DEADLINE_MS: "100" }),
+  });
   const failures = (event: string) => emulator.control.deliveries({ event, outcome: "failure" }).length;
   // Message 2 (invitee.canceled) always fails; message 1 (invitee.created) fails until the emulator
   // has recorded message 2's first failure, then gets through. Decided here, per request, rather
