@@ -111,13 +111,21 @@ describe("subscriptionHealth under each reading of retry_started_at", () => {
   const retryingAt = (timeline: Timeline, t: number) =>
     timeline.retrying.some(([from, to]) => from <= t && t < to);
 
-  /** Every moment at which a reading could change: each change, and each window's end, ± 1. */
-  function criticalTimes(timeline: Timeline, windows: readonly number[]): number[] {
+  /**
+   * What Calendly showed at every moment a message was being retried and at which a reading with
+   * one of `windows` could change (each change, each window's end, ± 1).
+   */
+  function whileRetrying(timeline: Timeline, windows: readonly number[]) {
     const times = new Set<number>();
     for (const base of [...timeline.changes.map((c) => c.at), ...timeline.failures]) {
       for (const w of [0, ...windows]) for (const d of [-1, 0, 1]) times.add(base + w + d);
     }
-    return [...times].filter((t) => t >= 0);
+    return [...times]
+      .filter((t) => t >= 0 && retryingAt(timeline, t))
+      .map((t) => {
+        const { value, state } = observed(timeline, t);
+        return { t, sub: { state, retryStartedAt: value === null ? null : new Date(value).toISOString() } };
+      });
   }
 
   const messageArb = fc.record({
@@ -143,13 +151,8 @@ describe("subscriptionHealth under each reading of retry_started_at", () => {
       fc.assert(
         fc.property(timelineArb, (messages) => {
           const timeline = simulate(reading, messages);
-          for (const t of criticalTimes(timeline, [D, D + G])) {
-            if (!retryingAt(timeline, t)) continue;
-            const { value, state } = observed(timeline, t);
-            const rsa = value === null ? null : new Date(value).toISOString();
-            expect(subscriptionHealth({ state, retryStartedAt: rsa }, t, D + G), `t=${t}`).not.toBe(
-              "healthy",
-            );
+          for (const { t, sub } of whileRetrying(timeline, [D, D + G])) {
+            expect(subscriptionHealth(sub, t, D + G), `t=${t}`).not.toBe("healthy");
           }
         }),
         PROPERTY_RUNS,
@@ -202,11 +205,8 @@ describe("subscriptionHealth under each reading of retry_started_at", () => {
       fc.assert(
         fc.property(timelineArb, (messages) => {
           const timeline = simulate(reading, messages);
-          for (const t of criticalTimes(timeline, [D])) {
-            if (!retryingAt(timeline, t)) continue;
-            const { value, state } = observed(timeline, t);
-            const rsa = value === null ? null : new Date(value).toISOString();
-            const watchdog = subscriptionHealth({ state, retryStartedAt: rsa }, t, D);
+          for (const { t, sub } of whileRetrying(timeline, [D])) {
+            const watchdog = subscriptionHealth(sub, t, D);
             const receiverFailed = timeline.failures.some((f) => f <= t && f > t - D);
             expect(watchdog !== "healthy" || receiverFailed, `t=${t}`).toBe(true);
           }
