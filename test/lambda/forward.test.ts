@@ -45,6 +45,13 @@ const receiver = (env: Record<string, string> = {}) =>
   });
 const sha256 = (data: string) => createHash("sha256").update(data).digest("hex");
 
+/** A delivery answered 503 because forwarding failed: its log line and its metric. */
+function expectForwardFailure(result: Awaited<ReturnType<typeof invoke>>, reason: string) {
+  expect(result.response.statusCode).toBe(503);
+  expect(result.logs[0]).toMatchObject({ outcome: "failed", status: 503, level: "ERROR", reason });
+  expect(result.lines.join("\n")).toContain('"ForwardFailures":1');
+}
+
 /** An invitee.created whose answers make the body exactly `bytes` long. */
 function bigBody(bytes: number): string {
   const sample = envelope("invitee.created");
@@ -133,16 +140,11 @@ describe("failures EventBridge reports", () => {
     ["two entries for one", '{"FailedEntryCount":0,"Entries":[{"EventId":"a"},{"EventId":"b"}]}'],
   ])("a 200 that confirms no entry (%s) is a failure: 503, never a 200", async (_name, answer) => {
     stubs.eventBridge.injectFaults({ type: "answer", body: answer }, 1);
-    const { response, logs, lines } = await invoke(receiver(), delivery(JSON.stringify(envelope())));
-    expect(response.statusCode).toBe(503);
+    expectForwardFailure(
+      await invoke(receiver(), delivery(JSON.stringify(envelope()))),
+      "forward_unconfirmed",
+    );
     expect(stubs.eventBridge.requests.map((r) => r.outcome)).toEqual(["answered"]);
-    expect(logs[0]).toMatchObject({
-      outcome: "failed",
-      status: 503,
-      level: "ERROR",
-      reason: "forward_unconfirmed",
-    });
-    expect(lines.join("\n")).toContain('"ForwardFailures":1');
   });
 
   it("request throttling is retried (by the SDK) and the event arrives once", async () => {
@@ -157,18 +159,10 @@ describe("failures EventBridge reports", () => {
     stubs.eventBridge.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
     const r = receiver({ DELIVERY_DEADLINE_MS: "800" });
     const body = JSON.stringify(envelope());
-    const { response, lines, logs } = await invoke(r, delivery(body));
-    expect(response.statusCode).toBe(503);
+    expectForwardFailure(await invoke(r, delivery(body)), "forward_deadline");
     expect(stubs.eventBridge.requests.length).toBeGreaterThanOrEqual(1);
     expect(stubs.eventBridge.requests.every((request) => request.outcome === "outage")).toBe(true);
     expect(stubs.eventBridge.entries).toHaveLength(0);
-    expect(logs[0]).toMatchObject({
-      outcome: "failed",
-      status: 503,
-      level: "ERROR",
-      reason: "forward_deadline",
-    });
-    expect(lines.join("\n")).toContain('"ForwardFailures":1');
 
     stubs.eventBridge.clearFaults();
     // Calendly's retry, to a receiver with the default deadline (robust on a loaded machine).
