@@ -32,7 +32,7 @@ const receiver = () =>
       EVENT_BUS_NAME: "calendly-test-bus",
       CLAIM_CHECK_BUCKET: "calendly-claim-check",
       CALENDLY_SIGNING_KEYS: JSON.stringify([KEY]),
-      FORWARD_DEADLINE_MS: "300",
+      DELIVERY_DEADLINE_MS: "300",
       POWERTOOLS_SERVICE_NAME: "calendly-receiver-test",
     },
   });

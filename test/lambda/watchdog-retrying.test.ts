@@ -140,9 +140,9 @@ async function blindSpotScenario(reading: RetryStartedAtReading, bus: string): P
   };
   // The same handler twice: one forwards to a bus that works (with time to spare on a busy
   // machine), one to a bus that is down, answering 503 quickly.
-  const healthy = createReceiver({ env: localReceiverEnv({ ...env, FORWARD_DEADLINE_MS: "5000" }) });
+  const healthy = createReceiver({ env: localReceiverEnv({ ...env, DELIVERY_DEADLINE_MS: "5000" }) });
   const failing = createReceiver({
-    env: localReceiverEnv({ ...env, AWS_ENDPOINT_URL_EVENTBRIDGE: bus, FORWARD_DEADLINE_MS: "100" }),
+    env: localReceiverEnv({ ...env, AWS_ENDPOINT_URL_EVENTBRIDGE: bus, DELIVERY_DEADLINE_MS: "100" }),
   });
   const failures = (event: string) => emulator.control.deliveries({ event, outcome: "failure" }).length;
   // Message 2 (invitee.canceled) always fails; message 1 (invitee.created) fails until the emulator

@@ -6,6 +6,7 @@
  * Tests set values with `putParameter`. A SecureString comes back decrypted only when the caller
  * asked `WithDecryption: true`, as on AWS; otherwise the caller gets an opaque ciphertext.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { FaultQueue, isSigned, listen, type StubListenOptions, sendJson, sendJsonError } from "./http";
 
 export type ParameterType = "String" | "StringList" | "SecureString";
@@ -21,10 +22,19 @@ export interface StoredParameter {
 export interface RecordedGetParameter {
   name: string;
   withDecryption: boolean;
-  outcome: "found" | "not_found" | "outage" | "throttled" | "rejected";
+  outcome: "found" | "not_found" | "outage" | "throttled" | "hung" | "rejected";
 }
 
-export type SsmFault = { type: "outage"; status?: number } | { type: "throttle" };
+export type SsmFault =
+  | { type: "outage"; status?: number }
+  | { type: "throttle" }
+  /** Answer normally after `ms` milliseconds. */
+  | { type: "latency"; ms: number }
+  /**
+   * Take the request and never answer it: an endpoint that accepts connections but hangs (the
+   * client must give up on its own; `close()` ends the connection).
+   */
+  | { type: "hang" };
 
 export interface SsmStub {
   /** Base URL for `AWS_ENDPOINT_URL_SSM`. */
@@ -52,7 +62,7 @@ export async function startSsmStub(options: StubListenOptions = {}): Promise<Ssm
   const requests: RecordedGetParameter[] = [];
   const faults = new FaultQueue<SsmFault>();
 
-  const server = await listen((req, res, raw) => {
+  const server = await listen(async (req, res, raw) => {
     const target = String(req.headers["x-amz-target"] ?? "");
     if (req.method !== "POST" || target !== "AmazonSSM.GetParameter") {
       return sendJsonError(
@@ -77,7 +87,15 @@ export async function startSsmStub(options: StubListenOptions = {}): Promise<Ssm
     if (!isSigned(req)) {
       return sendJsonError(res, 400, "MissingAuthenticationTokenException", "Missing Authentication Token");
     }
-    const fault = faults.take();
+    let fault = faults.take();
+    if (fault?.type === "latency") {
+      await sleep(fault.ms);
+      fault = undefined;
+    }
+    if (fault?.type === "hang") {
+      record.outcome = "hung";
+      return;
+    }
     if (fault?.type === "throttle") {
       record.outcome = "throttled";
       return sendJsonError(res, 400, "ThrottlingException", "Rate exceeded");
