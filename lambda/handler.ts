@@ -32,6 +32,7 @@ import {
   SigningKeysUnavailableError,
 } from "./signing-key-source";
 import { createParameterReader } from "./ssm";
+import { subscriptionName } from "./subscription-name";
 import { parseEnvelope, validatePayload } from "./validation";
 import { verifyDelivery } from "./verify";
 
@@ -187,6 +188,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       return responses.unauthorized();
     }
     log.bodyBytes = body.byteLength;
+    // Authentic, so the URL is one we registered: its subscription name can be a metric dimension.
+    log.subscription = subscriptionName(event);
 
     // From here on the body is Calendly's: it is kept whatever it holds.
     const id = deliveryId(body);

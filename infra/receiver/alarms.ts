@@ -2,6 +2,9 @@
  * The alarms, and the one SNS topic they all notify (or an existing one, `alarmTopicArn`):
  *
  *   <sub>-unhealthy             SubscriptionHealthy < 1: disabled, missing or retrying
+ *   <sub>-delivery-failures     SubscriptionFailures ≥ 1 within the retrying window: Calendly may
+ *                               still be retrying a delivery the receiver failed, whatever
+ *                               retry_started_at says (docs/watchdog.md, "What the watchdog cannot see")
  *   watchdog-checks-failing     ChecksFailed ≥ 1, or no data: a failed check, or no watchdog run
  *   receiver-failures           the receiver's 5xx (ForwardFailures + Errors) ≥ threshold
  *   receiver-signature-failures Rejected{Reason=mismatch} ≥ threshold for N periods
@@ -21,6 +24,19 @@ import type { ResolvedMonitoringSettings } from "./monitoring-settings";
 
 /** The receiver's metric names, one list for the function that emits them and these alarms. */
 export { RECEIVER_METRICS };
+
+/** The period of a subscription's delivery-failure alarm: fine enough to end near the window's end. */
+export const DELIVERY_FAILURE_PERIOD_SECONDS = 300;
+/** CloudWatch looks back at most one day over periods shorter than an hour. */
+export const DELIVERY_FAILURE_MAX_HOURS = 24;
+
+/**
+ * How many periods a subscription's delivery-failure alarm looks back: the retrying window, up to
+ * the day CloudWatch allows (Calendly retries one delivery for 24 hours, so a day is all it needs).
+ */
+export function deliveryFailurePeriods(retryingWindowHours: number): number {
+  return (Math.min(retryingWindowHours, DELIVERY_FAILURE_MAX_HOURS) * 3600) / DELIVERY_FAILURE_PERIOD_SECONDS;
+}
 
 export interface AlarmsArgs {
   settings: ResolvedMonitoringSettings;
@@ -54,6 +70,8 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
     new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...actions, ...alarmArgs }, { parent });
 
   const subscriptions: Record<string, aws.cloudwatch.MetricAlarm> = {};
+  const deliveryFailures: Record<string, aws.cloudwatch.MetricAlarm> = {};
+  const windowHours = Math.min(settings.watchdogRetryingWindowHours, DELIVERY_FAILURE_MAX_HOURS);
   for (const subscription of args.subscriptionNames) {
     subscriptions[subscription] = alarm(`${subscription}-unhealthy`, {
       alarmDescription:
@@ -69,6 +87,29 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
       threshold: 1,
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "ignore",
+    });
+    // Calendly's retry_started_at cannot show a delivery that began failing during an older retry
+    // (docs/watchdog.md); the receiver's own count of this subscription's failures can.
+    deliveryFailures[subscription] = alarm(`${subscription}-delivery-failures`, {
+      alarmDescription:
+        `The receiver of stack ${stack} failed a delivery to Calendly subscription "${subscription}" (5xx after its ` +
+        `signature verified) within the last ${windowHours} hour(s). Calendly retries such a delivery for up to 24 h, ` +
+        "then disables the subscription, even when the watchdog reads it healthy. The receiver's log lines with " +
+        `"subscription": "${subscription}" say why it failed, and whether the same dedupeId was accepted since; ` +
+        "this alarm recovers once no failure is left in the window.",
+      namespace: DEFAULT_METRICS_NAMESPACE,
+      metricName: RECEIVER_METRICS.subscriptionFailures,
+      dimensions: {
+        service: args.receiverServiceName,
+        [RECEIVER_METRICS.subscriptionDimension]: subscription,
+      },
+      statistic: "Sum",
+      period: DELIVERY_FAILURE_PERIOD_SECONDS,
+      evaluationPeriods: deliveryFailurePeriods(windowHours),
+      datapointsToAlarm: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
     });
   }
 
@@ -175,6 +216,7 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
     emailSubscription,
     alarms: {
       subscriptions,
+      deliveryFailures,
       checksFailing,
       receiverFailures,
       signatureFailures,

@@ -51,6 +51,11 @@ export interface ReceiverWatchdog {
 export interface ReceiverAlarms {
   /** One per watched subscription, by its name: disabled, missing or retrying. */
   readonly subscriptions: Readonly<Record<string, aws.cloudwatch.MetricAlarm>>;
+  /**
+   * One per watched subscription, by its name: the receiver failed one of its deliveries within
+   * the retrying window (at most a day), so Calendly may still be retrying it.
+   */
+  readonly deliveryFailures: Readonly<Record<string, aws.cloudwatch.MetricAlarm>>;
   /** The watchdog could not check, or did not run, `watchdogFailedChecks` times in a row. */
   readonly checksFailing: aws.cloudwatch.MetricAlarm;
   /** The receiver answered 5xx (`alarmReceiverFailures` per period). */

@@ -5,7 +5,7 @@
  * `aws` and `random` plugins are stand-ins (tools/pulumi-standins): they record every call, so the
  * engine's real order can be checked against the emulator's record of Calendly calls.
  *
- * - `up` creates the 39 resources Pulumi counts (the receiver, the watchdog, its alarms and topic,
+ * - `up` creates the 40 resources Pulumi counts (the receiver, the watchdog, its alarms and topic,
  *   the subscription); each subscription is created after the route, stage, integration, invoke
  *   permission, function, role policy and key parameter;
  * - a second preview and a refresh find nothing to do;
@@ -60,9 +60,9 @@ const READINESS: [string, string?][] = [
   [T.parameter, RECEIVER.parameter],
 ];
 /** The resources on AWS and the generated key: what the first `up` creates through the stand-ins. */
-const AWS_RESOURCES = 34;
+const AWS_RESOURCES = 35;
 /** What Pulumi's summary counts: those, the key, the subscription, the stack, the aws provider, the component. */
-const COUNTED = 39;
+const COUNTED = 40;
 
 const DEV_EVENTS = ["invitee.canceled", "invitee.created", "invitee_no_show.created"];
 
@@ -231,7 +231,7 @@ describe("the whole program through the real engine", () => {
   let created: Mark;
   let firstUp: CallRecord[];
 
-  it("up creates the stack: 39 resources as Pulumi counts them, the subscription at Calendly", async () => {
+  it("up creates the stack: 40 resources as Pulumi counts them, the subscription at Calendly", async () => {
     created = mark();
     const up = await timed("up (create)", () => ws.up());
     firstUp = changesSince(created);

@@ -152,7 +152,7 @@ describe("CalendlyWebhookReceiver, constructed with its signing keys only", () =
     expect(receiver.monitoring).toBe(monitoring);
     const { exposed, children } = await exposedAndRegistered(monitoring, start);
     expect(exposed.map((r) => `${r.type} ${r.name}`).sort()).toEqual(children);
-    expect(children).toHaveLength(17);
+    expect(children).toHaveLength(18);
     for (const r of exposed) expect(r.urn, r.name).toContain(`::${RECEIVER_TYPE}$`);
 
     expect(monitoring.settings).toMatchObject({
@@ -164,6 +164,7 @@ describe("CalendlyWebhookReceiver, constructed with its signing keys only", () =
       MONITORING_DEFAULTS.watchdogSchedule,
     );
     expect(Object.keys(monitoring.alarms.subscriptions)).toEqual(["bookings"]);
+    expect(Object.keys(monitoring.alarms.deliveryFailures)).toEqual(["bookings"]);
     expect((await registrationOf(monitoring.alarms.lambdaErrors)).inputs.threshold).toBe(
       MONITORING_DEFAULTS.alarmLambdaErrors,
     );

@@ -62,6 +62,7 @@ const DEV_STACK_RESOURCES: [string, string][] = [
   [T.target, "calendly-dev-watchdog-target"],
   [T.topic, "calendly-dev-alarms"],
   [T.alarm, "calendly-dev-bookings-unhealthy"],
+  [T.alarm, "calendly-dev-bookings-delivery-failures"],
   [T.alarm, "calendly-dev-watchdog-checks-failing"],
   [T.alarm, "calendly-dev-receiver-failures"],
   [T.alarm, "calendly-dev-receiver-signature-failures"],
@@ -103,7 +104,7 @@ describe("the dev stack", () => {
     const provider = one(report, T.provider);
     expect(receiver.providers.aws).toMatch(new RegExp(`^${escapeRegExp(provider.urn)}::`));
     const aws = report.resources.filter((r) => r.type.startsWith("aws:"));
-    expect(aws).toHaveLength(34);
+    expect(aws).toHaveLength(35);
     for (const r of aws) {
       expect(r.parent, r.name).toBe(receiver.urn);
       expect(r.provider, r.name).toMatch(new RegExp(`^${escapeRegExp(provider.urn)}::`));

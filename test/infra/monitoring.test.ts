@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { resourcePrefix } from "../../infra/naming";
-import { RECEIVER_METRICS } from "../../infra/receiver/alarms";
+import { deliveryFailurePeriods, RECEIVER_METRICS } from "../../infra/receiver/alarms";
 import { WATCHDOG_HANDLER } from "../../lambda/build";
 import { createObservability } from "../../lambda/observability";
 import { loadWatchdogConfig } from "../../lambda/watchdog-config";
@@ -202,7 +202,7 @@ describe("the alarms", () => {
   it("all notify the stack's one topic, on alarm and on recovery; the topic ARN is an output", () => {
     expect(ofType(standard, T.topic)).toHaveLength(1);
     const alarms = ofType(standard, T.alarm);
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const a of alarms) {
       expect(input(a, "alarmActions"), a.name).toEqual([topicArn()]);
       expect(input(a, "okActions"), a.name).toEqual([topicArn()]);
@@ -246,6 +246,39 @@ describe("the alarms", () => {
       "calendly-test-watch-custom-forms-unhealthy",
     ]);
     expect(input(alarm(custom, "forms-unhealthy"), "period")).toBe(900);
+  });
+
+  it("one per subscription: the receiver's SubscriptionFailures within the retrying window (at most a day, 5-minute periods)", () => {
+    expect(alarm(standard, "bookings-delivery-failures").inputs).toMatchObject({
+      namespace: "CalendlyWebhooks",
+      metricName: RECEIVER_METRICS.subscriptionFailures,
+      dimensions: { service: "calendly-receiver-test-watch", Subscription: "bookings" },
+      statistic: "Sum",
+      period: 300,
+      // 24 hours of 5-minute periods: the longest CloudWatch looks back over periods under an hour.
+      evaluationPeriods: 288,
+      datapointsToAlarm: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    expect(String(input(alarm(standard, "bookings-delivery-failures"), "alarmDescription"))).toMatch(
+      /"bookings".*24 hour\(s\).*disables the subscription/,
+    );
+    // The receiver emits the metric under these very names (test/lambda/subscription-failures.test.ts).
+    expect(RECEIVER_METRICS.subscriptionDimension).toBe("Subscription");
+    // watchdogRetryingWindowHours: 6 → six hours of periods.
+    expect(
+      ofType(custom, T.alarm)
+        .filter((a) => a.name.endsWith("-delivery-failures"))
+        .map((a) => [a.name, input(a, "evaluationPeriods"), input(a, "period")]),
+    ).toEqual([
+      ["calendly-test-watch-custom-bookings-delivery-failures", 72, 300],
+      ["calendly-test-watch-custom-forms-delivery-failures", 72, 300],
+    ]);
+    // A longer window is cut to the day CloudWatch allows, which covers Calendly's 24 hours.
+    expect([1, 24, 48, 720].map(deliveryFailurePeriods)).toEqual([12, 288, 288, 288]);
+    for (const hours of [1, 24, 720]) expect(deliveryFailurePeriods(hours) * 300).toBeLessThanOrEqual(86_400);
   });
 
   it("the check failing: ChecksFailed, with missing data breaching, so a watchdog that stopped running alarms", () => {
@@ -382,7 +415,7 @@ describe("names", () => {
     expect(`${longest}-watchdog-1234567`.length).toBeLessThanOrEqual(64); // Lambda
     expect(`${longest}-watchdog-role-1234567`.length).toBeLessThanOrEqual(64); // IAM role
     expect(`${longest}-watchdog-schedule-1234567`.length).toBeLessThanOrEqual(64); // EventBridge rule
-    expect(`${longest}-${"s".repeat(32)}-unhealthy-1234567`.length).toBeLessThanOrEqual(255); // alarm
+    expect(`${longest}-${"s".repeat(32)}-delivery-failures-1234567`.length).toBeLessThanOrEqual(255); // alarm
   });
 });
 
