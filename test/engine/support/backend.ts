@@ -1,0 +1,119 @@
+/**
+ * What a workspace's file backend holds: every file (checkpoints, their history and backups, the
+ * backend's own metadata), read as stored, and every secret in them decrypted the way Pulumi's
+ * passphrase secrets manager does, so a search covers what a holder of the stack's passphrase (the
+ * preview job) can read, not only the plain text.
+ *
+ * The passphrase manager (pulumi/pkg `secrets/passphrase/manager.go`, sdk `resource/config/crypt.go`):
+ * the stack's `encryptionsalt` is `v1:<base64 salt>:<check value>`; the key is PBKDF2-SHA256 of
+ * the passphrase and that salt, 1,000,000 rounds, 32 bytes; each secret is `v1:<base64 12-byte
+ * nonce>:<base64 AES-256-GCM ciphertext with its 16-byte tag appended>` (Go's `Seal`).
+ */
+import { createDecipheriv, createHash, pbkdf2Sync } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parse } from "yaml";
+import { PASSPHRASE, type Workspace } from "./pulumi";
+
+/** The backend's folder in a workspace. */
+export function backendRoot(ws: Workspace): string {
+  return join(ws.root, "state");
+}
+
+/** Every file of the workspace's file backend, path → content hash. */
+export function backendFiles(ws: Workspace): Record<string, string> {
+  const root = backendRoot(ws);
+  const files: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else files[relative(root, file)] = createHash("sha256").update(readFileSync(file)).digest("hex");
+    }
+  };
+  walk(root);
+  return files;
+}
+
+/** The backend's files whose stored text includes `text` (checkpoints, their history and backups). */
+export function backendFilesContaining(ws: Workspace, text: string): string[] {
+  const root = backendRoot(ws);
+  return Object.keys(backendFiles(ws)).filter((file) =>
+    readFileSync(join(root, file), "utf8").includes(text),
+  );
+}
+
+/** The AES key of the workspace's stack, from its config file's `encryptionsalt` and the passphrase. */
+function stackKey(ws: Workspace): Buffer {
+  const config = parse(readFileSync(ws.configFile, "utf8")) as { encryptionsalt?: string };
+  const [version, salt] = String(config.encryptionsalt ?? "").split(":");
+  if (version !== "v1" || !salt) throw new Error(`${ws.configFile} has no passphrase encryptionsalt`);
+  return pbkdf2Sync(PASSPHRASE, Buffer.from(salt, "base64"), 1_000_000, 32, "sha256");
+}
+
+/**
+ * `v1:<nonce>:<ciphertext>` at every position (a lookahead, so the check value inside the salt
+ * `v1:<salt>:v1:<nonce>:<ciphertext>` is found too), where no base64 character precedes it.
+ */
+const CIPHERTEXT = /(?<![A-Za-z0-9+/=])(?=v1:([A-Za-z0-9+/]+={0,2}):([A-Za-z0-9+/]+={0,2}))/g;
+
+/**
+ * A passphrase secret's plain text; `undefined` for text of that shape that is not one (the salt
+ * `v1:<8-byte salt>:…`); an error when a 12-byte nonce's ciphertext does not open with `key`.
+ */
+function decrypt(key: Buffer, nonce: string, sealed: string): string | undefined {
+  const iv = Buffer.from(nonce, "base64");
+  const data = Buffer.from(sealed, "base64");
+  if (iv.length !== 12 || data.length < 16) return undefined;
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, iv);
+    decipher.setAuthTag(data.subarray(data.length - 16));
+    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
+      "utf8",
+    );
+  } catch {
+    throw new Error("a secret the stack's passphrase does not open");
+  }
+}
+
+export interface BackendSearch {
+  /** Every backend file searched. */
+  files: string[];
+  /** How many secrets (ciphertexts) those files hold, all of which were decrypted and searched. */
+  secrets: number;
+  /** Per needle (by its label), the files holding it: in plain text, or inside a decrypted secret. */
+  found: Record<string, { file: string; as: "plain text" | "secret" }[]>;
+}
+
+/**
+ * Searches every file of the backend, and every secret in them decrypted with the stack's
+ * passphrase, for each needle. A ciphertext the key does not open fails the search: it would be a
+ * secret the search cannot see into.
+ */
+export function searchBackend(ws: Workspace, needles: Record<string, string>): BackendSearch {
+  const root = backendRoot(ws);
+  const key = stackKey(ws);
+  const files = Object.keys(backendFiles(ws)).sort();
+  const found: BackendSearch["found"] = Object.fromEntries(Object.keys(needles).map((label) => [label, []]));
+  let secrets = 0;
+  for (const file of files) {
+    const text = readFileSync(join(root, file), "utf8");
+    const opened: string[] = [];
+    for (const [, nonce, sealed] of text.matchAll(CIPHERTEXT)) {
+      let plain: string | undefined;
+      try {
+        plain = decrypt(key, nonce!, sealed!);
+      } catch (error) {
+        throw new Error(`${file}: ${(error as Error).message}`);
+      }
+      if (plain === undefined) continue;
+      opened.push(plain);
+      secrets++;
+    }
+    for (const [label, needle] of Object.entries(needles)) {
+      if (text.includes(needle)) found[label]!.push({ file, as: "plain text" });
+      else if (opened.some((plain) => plain.includes(needle))) found[label]!.push({ file, as: "secret" });
+    }
+  }
+  return { files, secrets, found };
+}
