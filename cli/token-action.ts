@@ -92,17 +92,16 @@ async function putIt(
   const result = await reporter.progress(`writing SSM parameter ${parameter.name}`, () =>
     putTokenParameter(client, parameter, token),
   );
-  if (json) {
-    io.stdout.write(
-      `${JSON.stringify({ stack: parameter.stack, parameter: parameter.name, region: parameter.region, ...result })}\n`,
-    );
-  } else {
-    io.stdout.write(
+  print(
+    io,
+    json,
+    parameter,
+    result,
+    () =>
       `${result.created ? "Created" : "Updated"} SSM parameter ${parameter.name} (SecureString, ${parameter.region}, ` +
-        `version ${result.version}) with the Calendly token: the watchdog of stack "${parameter.stack}" uses it ` +
-        "from its next run.\n",
-    );
-  }
+      `version ${result.version}) with the Calendly token: the watchdog of stack "${parameter.stack}" uses it ` +
+      "from its next run.",
+  );
   return 0;
 }
 
@@ -115,16 +114,22 @@ async function deleteIt(
   const deleted = await reporter.progress(`deleting SSM parameter ${parameter.name}`, () =>
     deleteTokenParameter(client, parameter),
   );
-  if (json) {
-    io.stdout.write(
-      `${JSON.stringify({ stack: parameter.stack, parameter: parameter.name, region: parameter.region, deleted })}\n`,
-    );
-  } else {
-    io.stdout.write(
-      deleted
-        ? `Deleted SSM parameter ${parameter.name} (${parameter.region}).\n`
-        : `Nothing to delete: SSM parameter ${parameter.name} (${parameter.region}) does not exist.\n`,
-    );
-  }
+  print(io, json, parameter, { deleted }, () =>
+    deleted
+      ? `Deleted SSM parameter ${parameter.name} (${parameter.region}).`
+      : `Nothing to delete: SSM parameter ${parameter.name} (${parameter.region}) does not exist.`,
+  );
   return 0;
+}
+
+/** One line on stdout: `{stack, parameter, region, ...fields}` with --json, else `text()`. */
+function print(
+  io: CommandContext["io"],
+  json: boolean,
+  parameter: TokenParameter,
+  fields: object,
+  text: () => string,
+): void {
+  const { stack, name, region } = parameter;
+  io.stdout.write(`${json ? JSON.stringify({ stack, parameter: name, region, ...fields }) : text()}\n`);
 }
