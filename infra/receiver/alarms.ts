@@ -119,7 +119,8 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
   const receiverFailures = alarm("receiver-failures", {
     alarmDescription:
       `The receiver of stack ${stack} answered Calendly with 5xx (forwarding to EventBridge failed, signing keys ` +
-      "unreadable, or an internal error): Calendly retries, and disables the subscription if a delivery keeps failing for 24 h.",
+      "unreadable or not read in time, no signing key in the list, or an internal error; its log lines' reason says " +
+      "which): Calendly retries, and disables the subscription if a delivery keeps failing for 24 h.",
     metricQueries: [
       {
         id: "failures",

@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { beforeAll, describe, expect, it } from "vitest";
-import { backendFiles, backendFilesContaining, searchBackend } from "./support/backend";
+import { backendFiles, backendFilesHolding, searchBackend } from "./support/backend";
 import { OWNER_TOKEN } from "./support/emulator";
 import { resourcesOfType, type StateExport, type Workspace } from "./support/pulumi";
 import { engineScenario } from "./support/scenario";
@@ -134,7 +134,7 @@ describe("why the token must stay out of stack config", () => {
 
     // Encrypted at rest, but the passphrase alone (all a preview needs) decrypts it: the search
     // the other scenarios rely on (searchBackend) finds it, inside a secret of the checkpoint.
-    expect(backendFilesContaining(ws, OWNER_TOKEN)).toEqual([]);
+    expect(backendFilesHolding(ws, OWNER_TOKEN)).toEqual([]);
     expect(searchBackend(ws, { token: OWNER_TOKEN }).found.token).toContainEqual({
       file: ".pulumi/stacks/engine-subscriptions/config-token.json",
       as: "secret",
@@ -148,7 +148,7 @@ describe("why the token must stay out of stack config", () => {
     const [after] = dynamicProviderInputs(await ws.exportState({ showSecrets: true }));
     expect(after).not.toHaveProperty("calendly:token");
     // ...but the checkpoints the backend kept from before still hold it, encrypted: rotate it.
-    const kept = backendFilesContaining(ws, '"calendly:token"');
+    const kept = backendFilesHolding(ws, '"calendly:token"');
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.every((file) => /history|backups/.test(file))).toBe(true);
     const keptToken = searchBackend(ws, { token: OWNER_TOKEN }).found.token!;

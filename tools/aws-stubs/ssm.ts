@@ -11,6 +11,7 @@
  * characters (standard tier). moto (`npm run test:moto`) checks the same calls against its model.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import { FaultQueue, isSigned, listen, type StubListenOptions, sendJson, sendJsonError } from "./http";
 
 export type ParameterType = "String" | "StringList" | "SecureString";
@@ -28,7 +29,7 @@ export interface StoredParameter {
 export interface RecordedGetParameter {
   name: string;
   withDecryption: boolean;
-  outcome: "found" | "not_found" | "outage" | "throttled" | "rejected" | "denied";
+  outcome: "found" | "not_found" | "outage" | "throttled" | "hung" | "rejected" | "denied";
 }
 
 /** A PutParameter or DeleteParameter call, without its value. */
@@ -46,11 +47,22 @@ export interface RecordedWrite {
     | "invalid"
     | "outage"
     | "throttled"
+    | "hung"
     | "rejected"
     | "denied";
 }
 
-export type SsmFault = { type: "outage"; status?: number } | { type: "throttle" } | { type: "denied" };
+export type SsmFault =
+  | { type: "outage"; status?: number }
+  | { type: "throttle" }
+  | { type: "denied" }
+  /** Answer normally after `ms` milliseconds. */
+  | { type: "latency"; ms: number }
+  /**
+   * Take the request and never answer it: an endpoint that accepts connections but hangs (the
+   * client must give up on its own; `close()` ends the connection).
+   */
+  | { type: "hang" };
 
 export interface SsmStub {
   /** Base URL for `AWS_ENDPOINT_URL_SSM`. */
@@ -82,13 +94,28 @@ export async function startSsmStub(options: StubListenOptions = {}): Promise<Ssm
 
   const writes: RecordedWrite[] = [];
 
-  /** Signature and injected faults, for any operation; `true` when an error was sent. */
-  const refused = (req: IncomingMessage, res: ServerResponse, record: { outcome: string }): boolean => {
+  /**
+   * Signature and injected faults, for any operation; `true` when the request is answered (an
+   * error) or, for a hang, never will be.
+   */
+  const refused = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    record: { outcome: string },
+  ): Promise<boolean> => {
     if (!isSigned(req)) {
       sendJsonError(res, 400, "MissingAuthenticationTokenException", "Missing Authentication Token");
       return true;
     }
-    const fault = faults.take();
+    let fault = faults.take();
+    if (fault?.type === "latency") {
+      await sleep(fault.ms);
+      fault = undefined;
+    }
+    if (fault?.type === "hang") {
+      record.outcome = "hung";
+      return true;
+    }
     if (fault?.type === "throttle") {
       record.outcome = "throttled";
       sendJsonError(res, 400, "ThrottlingException", "Rate exceeded");
@@ -112,14 +139,14 @@ export async function startSsmStub(options: StubListenOptions = {}): Promise<Ssm
     return false;
   };
 
-  const getParameter = (req: IncomingMessage, res: ServerResponse, input: Record<string, unknown>) => {
+  const getParameter = async (req: IncomingMessage, res: ServerResponse, input: Record<string, unknown>) => {
     const record: RecordedGetParameter = {
       name: String(input.Name ?? ""),
       withDecryption: input.WithDecryption === true,
       outcome: "rejected",
     };
     requests.push(record);
-    if (refused(req, res, record)) return;
+    if (await refused(req, res, record)) return;
     const parameter = parameters.get(record.name);
     if (parameter === undefined) {
       record.outcome = "not_found";
@@ -140,7 +167,7 @@ export async function startSsmStub(options: StubListenOptions = {}): Promise<Ssm
     });
   };
 
-  const putParameter = (req: IncomingMessage, res: ServerResponse, input: Record<string, unknown>) => {
+  const putParameter = async (req: IncomingMessage, res: ServerResponse, input: Record<string, unknown>) => {
     const tags = Array.isArray(input.Tags)
       ? Object.fromEntries((input.Tags as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]))
       : undefined;
@@ -153,7 +180,7 @@ export async function startSsmStub(options: StubListenOptions = {}): Promise<Ssm
       outcome: "rejected",
     };
     writes.push(record);
-    if (refused(req, res, record)) return;
+    if (await refused(req, res, record)) return;
     const value = input.Value;
     const existing = parameters.get(record.name);
     const invalid = (message: string) => {
@@ -195,14 +222,18 @@ export async function startSsmStub(options: StubListenOptions = {}): Promise<Ssm
     return sendJson(res, { Version: stored.version, Tier: "Standard" });
   };
 
-  const deleteParameter = (req: IncomingMessage, res: ServerResponse, input: Record<string, unknown>) => {
+  const deleteParameter = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    input: Record<string, unknown>,
+  ) => {
     const record: RecordedWrite = {
       operation: "DeleteParameter",
       name: String(input.Name ?? ""),
       outcome: "rejected",
     };
     writes.push(record);
-    if (refused(req, res, record)) return;
+    if (await refused(req, res, record)) return;
     if (!parameters.delete(record.name)) {
       record.outcome = "not_found";
       return sendJsonError(res, 400, "ParameterNotFound", `Parameter ${record.name} not found.`);

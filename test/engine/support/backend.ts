@@ -1,46 +1,38 @@
 /**
- * What a workspace's file backend holds: every file (checkpoints, their history and backups, the
- * backend's own metadata), read as stored, and every secret in them decrypted the way Pulumi's
- * passphrase secrets manager does, so a search covers what a holder of the stack's passphrase (the
- * preview job) can read, not only the plain text.
+ * What a file backend holds: the text of every file under a workspace's backend folder
+ * (checkpoints, their history, backups, locks), to search for a secret in plain text, and, with
+ * `searchBackend`, inside every secret those files store, decrypted the way Pulumi's passphrase
+ * secrets manager does: what a holder of the stack's passphrase (the preview job) can read.
  *
  * The passphrase manager (pulumi/pkg `secrets/passphrase/manager.go`, sdk `resource/config/crypt.go`):
  * the stack's `encryptionsalt` is `v1:<base64 salt>:<check value>`; the key is PBKDF2-SHA256 of
  * the passphrase and that salt, 1,000,000 rounds, 32 bytes; each secret is `v1:<base64 12-byte
  * nonce>:<base64 AES-256-GCM ciphertext with its 16-byte tag appended>` (Go's `Seal`).
  */
-import { createDecipheriv, createHash, pbkdf2Sync } from "node:crypto";
+import { createDecipheriv, pbkdf2Sync } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { PASSPHRASE, type Workspace } from "./pulumi";
 
-/** The backend's folder in a workspace. */
-export function backendRoot(ws: Workspace): string {
-  return join(ws.root, "state");
-}
-
-/** Every file of the workspace's file backend, path → content hash. */
-export function backendFiles(ws: Workspace): Record<string, string> {
-  const root = backendRoot(ws);
-  const files: Record<string, string> = {};
+/** Every file of `ws`'s backend, by path relative to it, read as latin1 (no byte is lost). */
+export function backendFiles(ws: Workspace): Map<string, string> {
+  const root = join(ws.root, "state");
+  const files = new Map<string, string>();
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const file = join(dir, name);
       if (statSync(file).isDirectory()) walk(file);
-      else files[relative(root, file)] = createHash("sha256").update(readFileSync(file)).digest("hex");
+      else files.set(relative(root, file), readFileSync(file, "latin1"));
     }
   };
   walk(root);
   return files;
 }
 
-/** The backend's files whose stored text includes `text` (checkpoints, their history and backups). */
-export function backendFilesContaining(ws: Workspace, text: string): string[] {
-  const root = backendRoot(ws);
-  return Object.keys(backendFiles(ws)).filter((file) =>
-    readFileSync(join(root, file), "utf8").includes(text),
-  );
+/** The backend files of `ws` that contain `secret` in plain text (none, one hopes). */
+export function backendFilesHolding(ws: Workspace, secret: string): string[] {
+  return [...backendFiles(ws)].filter(([, text]) => text.includes(secret)).map(([path]) => path);
 }
 
 /** The AES key of the workspace's stack, from its config file's `encryptionsalt` and the passphrase. */
@@ -91,13 +83,13 @@ export interface BackendSearch {
  * secret the search cannot see into.
  */
 export function searchBackend(ws: Workspace, needles: Record<string, string>): BackendSearch {
-  const root = backendRoot(ws);
   const key = stackKey(ws);
-  const files = Object.keys(backendFiles(ws)).sort();
+  const contents = backendFiles(ws);
+  const files = [...contents.keys()].sort();
   const found: BackendSearch["found"] = Object.fromEntries(Object.keys(needles).map((label) => [label, []]));
   let secrets = 0;
   for (const file of files) {
-    const text = readFileSync(join(root, file), "utf8");
+    const text = contents.get(file)!;
     const opened: string[] = [];
     for (const [, nonce, sealed] of text.matchAll(CIPHERTEXT)) {
       let plain: string | undefined;
