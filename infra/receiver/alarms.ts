@@ -6,6 +6,7 @@
  *                               still be retrying a delivery the receiver failed, whatever
  *                               retry_started_at says (docs/watchdog.md, "What the watchdog cannot see")
  *   watchdog-checks-failing     ChecksFailed ≥ 1, or no data: a failed check, or no watchdog run
+ *   watchdog-token-not-set      TokenNotSet ≥ 1: the token parameter does not exist yet
  *   receiver-failures           the receiver's 5xx (ForwardFailures + Errors) ≥ threshold
  *   receiver-signature-failures Rejected{Reason=mismatch} ≥ threshold for N periods
  *   receiver-lambda-errors      AWS/Lambda Errors ≥ threshold
@@ -20,6 +21,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_METRICS_NAMESPACE, RECEIVER_METRICS } from "../../lambda/receiver-metrics";
 import { SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS } from "../../lambda/watchdog-metrics";
+import { tokenPutCommand } from "../watchdog-token";
 import type { ResolvedMonitoringSettings } from "./monitoring-settings";
 
 /** The receiver's metric names, one list for the function that emits them and these alarms. */
@@ -42,6 +44,8 @@ export interface AlarmsArgs {
   settings: ResolvedMonitoringSettings;
   subscriptionNames: readonly string[];
   watchdogServiceName: string;
+  /** The SSM parameter the watchdog reads the token from, for the texts that say how to fill it. */
+  tokenParameterName: string;
   receiverServiceName: string;
   receiverFunctionName: pulumi.Input<string>;
 }
@@ -113,11 +117,16 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
     });
   }
 
+  // The remedy for a token is the stack's one token path: `token put` writes the parameter the
+  // watchdog reads. Never `pulumi config set --secret calendly:token`: the deploy workflow refuses
+  // a token in config, an exported CALENDLY_TOKEN overrides it, and the stack never copies it there.
+  const putToken = `\`${tokenPutCommand(stack)}\` (reads the token from stdin)`;
   const checksFailing = alarm("watchdog-checks-failing", {
     alarmDescription:
       `The watchdog of stack ${stack} could not check the Calendly subscriptions, or did not run, ` +
-      `${settings.watchdogFailedChecks} time(s) in a row: a revoked or missing token (pulumi config set --secret ` +
-      "calendly:token, then pulumi up), Calendly errors or rate limits, or a failing function. Its logs say which.",
+      `${settings.watchdogFailedChecks} time(s) in a row. Its logs say why: http_401 (a revoked or expired token: ` +
+      `put a valid one with ${putToken}), token_not_set (its own alarm, watchdog-token-not-set), rate_limited or ` +
+      "http_5xx/unreachable (Calendly), token_unavailable (SSM), or no run at all (the function fails).",
     namespace: DEFAULT_METRICS_NAMESPACE,
     metricName: WATCHDOG_METRICS.checksFailed,
     dimensions: { service: args.watchdogServiceName },
@@ -128,6 +137,23 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
     threshold: 1,
     comparisonOperator: "GreaterThanOrEqualToThreshold",
     treatMissingData: "breaching",
+  });
+
+  const tokenNotSet = alarm("watchdog-token-not-set", {
+    alarmDescription:
+      `The watchdog of stack ${stack} has no Calendly token: SSM parameter ${args.tokenParameterName} does not ` +
+      `exist, so no subscription is checked. Put the token there: ${putToken}, e.g. ` +
+      `printf '%s' "$CALENDLY_TOKEN" | npx ${tokenPutCommand(stack)}. The deploy workflow runs it before every pulumi up.`,
+    namespace: DEFAULT_METRICS_NAMESPACE,
+    metricName: WATCHDOG_METRICS.tokenNotSet,
+    dimensions: { service: args.watchdogServiceName },
+    statistic: "Maximum",
+    period: watchdogPeriod,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    // No run, no data: watchdog-checks-failing covers that.
+    treatMissingData: "notBreaching",
   });
 
   const receiverDimensions = { service: args.receiverServiceName };
@@ -218,6 +244,7 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
       subscriptions,
       deliveryFailures,
       checksFailing,
+      tokenNotSet,
       receiverFailures,
       signatureFailures,
       lambdaErrors,
