@@ -217,7 +217,7 @@ describe("the alarms", () => {
   it("all notify the stack's one topic, on alarm and on recovery; the topic ARN is an output", () => {
     expect(ofType(standard, T.topic)).toHaveLength(1);
     const alarms = ofType(standard, T.alarm);
-    expect(alarms).toHaveLength(7);
+    expect(alarms).toHaveLength(8);
     for (const a of alarms) {
       expect(input(a, "alarmActions"), a.name).toEqual([topicArn()]);
       expect(input(a, "okActions"), a.name).toEqual([topicArn()]);
