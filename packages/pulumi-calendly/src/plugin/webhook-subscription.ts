@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { generateSigningKey } from "../calendly/signature";
 import { createSubscription } from "../provider/create";
-import { diffSubscription } from "../provider/diff";
+import { diffSubscription, inPlaceUpdates } from "../provider/diff";
 import { type CheckFailure, checkSubscriptionInputs, type SubscriptionInputs } from "../provider/inputs";
 import { type StoredOutputs, type SubscriptionOutputs, subscriptionId } from "../provider/outputs";
 import { isPendingCreationError } from "../provider/pending";
@@ -87,7 +87,7 @@ function diffKind(key: string, oldInputs: Properties, news: Properties, replace:
  * Why this diff replaces or updates, in words: what the preview prints with the resource. Phrased
  * as what `pulumi up` does, since a refresh diffs too (to show what the next `up` would change).
  */
-function reasons(olds: Partial<StoredOutputs>, news: Properties, diff: ReturnType<typeof diffSubscription>) {
+function reasons(olds: Partial<StoredOutputs>, news: Properties, deleteFirst: boolean, updates: string[]) {
   const said: { severity: Severity; message: string }[] = [];
   if (olds.state === "disabled") {
     said.push({
@@ -105,7 +105,7 @@ function reasons(olds: Partial<StoredOutputs>, news: Properties, diff: ReturnTyp
         "`pulumi up` replaces it, and deleting the old one removes whatever that create left.",
     });
   }
-  if (diff.deleteBeforeReplace) {
+  if (deleteFirst) {
     said.push({
       severity: "warning",
       message:
@@ -115,7 +115,7 @@ function reasons(olds: Partial<StoredOutputs>, news: Properties, diff: ReturnTyp
         "every replacement create the new subscription first.",
     });
   }
-  if (diff.updates.includes("signingKey")) {
+  if (updates.includes("signingKey")) {
     said.push({
       severity: "info",
       message:
@@ -148,11 +148,12 @@ export async function diffSubscriptionResource(
   for (const key of diff.replaces) {
     detailedDiff[key] = { kind: diffKind(key, priorInputs, after, true), inputDiff: isInput(key) };
   }
-  for (const key of diff.updates) {
+  const updates = diff.replaces.length > 0 ? [] : inPlaceUpdates(before, after);
+  for (const key of updates) {
     detailedDiff[key] = { kind: diffKind(key, priorInputs, after, false), inputDiff: isInput(key) };
   }
   // One message per diff: the CLI repeats a resource's latest message on each of its step lines.
-  const said = reasons(before, after, diff);
+  const said = reasons(before, after, diff.deleteBeforeReplace, updates);
   if (said.length > 0) {
     const severity = said.some((r) => r.severity === "warning") ? "warning" : "info";
     await context.log(severity, said.map((r) => r.message).join(" "));
