@@ -6,3 +6,13 @@
 export { main } from "./main";
 export { PACKAGE_NAME, packageSchema, packageSchemaText } from "./schema/package";
 export { type PluginOptions, providerService, SCHEMA_FILE, servePlugin } from "./server";
+export {
+  conceal,
+  isSecretValue,
+  type Properties,
+  reveal,
+  SECRET_SIGNATURE,
+  SIGNATURE_KEY,
+  secretValue,
+  UNKNOWN,
+} from "./values";
