@@ -19,7 +19,7 @@ function object(
   properties: Record<string, PropertySpec>,
   required: string[],
 ): ObjectTypeSpec {
-  return { type: "object", description, properties, required };
+  return { type: "object", description, properties, ...(required.length > 0 ? { required } : {}) };
 }
 
 /** Object types of `getInvitee`'s result. */
