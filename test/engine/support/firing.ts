@@ -31,7 +31,10 @@ export async function fireDuring(
   action: () => Promise<unknown>,
 ): Promise<FiringFigures> {
   const fired: FiredEvent[] = [];
-  const timer = setInterval(() => fired.push(emulator.control.fireEvent({ event: "invitee.created" })), FIRE_EVERY_MS);
+  const timer = setInterval(
+    () => fired.push(emulator.control.fireEvent({ event: "invitee.created" })),
+    FIRE_EVERY_MS,
+  );
   try {
     await sleep(MARGIN_MS);
     await action();

@@ -4,7 +4,8 @@
  * reaches the file's emulator, the plugin found the way a user puts it, and the resources of the
  * native type in a state.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { afterAll } from "vitest";
@@ -27,6 +28,11 @@ export function nativeSubscriptions(state: StateExport): StateResource[] {
   return resourcesOfType(state, NATIVE_TYPE);
 }
 
+/** A Pulumi YAML interpolation, `${expression}`. */
+export function ref(expression: string): string {
+  return `\${${expression}}`;
+}
+
 /** A YAML program's Pulumi.yaml, from its parts. */
 export function yamlProgram(name: string, parts: Record<string, unknown>): string {
   return stringify({ name, runtime: "yaml", ...parts });
@@ -37,7 +43,9 @@ export function yamlProgram(name: string, parts: Record<string, unknown>): strin
  * test's own PATH), so that only Pulumi.yaml's `plugins` can find it.
  */
 export function pathWithoutPlugin(): string {
-  const rest = (process.env.PATH ?? "").split(delimiter).filter((dir) => !dir.endsWith(join("node_modules", ".bin")));
+  const rest = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((dir) => !dir.endsWith(join("node_modules", ".bin")));
   return [findPulumiCli().binDir, dirname(process.execPath), ...rest].join(delimiter);
 }
 
@@ -61,7 +69,11 @@ export function nativePrograms(scenario: EngineScenario) {
   afterAll(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
-  return async function program(stack: string, text: string, setup: NativeSetup = {}): Promise<NativeProgram> {
+  return async function program(
+    stack: string,
+    text: string,
+    setup: NativeSetup = {},
+  ): Promise<NativeProgram> {
     const dir = mkdtempSync(join(tmpdir(), "calendly-native-"));
     dirs.push(dir);
     const write = (content: string, file = "Pulumi.yaml") => writeFileSync(join(dir, file), content);
@@ -80,3 +92,24 @@ export function nativePrograms(scenario: EngineScenario) {
 
 /** How Pulumi.yaml names the plugin when it is not on PATH. */
 export const PROJECT_PLUGIN = { providers: [{ name: "calendly", path: PLUGIN_DIR }] };
+
+/** The generated TypeScript SDK (`npm run codegen`). */
+export const NODEJS_SDK_DIR = join(REPO_ROOT, "sdk", "nodejs");
+
+/**
+ * Builds the generated TypeScript SDK and installs it into `programDir`'s node_modules as npm lays
+ * out a published package (its compiled JavaScript and declarations, and its package.json, under
+ * its name). Returns the package's name.
+ */
+export function installNodejsSdk(programDir: string): string {
+  const { name } = JSON.parse(readFileSync(join(NODEJS_SDK_DIR, "package.json"), "utf8")) as { name: string };
+  const target = join(programDir, "node_modules", ...name.split("/"));
+  rmSync(target, { recursive: true, force: true });
+  const tsc = require.resolve("typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "-p", join(NODEJS_SDK_DIR, "tsconfig.json"), "--outDir", target], {
+    stdio: "pipe",
+  });
+  for (const file of ["package.json", "README.md"])
+    copyFileSync(join(NODEJS_SDK_DIR, file), join(target, file));
+  return name;
+}
