@@ -292,7 +292,7 @@ describe("import", () => {
       replaces: [],
       detailedDiff: { signingKey: { kind: "add", inputDiff: true } },
     });
-    expect(plugin.messages.at(-1)).toMatchObject({ severity: "info" });
+    expect(plugin.messages.at(-1)).toMatchObject({ severity: "warning" });
     expect(plugin.messages.at(-1)!.message).toMatch(
       /records the declared signingKey as its key, in place, without calling Calendly/,
     );

@@ -116,8 +116,9 @@ function reasons(olds: Partial<StoredOutputs>, news: Properties, deleteFirst: bo
     });
   }
   if (updates.includes("signingKey")) {
+    // A warning, not an info: the CLI prints only warnings and errors with a diff (--diff).
     said.push({
-      severity: "info",
+      severity: "warning",
       message:
         "This subscription was imported, and Calendly never returns a signing key: `pulumi up` records the " +
         "declared signingKey as its key, in place, without calling Calendly. Deliveries verify only if it is " +
