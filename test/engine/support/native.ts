@@ -35,7 +35,8 @@ export function ref(expression: string): string {
 
 /** A YAML program's Pulumi.yaml, from its parts. */
 export function yamlProgram(name: string, parts: Record<string, unknown>): string {
-  return stringify({ name, runtime: "yaml", ...parts });
+  // Pulumi YAML refuses anchors and aliases: a list used twice is written out twice.
+  return stringify({ name, runtime: "yaml", ...parts }, { aliasDuplicateObjects: false });
 }
 
 /**
