@@ -60,13 +60,36 @@ describeNativeLifecycle("a YAML program, the plugin on PATH", scenario, async (r
   return { ws: stack.ws, declareEvents: async (events) => stack.write(bookings(receiverUrl, events)) };
 });
 
-describe("the plugin found through Pulumi.yaml's plugins: providers", () => {
-  it("runs up and destroy with the plugin nowhere on PATH, and without the CLI's PATH warning", async () => {
+describe("the plugin found elsewhere than on PATH", () => {
+  it("through Pulumi.yaml's plugins: providers, up and destroy run without the CLI's PATH warning", async () => {
     const text = bookings("https://receiver.example.com/calendly", ["invitee.created"], {
       plugins: PROJECT_PLUGIN,
     });
-    const stack = await program("yaml-project-plugin", text, { plugin: "project" });
+    const stack = await program("yaml-project-plugin", text, { plugin: "elsewhere" });
     await stack.ws.setConfig("signingKey", LIFECYCLE_KEY, { secret: true });
+    const up = await stack.ws.up();
+    expect(up.output).not.toMatch(/using pulumi-resource-calendly from \$PATH/);
+    expect(scenario.emulator.control.subscriptions()).toHaveLength(1);
+    await stack.ws.destroy();
+    expect(scenario.emulator.control.subscriptions()).toEqual([]);
+  });
+
+  it("installed from the single-file plugin with pulumi plugin install --file, up and destroy run", async () => {
+    const text = bookings("https://receiver.example.com/calendly", ["invitee.created"]);
+    const stack = await program("yaml-installed-plugin", text, { plugin: "elsewhere" });
+    await stack.ws.setConfig("signingKey", LIFECYCLE_KEY, { secret: true });
+    const single = join(REPO_ROOT, "packages/pulumi-calendly/dist/pulumi-resource-calendly.js");
+    const version = JSON.parse(
+      readFileSync(join(REPO_ROOT, "packages/pulumi-calendly/package.json"), "utf8"),
+    ).version;
+    const cli = join(findPulumiCli().binDir, "pulumi");
+    const install = spawnSync(cli, ["plugin", "install", "resource", "calendly", version, "--file", single], {
+      encoding: "utf8",
+      env: stack.ws.env,
+    });
+    expect(install.status, install.stderr).toBe(0);
+    const listed = spawnSync(cli, ["plugin", "ls"], { encoding: "utf8", env: stack.ws.env });
+    expect(listed.stdout).toMatch(new RegExp(`calendly\\s+resource\\s+${version.replaceAll(".", "\\.")}`));
     const up = await stack.ws.up();
     expect(up.output).not.toMatch(/using pulumi-resource-calendly from \$PATH/);
     expect(scenario.emulator.control.subscriptions()).toHaveLength(1);

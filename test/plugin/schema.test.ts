@@ -5,7 +5,8 @@
  * github.com/pulumi/pulumi/pkg/v3 v3.276.0 in test/fixtures/pulumi/package.schema.json), and what
  * the plugin serves.
  */
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { packageSchema, packageSchemaText, SCHEMA_FILE } from "pulumi-calendly/plugin";
@@ -66,5 +67,27 @@ describe("the package schema", () => {
     ).version;
     expect(await plugin.getPluginInfo()).toBe(version);
     expect(JSON.parse(committed).version).toBe(version);
+  });
+});
+
+describe("the single-file plugin (dist/pulumi-resource-calendly.js, what `pulumi plugin install --file` takes)", () => {
+  it("runs alone, away from the package, and serves the same schema and version", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "calendly-single-file-"));
+    const command = join(dir, "pulumi-resource-calendly");
+    copyFileSync(join(REPO_ROOT, "packages/pulumi-calendly/dist/pulumi-resource-calendly.js"), command);
+    const single = await startPlugin({ noEngine: true, command });
+    try {
+      expect(await single.getSchema()).toBe(committed);
+      expect(await single.getPluginInfo()).toBe(await plugin.getPluginInfo());
+      const { failures } = await single.check({
+        url: "https://hooks.example.com/x",
+        events: ["invitee.created"],
+        scope: "user",
+      });
+      expect(failures).toEqual([]);
+    } finally {
+      await single.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

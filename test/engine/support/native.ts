@@ -58,8 +58,11 @@ export interface NativeProgram {
 }
 
 export interface NativeSetup extends Omit<StackSetup, "programDir" | "subscriptions" | "signingKeys"> {
-  /** How the CLI finds the plugin: on PATH (default), or only through Pulumi.yaml's `plugins`. */
-  plugin?: "path" | "project";
+  /**
+   * How the CLI finds the plugin: on PATH (default), or not on PATH (Pulumi.yaml's `plugins`, or a
+   * plugin installed with `pulumi plugin install`).
+   */
+  plugin?: "path" | "elsewhere";
   /** Other files of the program, by name (an index.ts, a package.json…). */
   files?: Record<string, string>;
 }

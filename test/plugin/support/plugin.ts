@@ -154,13 +154,15 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Start without an engine to log to. */
   noEngine?: boolean;
+  /** The executable (default: node_modules/.bin/pulumi-resource-calendly). */
+  command?: string;
 }
 
 export async function startPlugin(options: StartOptions = {}): Promise<PluginProcess> {
   const messages: EngineMessage[] = [];
   const engine = options.noEngine ? undefined : await startEngine(messages);
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env };
-  const child: ChildProcess = spawn(PLUGIN_BIN, [engine?.address ?? "127.0.0.1:1"], {
+  const child: ChildProcess = spawn(options.command ?? PLUGIN_BIN, [engine?.address ?? "127.0.0.1:1"], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -38,6 +38,8 @@ export class ResourceInitError extends Error {
     readonly reasons: string[],
   ) {
     super(message);
+    // The server, which loads this module only when it is needed, recognises the error by name.
+    this.name = "ResourceInitError";
   }
 }
 
