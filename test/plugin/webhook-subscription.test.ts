@@ -6,6 +6,7 @@
 import { markedUrl, UNKNOWN } from "pulumi-calendly";
 import { isSecretValue, reveal, SECRET_SIGNATURE, SIGNATURE_KEY, secretValue } from "pulumi-calendly/plugin";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createCalendlyClient } from "../../calendly";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { createOutcomeLost } from "../support/faults";
 import { PluginCallError, type PluginProcess, type PropertyMap, startPlugin } from "./support/plugin";
@@ -235,10 +236,7 @@ describe("read", () => {
 
 describe("import", () => {
   async function madeByHand(events = ["invitee.created"]) {
-    const client = (await import("pulumi-calendly/client")).createCalendlyClient({
-      token: OWNER_TOKEN,
-      baseUrl: emulator.url,
-    });
+    const client = createCalendlyClient({ token: OWNER_TOKEN, baseUrl: emulator.url });
     const me = await client.getCurrentUser();
     const sub = await client.createWebhookSubscription({
       url: `${RECEIVER}?by=hand`,

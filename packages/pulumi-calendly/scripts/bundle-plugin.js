@@ -31,6 +31,7 @@ buildSync({
   outfile,
   banner: { js: "#!/usr/bin/env node" },
   define: { PULUMI_CALENDLY_SCHEMA: JSON.stringify(readFileSync(join(root, "schema.json"), "utf8")) },
+  minify: true,
   legalComments: "none",
   logLevel: "warning",
 });
