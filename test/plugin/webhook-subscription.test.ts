@@ -160,7 +160,9 @@ describe("diff", () => {
       severity: "warning",
       urn: expect.stringContaining("::bookings"),
     });
-    expect(plugin.messages[0]!.message).toMatch(/deletes the old subscription before it creates the new one/);
+    expect(plugin.messages[0]!.message).toMatch(
+      /must delete the old subscription before creating the new one/,
+    );
   });
 
   it("new events on a marked URL: the URL changes too, so the new one comes first, and nothing to warn of", async () => {

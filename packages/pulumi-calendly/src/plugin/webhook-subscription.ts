@@ -95,8 +95,8 @@ function reasons(olds: Partial<StoredOutputs>, news: Properties, deleteFirst: bo
     said.push({
       severity: "warning",
       message:
-        "Calendly disabled this subscription (it stops delivering after 24 hours of failed deliveries), and it " +
-        "cannot re-enable one: `pulumi up` replaces it.",
+        "Calendly disabled this subscription (24 hours of failed deliveries) and cannot re-enable it: " +
+        "`pulumi up` replaces it.",
     });
   }
   if (olds.state === "unknown") {
@@ -111,10 +111,9 @@ function reasons(olds: Partial<StoredOutputs>, news: Properties, deleteFirst: bo
     said.push({
       severity: "warning",
       message:
-        `The replacement keeps the URL ${String(news.url)}, and Calendly allows one subscription per URL, so ` +
-        "`pulumi up` deletes the old subscription before it creates the new one: an event Calendly produces in " +
-        "between is never delivered. A URL marked with what forces a replacement (the markedUrl function) makes " +
-        "every replacement create the new subscription first.",
+        `Keeping the URL ${String(news.url)}, \`pulumi up\` must delete the old subscription before creating ` +
+        "the new one (Calendly allows one subscription per URL): events in between are never delivered. Mark " +
+        "the URL with the markedUrl function to create the new one first.",
     });
   }
   if (updates.includes("signingKey")) {
