@@ -16,11 +16,11 @@ const outfile = join(root, "dist", "pulumi-resource-calendly.js");
 buildSync({
   stdin: {
     // main.js starts serving only when it is the process's main module, which a bundled module is not.
-    contents:
-      'require("./main").main().catch((error) => {\n' +
-      "  process.stderr.write(`pulumi-resource-calendly: ${error instanceof Error ? error.stack : String(error)}\\n`);\n" +
-      "  process.exit(1);\n" +
-      "});\n",
+    contents: `require("./main").main().catch((error) => {
+  process.stderr.write(\`pulumi-resource-calendly: \${error instanceof Error ? error.stack : String(error)}\\n\`);
+  process.exit(1);
+});
+`,
     resolveDir: join(root, "dist", "plugin"),
     sourcefile: "pulumi-resource-calendly.js",
   },
