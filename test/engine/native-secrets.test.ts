@@ -13,12 +13,10 @@
  * and the schema marks signingKey `secret`, so the YAML host (as every SDK) registers the resource
  * with `additionalSecretOutputs: ["signingKey"]`.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OWNER_TOKEN } from "./support/emulator";
 import { nativePrograms, nativeSubscriptions, ref, yamlProgram } from "./support/native";
-import type { RunResult, Workspace } from "./support/pulumi";
+import type { RunResult } from "./support/pulumi";
 import { engineScenario } from "./support/scenario";
 
 const MEMBER_TOKEN = "emu-member-token";
@@ -50,19 +48,6 @@ function secrets(events: string[], apiUrl: string): string {
       },
     },
   });
-}
-
-function backendText(ws: Workspace): string {
-  const texts: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else texts.push(readFileSync(file, "latin1"));
-    }
-  };
-  walk(join(ws.root, "state"));
-  return texts.join("\n");
 }
 
 describe("secrets of the native provider", () => {
@@ -115,7 +100,7 @@ describe("secrets of the native provider", () => {
 
     const afterUp = (await stack.ws.outputs({ showSecrets: true })).keys as Record<string, string>;
     printed.push(await stack.ws.destroy());
-    const text = [backendText(stack.ws), JSON.stringify(state), ...printed.map((r) => r.output)].join("\n");
+    const text = [stack.ws.backendText(), JSON.stringify(state), ...printed.map((r) => r.output)].join("\n");
     for (const secret of [
       OWNER_TOKEN,
       MEMBER_TOKEN,

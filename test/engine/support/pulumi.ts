@@ -16,6 +16,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -96,6 +97,8 @@ export interface Workspace {
   exportState(options?: { showSecrets?: boolean }): Promise<StateExport>;
   /** The raw checkpoint file in the file backend, as stored. */
   stateFileText(): string;
+  /** The text of every file of the file backend (checkpoints, history, backups), concatenated. */
+  backendText(): string;
   /** `pulumi stack output --json`. */
   outputs(options?: { showSecrets?: boolean }): Promise<Record<string, unknown>>;
   dispose(): void;
@@ -229,6 +232,18 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
         const file = join(stacks, project, `${options.stack}.json`);
         if (existsSync(file)) texts.push(readFileSync(file, "utf8"));
       }
+      return texts.join("\n");
+    },
+    backendText() {
+      const texts: string[] = [];
+      const walk = (dir: string) => {
+        for (const name of readdirSync(dir)) {
+          const file = join(dir, name);
+          if (statSync(file).isDirectory()) walk(file);
+          else texts.push(readFileSync(file, "latin1"));
+        }
+      };
+      walk(backend);
       return texts.join("\n");
     },
     async outputs(opts = {}) {

@@ -21,7 +21,9 @@ import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
-export type PropertyMap = Record<string, unknown>;
+import type { CheckResult, PropertyMap } from "../../../tools/pulumi-host/host";
+
+export type { CheckResult, PropertyMap };
 
 export const REPO_ROOT = join(__dirname, "..", "..", "..");
 export const PLUGIN_BIN = join(REPO_ROOT, "node_modules", ".bin", "pulumi-resource-calendly");
@@ -35,11 +37,6 @@ export interface EngineMessage {
   severity: "debug" | "info" | "warning" | "error";
   message: string;
   urn: string;
-}
-
-export interface CheckResult {
-  inputs: PropertyMap;
-  failures: { property: string; reason: string }[];
 }
 
 export interface DiffResult {
