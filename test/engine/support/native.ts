@@ -5,7 +5,15 @@
  * native type in a state.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { afterAll } from "vitest";
@@ -103,7 +111,9 @@ export const NODEJS_SDK_DIR = join(REPO_ROOT, "sdk", "nodejs");
 /**
  * Builds the generated TypeScript SDK and installs it into `programDir`'s node_modules as npm lays
  * out a published package (its compiled JavaScript and declarations, and its package.json, under
- * its name). Returns the package's name.
+ * its name). Returns the package's name. Never into a folder under the repository: the Node.js
+ * host of any program there walks every node_modules below the program for packages that name a
+ * plugin (`"pulumi": {"resource": true}`), and would then want the calendly plugin.
  */
 export function installNodejsSdk(programDir: string): string {
   const { name } = JSON.parse(readFileSync(join(NODEJS_SDK_DIR, "package.json"), "utf8")) as { name: string };
@@ -116,4 +126,16 @@ export function installNodejsSdk(programDir: string): string {
   for (const file of ["package.json", "README.md"])
     copyFileSync(join(NODEJS_SDK_DIR, file), join(target, file));
   return name;
+}
+
+/**
+ * Links packages of the repository's node_modules into `programDir`'s (as `npm install` would
+ * install them there), for a program outside the repository.
+ */
+export function linkRepositoryPackages(programDir: string, names: readonly string[]): void {
+  for (const name of names) {
+    const target = join(programDir, "node_modules", name);
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync(join(REPO_ROOT, "node_modules", name), target, "dir");
+  }
 }
