@@ -89,7 +89,7 @@ describe("secrets through the real engine", () => {
 
   it("no key and no token in plain text in any backend file or anything the CLI printed", async () => {
     printed.push(await ws.destroy());
-    const text = [...backendFiles(ws).values(), ...printed.map((r) => r.output)].join("\n");
+    const text = [[...backendFiles(ws).values()].join("\n"), ...printed.map((r) => r.output)].join("\n");
     for (const secret of [EXPLICIT_KEY, generatedKey, OWNER_TOKEN, BAD_KEY]) {
       expect(text.includes(secret), `found ${secret.slice(0, 6)}…`).toBe(false);
     }

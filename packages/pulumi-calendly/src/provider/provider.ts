@@ -24,6 +24,7 @@ import { checkSubscriptionInputs, type SubscriptionInputs } from "./inputs";
 import type { StoredOutputs, SubscriptionOutputs } from "./outputs";
 import { isPendingCreationError, withSerializedProvider } from "./pending";
 import { deleteSubscription, readSubscription } from "./read";
+import { updateSubscription } from "./update";
 
 export const MISSING_TOKEN_MESSAGE =
   "No Calendly token: export CALENDLY_TOKEN=<personal access token>, or set it in the stack with " +
@@ -85,24 +86,15 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
   }
 
   /**
-   * Every remote change is a replacement (diff), so an update only records inputs that change
-   * nothing at Calendly (adoptExisting) or stores the program's `__provider` in place of an older
-   * release's (the host adds it to the outputs), keeping every other output.
+   * Records what changes nothing at Calendly (update.ts), or stores the program's `__provider` in
+   * place of an older release's (the host adds it to the outputs).
    */
   async update(
     _id: string,
     olds: Partial<StoredOutputs>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.UpdateResult> {
-    const { replaces } = diffSubscription(olds, news);
-    if (replaces.length > 0) {
-      throw new Error(
-        `Calendly cannot update ${replaces.join(", ")} in place; this change must be a replacement`,
-      );
-    }
-    const outs: Record<string, unknown> = { ...olds, adoptExisting: news.adoptExisting === true };
-    delete outs.__provider;
-    return { outs };
+    return { outs: updateSubscription(olds, news) };
   }
 
   async delete(id: string, props: Partial<StoredOutputs>): Promise<void> {
