@@ -17,7 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
 import { PACKAGE_DIR } from "../../tools/package/build";
 import { OWNER_TOKEN, startEngineEmulator } from "../engine/support/emulator";
-import { createWorkspace, REPO_ROOT, resourcesOfType, type Workspace } from "../engine/support/pulumi";
+import {
+  createWorkspace,
+  findPulumiCli,
+  REPO_ROOT,
+  resourcesOfType,
+  type Workspace,
+} from "../engine/support/pulumi";
 
 const PINNED_SHIM = readFileSync(
   join(REPO_ROOT, "test/fixtures/pulumi/webhook-subscription-provider.js"),
@@ -135,7 +141,7 @@ afterAll(async () => {
 });
 
 describe("the packed package", () => {
-  it("holds the built JavaScript, its declarations, README and LICENSE, and no sources or tests", () => {
+  it("holds the built JavaScript, its declarations, the plugin and its schema, README and LICENSE, and no sources or tests", () => {
     const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" })
       .trim()
       .split("\n")
@@ -150,12 +156,16 @@ describe("the packed package", () => {
       "dist/provider/shim.js",
       "dist/calendly/index.d.ts",
       "dist/calendly/signature.js",
+      "dist/plugin/index.js",
+      "dist/pulumi-resource-calendly.js",
+      "bin/pulumi-resource-calendly",
+      "schema.json",
     ]) {
       expect(files).toContain(file);
     }
-    expect(files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(f))).toEqual(
-      [],
-    );
+    const shipped =
+      /^(dist\/.*\.(js|d\.ts)|bin\/pulumi-resource-calendly|schema\.json|package\.json|README\.md|LICENSE)$/;
+    expect(files.filter((f) => !shipped.test(f))).toEqual([]);
     expect(tarball).toMatch(new RegExp(`${packageJson.name}-${packageJson.version}\\.tgz$`));
   });
 
@@ -222,5 +232,22 @@ describe("the real Pulumi CLI in that program, against the emulator", () => {
     await ws.destroy([], DEPLOY);
     expect(emulator.control.subscriptions()).toHaveLength(0);
     expect(resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE)).toHaveLength(0);
+  });
+});
+
+describe("the native plugin as the package installs it", () => {
+  it("node_modules/.bin/pulumi-resource-calendly starts with the registry's dependencies and serves the schema", () => {
+    const plugin = join(programDir, "node_modules", ".bin", "pulumi-resource-calendly");
+    const schema = execFileSync(join(findPulumiCli().binDir, "pulumi"), ["package", "get-schema", plugin], {
+      encoding: "utf8",
+      env: { ...ws.env },
+    });
+    expect(JSON.parse(schema)).toMatchObject({ name: "calendly", version: packageJson.version });
+    // gRPC and protobuf came from the registry, beside it, as dependencies of the package.
+    for (const dependency of ["@grpc/grpc-js", "google-protobuf"]) {
+      expect(
+        realpathSync(join(programDir, "node_modules", dependency)).startsWith(realpathSync(programDir)),
+      ).toBe(true);
+    }
   });
 });

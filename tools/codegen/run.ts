@@ -15,7 +15,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { packageSchemaText } from "../../packages/pulumi-calendly/src/plugin/schema/package";
+import { ensurePackageBuilt } from "../package/build";
 
 const ROOT = join(__dirname, "..", "..");
 export const SCHEMA_FILE = join(ROOT, "packages", "pulumi-calendly", "schema.json");
@@ -54,6 +54,13 @@ function differences(expected: string, actual: string): string[] {
   }
   for (const name of have) if (!want.has(name)) found.push(`not generated: ${name}`);
   return found;
+}
+
+/** The schema as the package's current build writes it (built first if its sources changed). */
+function packageSchemaText(): string {
+  ensurePackageBuilt();
+  const plugin = require("pulumi-calendly/plugin") as typeof import("pulumi-calendly/plugin");
+  return plugin.packageSchemaText();
 }
 
 function main() {

@@ -22,7 +22,7 @@ function newestMtime(path: string): number {
   );
 }
 
-/** Whether dist/ is older than the sources, package.json or tsconfig.json (or missing). */
+/** Whether dist/ is older than the sources, package.json, tsconfig.json or schema.json (or missing). */
 export function packageBuildIsStale(): boolean {
   let built: number;
   try {
@@ -30,7 +30,10 @@ export function packageBuildIsStale(): boolean {
   } catch {
     return true;
   }
-  const inputs = ["src", "package.json", "tsconfig.json"].map((name) => newestMtime(join(PACKAGE_DIR, name)));
+  // schema.json is built into the single-file plugin (scripts/bundle-plugin.js).
+  const inputs = ["src", "package.json", "tsconfig.json", "schema.json"].map((name) =>
+    newestMtime(join(PACKAGE_DIR, name)),
+  );
   return Math.max(...inputs) > built;
 }
 

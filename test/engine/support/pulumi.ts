@@ -126,7 +126,7 @@ export interface StateExport {
 }
 
 /** Commands that read the stack's config and so accept --config-file. */
-const TAKES_CONFIG_FILE = new Set(["up", "preview", "refresh", "destroy", "config"]);
+const TAKES_CONFIG_FILE = new Set(["up", "preview", "refresh", "destroy", "config", "import"]);
 
 export async function createWorkspace(options: WorkspaceOptions): Promise<Workspace> {
   const cli = findPulumiCli();

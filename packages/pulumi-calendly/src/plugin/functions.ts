@@ -10,7 +10,7 @@ import type { CalendlyUser, Invitee } from "../calendly/types";
 import type { CheckFailure } from "../provider/inputs";
 import { markedUrl } from "../provider/marker";
 import { explainForProgram } from "../provider/messages";
-import { GET_CURRENT_USER_TOKEN, GET_INVITEE_TOKEN, MARKED_URL_TOKEN } from "./schema/functions";
+import { GET_CURRENT_USER_TOKEN, GET_INVITEE_TOKEN, MARKED_URL_TOKEN } from "./schema/tokens";
 import type { CalendlySession } from "./session";
 import { type Properties, reveal } from "./values";
 

@@ -5,4 +5,15 @@
  */
 export { main } from "./main";
 export { PACKAGE_NAME, packageSchema, packageSchemaText } from "./schema/package";
+export { WEBHOOK_SUBSCRIPTION_TOKEN } from "./schema/webhook-subscription";
 export { type PluginOptions, providerService, SCHEMA_FILE, servePlugin } from "./server";
+export {
+  conceal,
+  isSecretValue,
+  type Properties,
+  reveal,
+  SECRET_SIGNATURE,
+  SIGNATURE_KEY,
+  secretValue,
+  UNKNOWN,
+} from "./values";

@@ -25,24 +25,31 @@ import { PROJECT_VERSION } from "../calendly/version";
 import type { CheckFailure } from "../provider/inputs";
 import { checkConfig, diffConfig, isDefaultProviderName, nameOfUrn, resolveSettings } from "./config";
 import { EngineLog, type Severity } from "./engine-log";
-import { invoke } from "./functions";
-import { WEBHOOK_SUBSCRIPTION_TOKEN } from "./schema/webhook-subscription";
+import type * as Functions from "./functions";
+import { WEBHOOK_SUBSCRIPTION_TOKEN } from "./schema/tokens";
 import { CalendlySession, type SessionOptions } from "./session";
 import { conceal, fromStruct, toStruct } from "./values";
-import {
-  checkSubscription,
-  createSubscriptionResource,
-  deleteSubscriptionResource,
-  diffSubscriptionResource,
-  type HandlerContext,
-  type PropertyDiffKind,
-  ResourceInitError,
-  readSubscriptionResource,
-  updateSubscriptionResource,
-} from "./webhook-subscription";
+import type * as Resource from "./webhook-subscription";
+import type { HandlerContext, PropertyDiffKind } from "./webhook-subscription";
+
+/**
+ * The resource's and the functions' handlers, which load the core (zod, undici), loaded on first
+ * use: a plugin process started only for GetSchema (the YAML host starts one per run) stays light.
+ */
+const resource = () => require("./webhook-subscription") as typeof Resource;
+const functions = () => require("./functions") as typeof Functions;
 
 /** schema.json at the package's root: the one `npm run codegen` writes and the SDKs come from. */
 export const SCHEMA_FILE = join(__dirname, "..", "..", "schema.json");
+
+/** The same text, built into the single-file plugin (scripts/bundle-plugin.js, esbuild `define`). */
+declare const PULUMI_CALENDLY_SCHEMA: string | undefined;
+
+function schemaText(): string {
+  return typeof PULUMI_CALENDLY_SCHEMA === "string"
+    ? PULUMI_CALENDLY_SCHEMA
+    : readFileSync(SCHEMA_FILE, "utf8");
+}
 
 const DIFF_KINDS: Record<PropertyDiffKind, rpc.PropertyDiff.Kind> = {
   add: rpc.PropertyDiff.Kind.ADD,
@@ -81,11 +88,12 @@ function failuresOf(failures: CheckFailure[]): rpc.CheckFailure[] {
 function grpcError(error: unknown): Partial<grpc.StatusObject> {
   const message = error instanceof Error ? error.message : String(error);
   const metadata = new grpc.Metadata();
-  if (error instanceof ResourceInitError) {
+  if (error instanceof Error && error.name === "ResourceInitError") {
+    const init = error as Resource.ResourceInitError;
     const detail = new rpc.ErrorResourceInitFailed();
-    detail.setId(error.id);
-    detail.setProperties(toStruct(error.properties));
-    detail.setReasonsList(error.reasons);
+    detail.setId(init.id);
+    detail.setProperties(toStruct(init.properties));
+    detail.setReasonsList(init.reasons);
     const any = new Any();
     any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
     const status = new Status();
@@ -141,7 +149,7 @@ export function providerService(options: PluginOptions = {}): grpc.UntypedServic
     getPluginInfo: unary(async () => new PluginInfo().setVersion(PROJECT_VERSION)),
     getSchema: unary(async (request: rpc.GetSchemaRequest) => {
       if (request.getVersion() !== 0) throw new Error(`unsupported schema version ${request.getVersion()}`);
-      return new rpc.GetSchemaResponse().setSchema(readFileSync(SCHEMA_FILE, "utf8"));
+      return new rpc.GetSchemaResponse().setSchema(schemaText());
     }),
     checkConfig: unary(async (request: rpc.CheckRequest) => {
       const news = fromStruct(request.getNews());
@@ -187,7 +195,11 @@ export function providerService(options: PluginOptions = {}): grpc.UntypedServic
       return response;
     }),
     invoke: unary(async (request: rpc.InvokeRequest) => {
-      const { result, failures } = await invoke(session, request.getTok(), fromStruct(request.getArgs()));
+      const { result, failures } = await functions().invoke(
+        session,
+        request.getTok(),
+        fromStruct(request.getArgs()),
+      );
       const response = new rpc.InvokeResponse();
       if (result) response.setReturn(toStruct(result));
       response.setFailuresList(failuresOf(failures ?? []));
@@ -195,7 +207,7 @@ export function providerService(options: PluginOptions = {}): grpc.UntypedServic
     }),
     check: unary(async (request: rpc.CheckRequest) => {
       requireSubscription(request.getUrn());
-      const { inputs, failures } = await checkSubscription(fromStruct(request.getNews()));
+      const { inputs, failures } = await resource().checkSubscription(fromStruct(request.getNews()));
       const response = new rpc.CheckResponse();
       response.setInputs(toStruct(inputs));
       response.setFailuresList(failuresOf(failures));
@@ -203,7 +215,7 @@ export function providerService(options: PluginOptions = {}): grpc.UntypedServic
     }),
     diff: unary(async (request: rpc.DiffRequest) => {
       requireSubscription(request.getUrn());
-      const diff = await diffSubscriptionResource(
+      const diff = await resource().diffSubscriptionResource(
         context(request.getUrn()),
         fromStruct(request.getOlds()),
         fromStruct(request.getNews()),
@@ -226,7 +238,7 @@ export function providerService(options: PluginOptions = {}): grpc.UntypedServic
     }),
     create: unary(async (request: rpc.CreateRequest) => {
       requireSubscription(request.getUrn());
-      const { id, outs } = await createSubscriptionResource(
+      const { id, outs } = await resource().createSubscriptionResource(
         context(request.getUrn()),
         fromStruct(request.getProperties()),
         request.getPreview(),
@@ -235,7 +247,7 @@ export function providerService(options: PluginOptions = {}): grpc.UntypedServic
     }),
     read: unary(async (request: rpc.ReadRequest) => {
       requireSubscription(request.getUrn());
-      const read = await readSubscriptionResource(
+      const read = await resource().readSubscriptionResource(
         context(request.getUrn()),
         request.getId(),
         fromStruct(request.getProperties()),
@@ -246,7 +258,7 @@ export function providerService(options: PluginOptions = {}): grpc.UntypedServic
     }),
     update: unary(async (request: rpc.UpdateRequest) => {
       requireSubscription(request.getUrn());
-      const outs = await updateSubscriptionResource(
+      const outs = await resource().updateSubscriptionResource(
         fromStruct(request.getOlds()),
         fromStruct(request.getNews()),
       );
@@ -254,7 +266,7 @@ export function providerService(options: PluginOptions = {}): grpc.UntypedServic
     }),
     delete: unary(async (request: rpc.DeleteRequest) => {
       requireSubscription(request.getUrn());
-      await deleteSubscriptionResource(
+      await resource().deleteSubscriptionResource(
         context(request.getUrn()),
         request.getId(),
         fromStruct(request.getProperties()),

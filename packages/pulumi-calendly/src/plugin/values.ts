@@ -13,9 +13,13 @@
  * A value not known yet (preview) is the string `UNKNOWN`, which the core already understands.
  */
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { UNKNOWN } from "../provider/inputs";
 
-export { UNKNOWN };
+/**
+ * The engine's value for what is not known yet (Pulumi's `runtime.unknownValue`, the core's
+ * `UNKNOWN`), written here too so that this module loads nothing of the core (a test keeps the
+ * three equal: packages/pulumi-calendly/test/plugin-values.test.ts).
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** Pulumi's special-value signature key and the signature of a secret (sdk/go/common/resource/sig). */
 export const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";

@@ -22,9 +22,23 @@ import type { StoredOutputs } from "./outputs";
 export interface SubscriptionDiff {
   changes: boolean;
   replaces: string[];
-  /** Properties that change in place (no Calendly call): what a detailed diff shows as updates. */
-  updates: string[];
   deleteBeforeReplace: boolean;
+}
+
+/**
+ * An imported subscription's key is unknown (""; Calendly never returns one): the first key the
+ * program gives is taken as the one it was created with, in place (update.ts).
+ */
+function importedKeyTaken(olds: Partial<StoredOutputs>, news: Record<string, unknown>): boolean {
+  return olds.signingKey === "" && news.signingKey !== undefined;
+}
+
+/** The properties whose change is recorded in place, with no Calendly call (update.ts). */
+export function inPlaceUpdates(olds: Partial<StoredOutputs>, news: Record<string, unknown>): string[] {
+  const updates: string[] = [];
+  if ((news.adoptExisting ?? false) !== (olds.adoptExisting ?? false)) updates.push("adoptExisting");
+  if (importedKeyTaken(olds, news)) updates.push("signingKey");
+  return updates;
 }
 
 /**
@@ -57,26 +71,21 @@ export function diffSubscription(
     if (next !== undefined) replaceIf(key, differs(next, olds[key] ?? null));
   }
 
-  // A generated key stays until the program gives one; a given key that differs rotates it. An
-  // imported subscription's key is unknown (""; Calendly never returns one): the first key the
-  // program gives is taken as the one it was created with, in place (update.ts).
-  const keyTaken = olds.signingKey === "" && news.signingKey !== undefined;
-  if (news.signingKey !== undefined && !keyTaken)
+  // A generated key stays until the program gives one; a given key that differs rotates it (but
+  // see importedKeyTaken).
+  if (news.signingKey !== undefined && !importedKeyTaken(olds, news))
     replaceIf("signingKey", differs(news.signingKey, olds.signingKey));
 
   // Calendly has no re-enable call: a disabled subscription is deleted and created again. A create
   // whose outcome stayed unknown is replaced too: its delete removes whatever it left.
   replaceIf("state", olds.state === "disabled" || olds.state === "unknown");
 
-  const adoptChanged = (news.adoptExisting ?? false) !== (olds.adoptExisting ?? false);
-  const updates = [...(adoptChanged ? ["adoptExisting"] : []), ...(keyTaken ? ["signingKey"] : [])];
   // An unknown URL (preview) may turn out the same: up diffs again with the real value.
   const sameUrlAsBefore =
     typeof news.url === "string" && !isUnknown(news.url) && sameUrl(news.url, olds.url ?? "");
   return {
-    changes: replaces.length > 0 || updates.length > 0 || storedCodeDiffers(olds, news),
+    changes: replaces.length > 0 || inPlaceUpdates(olds, news).length > 0 || storedCodeDiffers(olds, news),
     replaces,
-    updates: replaces.length > 0 ? [] : updates,
     deleteBeforeReplace: replaces.length > 0 && sameUrlAsBefore,
   };
 }

@@ -5,11 +5,9 @@
  * makes every replacement gap-free. Their implementations are in ../functions.ts.
  */
 import type { FunctionSpec, ObjectTypeSpec, PropertySpec } from "./spec";
-import { SCOPE_TOKEN } from "./webhook-subscription";
+import { GET_CURRENT_USER_TOKEN, GET_INVITEE_TOKEN, MARKED_URL_TOKEN, SCOPE_TOKEN } from "./tokens";
 
-export const GET_CURRENT_USER_TOKEN = "calendly:index:getCurrentUser";
-export const GET_INVITEE_TOKEN = "calendly:index:getInvitee";
-export const MARKED_URL_TOKEN = "calendly:index:markedUrl";
+export { GET_CURRENT_USER_TOKEN, GET_INVITEE_TOKEN, MARKED_URL_TOKEN };
 
 const str = (description: string): PropertySpec => ({ type: "string", description });
 const ref = (token: string, description: string): PropertySpec => ({ $ref: `#/types/${token}`, description });
@@ -19,7 +17,7 @@ function object(
   properties: Record<string, PropertySpec>,
   required: string[],
 ): ObjectTypeSpec {
-  return { type: "object", description, properties, required };
+  return { type: "object", description, properties, ...(required.length > 0 ? { required } : {}) };
 }
 
 /** Object types of `getInvitee`'s result. */

@@ -16,8 +16,9 @@ import { MIN_SIGNING_KEY_LENGTH } from "../../provider/inputs";
 import type { SubscriptionOutputs } from "../../provider/outputs";
 import type { PropertySpec, ResourceSpec } from "./spec";
 
-export const WEBHOOK_SUBSCRIPTION_TOKEN = "calendly:index:WebhookSubscription";
-export const SCOPE_TOKEN = "calendly:index:Scope";
+import { SCOPE_TOKEN, WEBHOOK_SUBSCRIPTION_TOKEN } from "./tokens";
+
+export { SCOPE_TOKEN, WEBHOOK_SUBSCRIPTION_TOKEN };
 
 type InputProperty = PropertySpec & {
   /** A program must give it. */
