@@ -2,7 +2,8 @@
  * Events fired at the emulator every 50 ms while a Pulumi command runs, then counted on the
  * receiver's bus: which found no subscription (lost: Calendly never delivers those) and which found
  * two (delivered twice, each pair with one `detail.id`). test/engine/no-gap.test.ts measures the
- * dynamic resource this way; the native scenarios use this.
+ * dynamic resource this way; the native scenarios (YAML, TypeScript, Python, Go) and the migration
+ * off the dynamic resource use this.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FiredEvent } from "../../../emulator/control";
