@@ -36,7 +36,7 @@
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
-import { type CommandLine, CommandLineError, positiveInteger, runProgram } from "../tools/command-line";
+import { type CommandLine, positiveInteger, runProgram, someOf } from "../tools/command-line";
 import { type Bundles, buildBundles } from "./bundles";
 import { type CallsResult, measureCalendlyCalls } from "./calendly-calls";
 import { type ColdStartResult, measureColdStart } from "./cold-start";
@@ -469,15 +469,7 @@ and docs/benchmarks.md).
 } as const;
 
 async function main({ values }: CommandLine<typeof program.options>): Promise<number> {
-  const only = values.only?.split(",").map((s) => s.trim()) ?? [...DEFAULT_AREAS];
-  const bad = only.filter((area) => !(AREAS as readonly string[]).includes(area));
-  if (bad.length > 0) {
-    throw new CommandLineError(
-      `--only takes ${AREAS.join(", ")}, got "${bad.join(", ")}"`,
-      "ERR_INVALID_VALUE",
-      "--only",
-    );
-  }
+  const only = someOf("only", values.only, AREAS) ?? [...DEFAULT_AREAS];
   const subscriptions = positiveInteger("subscriptions", values.subscriptions);
   const rateLimits = values["rate-limit"].split(",").map(parseRateLimit);
   const want = (area: Area) => only.includes(area);
@@ -556,15 +548,7 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
   }
   if (calls) rows.push(...callRows(calls));
   if (want("scale")) {
-    const variants = values.variants.split(",").map((v) => v.trim());
-    const badVariants = variants.filter((v) => !(SCALE_VARIANTS as readonly string[]).includes(v));
-    if (badVariants.length > 0) {
-      throw new CommandLineError(
-        `--variants takes ${SCALE_VARIANTS.join(", ")}, got "${badVariants.join(", ")}"`,
-        "ERR_INVALID_VALUE",
-        "--variants",
-      );
-    }
+    const variants = someOf("variants", values.variants, SCALE_VARIANTS);
     const rounds = quick ? 1 : positiveInteger("rounds", values.rounds);
     const chosen = SCALE_VARIANTS.filter((v) => variants.includes(v));
     const scale: ScaleResult[] = [];
