@@ -135,6 +135,8 @@ export class Deliverer {
     private readonly timings: DeliveryTimings,
     private readonly log: (line: string) => void,
     private readonly maxAttempts = 10_000,
+    /** Where a callback URL's deliveries go (EmulatorOptions.deliverTo). */
+    private readonly deliverTo: (callbackUrl: string) => string = (url) => url,
   ) {
     this.agent = this.newAgent();
   }
@@ -230,7 +232,7 @@ export class Deliverer {
 
   private async send(sub: StoredSubscription, body: Buffer, signal: AbortSignal): Promise<SendResult> {
     const result = await sendDelivery({
-      url: sub.callback_url,
+      url: this.deliverTo(sub.callback_url),
       body,
       signature:
         sub.signingKey === null
