@@ -14,7 +14,10 @@ const ENGINE = join(__dirname, "..", "engine");
 const STARTS_THE_CLI = /\b(createWorkspace|emulatorWorkspace|engineScenario)\(/;
 
 describe("npm run test:engine", () => {
-  it.each(readdirSync(ENGINE).filter((f) => f.endsWith(".test.ts")))("%s runs the real Pulumi CLI", (file) => {
-    expect(readFileSync(join(ENGINE, file), "utf8")).toMatch(STARTS_THE_CLI);
-  });
+  it.each(readdirSync(ENGINE).filter((f) => f.endsWith(".test.ts")))(
+    "%s runs the real Pulumi CLI",
+    (file) => {
+      expect(readFileSync(join(ENGINE, file), "utf8")).toMatch(STARTS_THE_CLI);
+    },
+  );
 });

@@ -67,13 +67,17 @@ function readable(line: string): string {
     .replace(/\]\([^)]*\)/g, (m) => `]${" ".repeat(m.length - 1)}`);
 }
 
-/** The quantities in a line that are figures, each with its column. */
-export function figuresIn(line: string): { text: string; index: number }[] {
+/**
+ * The quantities in a line that are figures, each with its column. `previous` is the line before
+ * it in the same paragraph: a bound word may end it ("… under\n8 KB").
+ */
+export function figuresIn(line: string, previous = ""): { text: string; index: number }[] {
   const text = readable(line);
+  const lead = `${readable(previous)} `;
   const found: { text: string; index: number }[] = [];
   for (const match of text.matchAll(QUANTITY)) {
     const unit = match[2] ?? match[3]!;
-    const before = text.slice(Math.max(0, match.index - 40), match.index);
+    const before = (lead + text.slice(0, match.index)).slice(-40);
     const after = text.slice(match.index + match[0].length, match.index + match[0].length + 30);
     const time = new RegExp(`^(${TIME})$`).test(unit);
     const decimal = match[1]!.includes(".");
@@ -160,7 +164,8 @@ export function figuresOf(file: string, markdown: string): Figure[] {
   };
   for (const [index, line] of lines.entries()) {
     if (line.kind === "fence" || line.kind === "blank" || line.kind === "generated") continue;
-    for (const figure of figuresIn(line.text)) {
+    const previous = index > 0 && lines[index - 1]!.kind === line.kind ? lines[index - 1]!.text : "";
+    for (const figure of figuresIn(line.text, line.kind === "row" ? "" : previous)) {
       const cited =
         CITATION.test(blockText(index)) || (line.kind === "row" && CITATION.test(captionOf(index)));
       figures.push({ file, line: line.number, text: figure.text, sourced: cited });

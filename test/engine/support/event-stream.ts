@@ -4,6 +4,7 @@
  * reached the bus twice.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { expect } from "vitest";
 import type { FiredEvent } from "../../../emulator/control";
 import type { Emulator } from "../../../emulator/server";
 import type { EngineReceiver } from "./receiver";
@@ -86,4 +87,16 @@ export function countDeliveries(fired: readonly FiredEvent[], receiver: EngineRe
     if (new Set(ids).size > 1) count.duplicatesWithDifferentIds++;
   }
   return count;
+}
+
+/**
+ * No event lost: each was delivered by some subscription, every delivery Calendly made reached
+ * the bus once, and an event delivered by two subscriptions at once shows one `detail.id` twice.
+ */
+export function expectNoEventLost(count: DeliveryCount): void {
+  expect(count.deliveredOtherThanMatched).toBe(0);
+  expect(count.matchedNone).toBe(0);
+  expect(count.lost).toBe(0);
+  expect(count.duplicates).toBe(count.matchedTwo);
+  expect(count.duplicatesWithDifferentIds).toBe(0);
 }
