@@ -231,6 +231,25 @@ describe.each<UrlMode>(["fixed", "marked"])("the model engine against the real o
     expect(await step("destroy", (d) => d.destroy())).toBe(true);
   });
 
+  it("scenario 5, a replacement whose create's outcome cannot be learnt, then Calendly healthy again", async () => {
+    await step("declare", (d) => d.declare(["invitee.created"], mode));
+    expect(await step("create", (d) => d.up())).toBe(true);
+    await step("declare new events", (d) => d.declare(["invitee.canceled", "invitee.created"], mode));
+    await step("faults", async (d) => {
+      d.emulator.control.injectFaults(createOutcomeLost(100));
+    });
+    expect(await step("replace fails, the new one pending", (d) => d.up())).toBe(false);
+    if (mode === "marked") {
+      // The old one is kept as a pending delete beside the pending new one.
+      expect((await snapshot(real)).pendingDeletes).toHaveLength(1);
+    }
+    await step("healthy again", async (d) => d.emulator.control.clearFaults());
+    expect(await step("refresh", (d) => d.refresh())).toBe(true);
+    expect(await step("up converges", (d) => d.up())).toBe(true);
+    expect((await snapshot(real)).calendly).toHaveLength(1);
+    expect(await step("destroy", (d) => d.destroy())).toBe(true);
+  });
+
   it("scenario 4, a replacement whose delete of the old subscription fails", async () => {
     await step("declare", (d) => d.declare(["invitee.created"], mode));
     expect(await step("create", (d) => d.up())).toBe(true);

@@ -37,8 +37,8 @@ export class CheckFailedError extends Error {
 /**
  * An `up` that failed part-way, with the state it leaves, as Pulumi records it: unchanged when
  * nothing happened, none when a delete-first replacement deleted the old resource and then failed
- * to create the new one, the new one when a create-first replacement created it and then failed to
- * delete the old one. That old resource is not forgotten: Pulumi's CreateStep marks it `delete:
+ * to create the new one, the new one when a create-first replacement created it (even partially:
+ * a create that reported an id) and then failed. That old resource is not forgotten: Pulumi's CreateStep marks it `delete:
  * true` once the new one exists (pkg/resource/deploy/step.go, `s.old.Delete = true`), a failed
  * DeleteStep leaves it so, and the next `up` or `destroy` deletes it (step_generator.go,
  * GenerateDeletes: "If this resource is explicitly marked for deletion ... delete it"). It is in
@@ -127,7 +127,16 @@ export function createEngine(host: DynamicProviderHost, provider: string): Engin
           current = undefined;
           return { operation, diff, state: await create(inputs) };
         }
-        const next = await create(inputs);
+        let next: ResourceState;
+        try {
+          next = await create(inputs);
+        } catch (error) {
+          // A create that reported an id, however partial, is recorded, and the old resource is
+          // marked for deletion with it: step.go sets `s.old.Delete = true` before it looks at
+          // the create's error. A create that reported none leaves the old one as it was.
+          if (error instanceof UpFailedError) throw new UpFailedError(error.state, error.cause, [state!]);
+          throw error;
+        }
         current = next;
         try {
           await host.delete(state!.id, state!.outputs, state!.inputs);
