@@ -7,9 +7,9 @@
  * after 214 s). So the program gets a lockfile made from the repository's own (`programLock`): the
  * entries its dependencies reach, as Node would resolve them in the repository's node_modules,
  * with the versions, tarball URLs and integrity hashes `npm ci` installed, plus the packed tarball.
- * `npm ci --offline` then reads every tarball from the cache by its hash and never resolves a
- * version. The registry is set to an address where nothing listens, so an offline install that
- * reached for the network fails at once instead of quietly succeeding.
+ * `npm ci --offline` then reads every tarball from the cache by its hash, never resolves a version
+ * and makes no network request (npm's offline mode: a package missing from the cache is an
+ * `ENOTCACHED` error, not a download).
  *
  * When the cache lacks something (`ENOTCACHED`: a cache cleaned since `npm ci`), the install is
  * run against the registry, up to 3 times, and a last failure says which attempt failed and why.
@@ -119,8 +119,6 @@ export interface InstallRecord {
   attempts: { mode: "offline" | "registry"; ms: number; error?: string }[];
 }
 
-/** Where nothing listens: an offline install that reached for the registry fails at once. */
-const NO_REGISTRY = "http://127.0.0.1:9/";
 const REGISTRY_ATTEMPTS = 3;
 
 /** `npm ci` in `dir` (which holds package.json and the lockfile): from the cache, else the registry. */
@@ -129,15 +127,16 @@ export function installOffline(dir: string): InstallRecord {
   const run = (mode: "offline" | "registry") => {
     const started = Date.now();
     const args = ["ci", "--no-audit", "--no-fund", mode === "offline" ? "--offline" : "--prefer-offline"];
-    const env = { ...process.env, ...(mode === "offline" ? { npm_config_registry: NO_REGISTRY } : {}) };
     try {
-      execFileSync("npm", args, { cwd: dir, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+      execFileSync("npm", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
       record.attempts.push({ mode, ms: Date.now() - started });
       return true;
     } catch (error) {
-      const stderr = String((error as { stderr?: unknown }).stderr ?? error);
-      const lines = stderr.split("\n").filter((line) => /npm (error|ERR)/.test(line));
-      record.attempts.push({ mode, ms: Date.now() - started, error: lines.slice(0, 6).join("\n") || stderr });
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      const output = `${stderr ?? ""}\n${stdout ?? ""}`;
+      const lines = output.split("\n").filter((line) => /npm (error|ERR)/.test(line));
+      const reason = lines.slice(0, 6).join("\n") || output.trim() || String(error);
+      record.attempts.push({ mode, ms: Date.now() - started, error: reason });
       rmSync(join(dir, "node_modules"), { recursive: true, force: true });
       return false;
     }

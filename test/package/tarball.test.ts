@@ -3,8 +3,8 @@
  * packages/pulumi-calendly, installed with its dependencies into a fresh Pulumi TypeScript program
  * in a temporary folder outside the repository (as `pulumi new typescript` lays one out), then the
  * real Pulumi CLI runs it against the emulator: up, a clean preview, a replacement, destroy. The
- * dependencies come from npm's cache, at the versions this repository's lockfile pins, with the
- * registry out of reach (offline-install.ts): a registry that stalls cannot fail the run.
+ * dependencies come from npm's cache, at the versions this repository's lockfile pins, in npm's
+ * offline mode (offline-install.ts): a registry that stalls cannot fail the run.
  *
  * Nothing of the repository is on that program's module path, so the code every operation runs is
  * the tarball's, required by the shim from the program's own node_modules.
@@ -171,7 +171,7 @@ describe("the packed package", () => {
     expect(tarball).toMatch(new RegExp(`${packageJson.name}-${packageJson.version}\\.tgz$`));
   });
 
-  it("is installed with its dependencies from npm's cache, the registry out of reach", () => {
+  it("is installed with its dependencies from npm's cache, offline", () => {
     expect(
       install.attempts.map((a) => a.mode),
       JSON.stringify(install.attempts),
