@@ -14,6 +14,7 @@ import { adoptCommand } from "./commands/adopt";
 import { inviteeCommand } from "./commands/invitee";
 import { listCommand } from "./commands/list";
 import { sendTestCommand } from "./commands/send-test";
+import { tokenCommand } from "./commands/token";
 import { verifyCommand } from "./commands/verify";
 import { watchCommand } from "./commands/watch";
 import { whoamiCommand } from "./commands/whoami";
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   adoptCommand,
   inviteeCommand,
   watchCommand,
+  tokenCommand,
 ];
 
 const GLOBAL_USAGE = `${PROGRAM} <command> [options]`;
@@ -43,7 +45,8 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`).join("\n")}
 Run "${PROGRAM} <command> --help" for a command's options.
 
 The Calendly token comes from CALENDLY_TOKEN, or from a Pulumi stack with --stack <name>; the API
-URL from --api-url or CALENDLY_API_URL (the emulator: http://127.0.0.1:4010).
+URL from --api-url or CALENDLY_API_URL (the emulator: http://127.0.0.1:4010). \`token put\` reads
+the token for the stack's watchdog from stdin.
 
 Exit codes: 0 success, 1 failure, 2 usage error.`;
 

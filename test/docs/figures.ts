@@ -17,7 +17,7 @@
  * "less than", "longer than", "shorter than", "capped at", "starting at"), a setting ("every",
  * "each", "per", "default", "defaults to", "goal", "target", "limit", "max", "maximum", "minimum",
  * "budget", "timeout", "deadline", "window"), an estimate ("≈", "assuming", "assume"), each
- * optionally followed by "of", "is", "at", "to" or ":"; or by a word right after it ("limit",
+ * optionally followed by "of", "is", "at", "to", "about" or ":"; or by a word right after it ("limit",
  * "timeout", "deadline", "window", "cap", "goal", "default", "memory", one word and then "limit",
  * or "per GB", "per month", "per million" for a price). Text in code spans, fenced blocks, HTML
  * comments and link targets is never read: commands, configuration and captured output say what
@@ -55,7 +55,7 @@ const QUANTITY = new RegExp(
 );
 const MEASURED_TIME_BEFORE = /(about|took|takes|taking|≈|~)\s*$/i;
 const BOUND_BEFORE =
-  /(≤|<|≥|>|≈|\b(at most|at least|up to|under|below|over|above|within|more than|less than|longer than|shorter than|capped at|starting at|every|each|per|default|defaults to|goal|target|limit|max|maximum|minimum|budget|timeout|deadline|window|assuming|assume))(\s+(of|is|at|to)|:)?[\s(]*$/i;
+  /(≤|<|≥|>|≈|\b(at most|at least|up to|under|below|over|above|within|more than|less than|longer than|shorter than|capped at|starting at|every|each|per|default|defaults to|goal|target|limit|max|maximum|minimum|budget|timeout|deadline|window|assuming|assume))(\s+(of|is|at|to|about)|:)?[\s(]*$/i;
 const BOUND_AFTER =
   /^\s*(\w+\s)?(limit|timeout|deadline|window|cap\b|goal|default|memory)|^\s*per (GB|month|million)\b/i;
 

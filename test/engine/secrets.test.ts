@@ -7,11 +7,10 @@
  * outputs, the token as an input of Pulumi's default dynamic provider
  * (test/engine/preview-without-token.test.ts shows who can decrypt it).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
+import { backendFiles } from "./support/backend";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
 import { type RunResult, resourcesOfType, type Workspace } from "./support/pulumi";
 import { emulatorWorkspace } from "./support/scenario";
@@ -24,20 +23,6 @@ let emulator: Emulator;
 let ws: Workspace;
 let generatedKey: string;
 const printed: RunResult[] = [];
-
-/** The text of every file in the workspace's file backend (checkpoints, history, backups). */
-function backendText(): string {
-  const texts: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else texts.push(readFileSync(file, "latin1"));
-    }
-  };
-  walk(join(ws.root, "state"));
-  return texts.join("\n");
-}
 
 async function declare(events: string[], key = EXPLICIT_KEY) {
   await ws.setConfig(
@@ -104,7 +89,7 @@ describe("secrets through the real engine", () => {
 
   it("no key and no token in plain text in any backend file or anything the CLI printed", async () => {
     printed.push(await ws.destroy());
-    const text = [backendText(), ...printed.map((r) => r.output)].join("\n");
+    const text = [...backendFiles(ws).values(), ...printed.map((r) => r.output)].join("\n");
     for (const secret of [EXPLICIT_KEY, generatedKey, OWNER_TOKEN, BAD_KEY]) {
       expect(text.includes(secret), `found ${secret.slice(0, 6)}…`).toBe(false);
     }

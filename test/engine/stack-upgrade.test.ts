@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordedRequest } from "../../emulator/recorder";
 import type { Emulator } from "../../emulator/server";
 import { loadStackUpgradeFixture, STACK_FIXTURE_STACK } from "./fixtures/stack-upgrade-fixture";
-import { startEngineEmulator } from "./support/emulator";
+import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
 import {
   countDeliveries,
   type DeliveryCount,
@@ -68,7 +68,13 @@ beforeAll(async () => {
     deliverTo: (url) => (receiver ? url.replace(API_GATEWAY, new URL(receiver.url).origin) : url),
   });
   const fixture = loadStackUpgradeFixture(emulator.url);
-  ws = await createWorkspace({ programDir: REPO_ROOT, stack: STACK_FIXTURE_STACK });
+  // The token exported, as the deploy workflow runs `pulumi up` (0.1.0's config still holds its
+  // own: the upgrade does not ask the user to remove it first).
+  ws = await createWorkspace({
+    programDir: REPO_ROOT,
+    stack: STACK_FIXTURE_STACK,
+    env: { CALENDLY_TOKEN: OWNER_TOKEN },
+  });
   const standins = installStandinsFor(ws);
   // The stack as 0.1.0 left it: its config, its state, the stand-ins' "cloud", Calendly's side.
   writeFileSync(ws.configFile, fixture.config);
