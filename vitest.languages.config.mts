@@ -6,8 +6,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/languages/**/*.test.ts"],
-    // The plugin runs the pulumi-calendly package's dist/: rebuilt if stale.
-    globalSetup: ["tools/package/build.ts"],
+    // The plugin runs the pulumi-calendly package's dist/: rebuilt if stale. Then: the run fails if
+    // a process it started (a CLI, a language host, a program, a plugin) outlives it.
+    globalSetup: ["tools/package/build.ts", "test/engine/support/leftover-processes.ts"],
     pool: "forks",
     fileParallelism: false,
     testTimeout: 600_000,

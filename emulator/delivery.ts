@@ -140,6 +140,8 @@ export class Deliverer {
     /** How `retry_started_at` moves (retry-started-at.ts). */
     private readonly reading: RetryStartedAtReading = DEFAULT_RETRY_STARTED_AT_READING,
     private readonly maxAttempts = 10_000,
+    /** Where a callback URL's deliveries go (EmulatorOptions.deliverTo). */
+    private readonly deliverTo: (callbackUrl: string) => string = (url) => url,
   ) {
     this.agent = this.newAgent();
   }
@@ -238,7 +240,7 @@ export class Deliverer {
 
   private async send(sub: StoredSubscription, body: Buffer, signal: AbortSignal): Promise<SendResult> {
     const result = await sendDelivery({
-      url: sub.callback_url,
+      url: this.deliverTo(sub.callback_url),
       body,
       signature:
         sub.signingKey === null

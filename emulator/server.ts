@@ -48,6 +48,11 @@ export interface EmulatorOptions {
   publicCallbackUrlsOnly?: boolean;
   /** Receives one line per API request and per delivery attempt. Default: silent. */
   log?: (line: string) => void;
+  /**
+   * Where a delivery for a subscription's callback URL is sent (default: that URL). A test seam: a
+   * stack whose URLs are an API Gateway's, unreachable here, delivers to a local receiver instead.
+   */
+  deliverTo?: (callbackUrl: string) => string;
 }
 
 export interface Emulator {
@@ -105,7 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const recorder = new RequestRecorder();
   const faults = new FaultPlan();
   const limiter = new RateLimiter(limits);
-  const deliverer = new Deliverer(store, timings, log, options.retryStartedAt);
+  const deliverer = new Deliverer(store, timings, log, options.retryStartedAt, undefined, options.deliverTo);
   const control = createControl({ store, recorder, faults, limiter, deliverer });
 
   /**

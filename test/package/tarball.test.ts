@@ -1,9 +1,10 @@
 /**
  * The package as a user gets it (`npm run test:package`, in .ci/run): `npm pack` of
- * packages/pulumi-calendly, installed with its dependencies from the npm registry into a fresh
- * Pulumi TypeScript program in a temporary folder outside the repository (as `pulumi new
- * typescript` lays one out), then the real Pulumi CLI runs it against the emulator: up, a clean
- * preview, a replacement, destroy.
+ * packages/pulumi-calendly, installed with its dependencies into a fresh Pulumi TypeScript program
+ * in a temporary folder outside the repository (as `pulumi new typescript` lays one out), then the
+ * real Pulumi CLI runs it against the emulator: up, a clean preview, a replacement, destroy. The
+ * dependencies come from npm's cache, at the versions this repository's lockfile pins, in npm's
+ * offline mode (offline-install.ts): a registry that stalls cannot fail the run.
  *
  * Nothing of the repository is on that program's module path, so the code every operation runs is
  * the tarball's, required by the shim from the program's own node_modules.
@@ -24,20 +25,26 @@ import {
   resourcesOfType,
   type Workspace,
 } from "../engine/support/pulumi";
+import {
+  type InstallRecord,
+  installOffline,
+  type LockEntry,
+  programLock,
+  writeProgramPackage,
+} from "./offline-install";
 
 const PINNED_SHIM = readFileSync(
   join(REPO_ROOT, "test/fixtures/pulumi/webhook-subscription-provider.js"),
   "utf8",
 );
-const packageJson = JSON.parse(readFileSync(join(PACKAGE_DIR, "package.json"), "utf8")) as {
+const packageJson = JSON.parse(readFileSync(join(PACKAGE_DIR, "package.json"), "utf8")) as LockEntry & {
   name: string;
   version: string;
 };
 const rootLock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as {
-  packages: Record<string, { version?: string }>;
+  packages: Record<string, LockEntry>;
 };
-/** The versions this repository tests with, for the program's own dependencies. */
-const pinned = (name: string) => rootLock.packages[`node_modules/${name}`]!.version!;
+const PROGRAM_NAME = "calendly-package-proof";
 
 /** What a deploy job does: the token only in the environment. */
 const DEPLOY = { env: { CALENDLY_TOKEN: OWNER_TOKEN } };
@@ -47,29 +54,33 @@ let programDir: string;
 let tarball: string;
 let emulator: Emulator;
 let ws: Workspace;
+let install: InstallRecord;
 
 function npm(args: string[], cwd: string): string {
   return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-function writeProgram(dir: string) {
+function writeProgram(dir: string, packed: { filename: string; integrity: string }) {
   writeFileSync(
     join(dir, "Pulumi.yaml"),
-    "name: calendly-package-proof\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+    `name: ${PROGRAM_NAME}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
   );
-  writeFileSync(
-    join(dir, "package.json"),
-    `${JSON.stringify(
-      {
-        name: "calendly-package-proof",
-        private: true,
-        main: "index.ts",
-        dependencies: { "@pulumi/pulumi": pinned("@pulumi/pulumi"), "pulumi-calendly": `file:${tarball}` },
-        devDependencies: { "@types/node": pinned("@types/node"), typescript: pinned("typescript") },
+  // The repository's versions of the program's own dependencies; the package from its tarball.
+  const { version, license, dependencies, peerDependencies, engines } = packageJson;
+  writeProgramPackage(
+    dir,
+    PROGRAM_NAME,
+    programLock(rootLock.packages, {
+      name: PROGRAM_NAME,
+      dependencies: ["@pulumi/pulumi"],
+      devDependencies: ["@types/node", "typescript"],
+      tarball: {
+        name: packageJson.name,
+        file: relative(dir, join(root, packed.filename)),
+        integrity: packed.integrity,
+        manifest: { version, license, dependencies, peerDependencies, engines },
       },
-      null,
-      2,
-    )}\n`,
+    }),
   );
   // Pulumi's own template (`pulumi new typescript`).
   writeFileSync(
@@ -121,13 +132,14 @@ beforeAll(async () => {
   // The package's `prepack` builds dist/ afresh first.
   const [packed] = JSON.parse(npm(["pack", "--json", "--pack-destination", root], PACKAGE_DIR)) as {
     filename: string;
+    integrity: string;
     files: { path: string }[];
   }[];
   tarball = join(root, packed!.filename);
   programDir = join(root, "program");
   mkdirSync(programDir);
-  writeProgram(programDir);
-  npm(["install", "--no-audit", "--no-fund", "--prefer-offline"], programDir);
+  writeProgram(programDir, packed!);
+  install = installOffline(programDir);
   emulator = await startEngineEmulator();
   ws = await createWorkspace({ programDir, stack: "proof" });
   await ws.setConfig("calendly:apiUrl", emulator.url);
@@ -169,11 +181,18 @@ describe("the packed package", () => {
     expect(tarball).toMatch(new RegExp(`${packageJson.name}-${packageJson.version}\\.tgz$`));
   });
 
+  it("is installed with its dependencies from npm's cache, offline", () => {
+    expect(
+      install.attempts.map((a) => a.mode),
+      JSON.stringify(install.attempts),
+    ).toEqual(["offline"]);
+  });
+
   it("is installed from the tarball into a program outside the repository, as a folder of its own", () => {
     expect(relative(REPO_ROOT, programDir).startsWith("..")).toBe(true);
     const installed = realpathSync(join(programDir, "node_modules", "pulumi-calendly"));
     expect(installed).toBe(join(realpathSync(programDir), "node_modules", "pulumi-calendly"));
-    // Its dependencies came from the registry, beside it.
+    // Its dependencies came from npm's cache, beside it.
     for (const dependency of ["undici", "zod"]) {
       expect(
         realpathSync(join(programDir, "node_modules", dependency)).startsWith(realpathSync(programDir)),
