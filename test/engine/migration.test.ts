@@ -16,7 +16,7 @@
 import { join } from "node:path";
 import { markedUrl, WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fireDuring } from "./support/firing";
+import { countDeliveries, expectNoEventLost, NATIVE_STREAM, whileEventsFire } from "./support/event-stream";
 import { resourcesOfType, type StateResource, type Workspace } from "./support/pulumi";
 import { type EngineReceiver, startEngineReceiver } from "./support/receiver";
 import { engineScenario } from "./support/scenario";
@@ -104,11 +104,10 @@ describe("a stack of dynamic WebhookSubscriptions moved to calendly:index:Webhoo
   it("up with the native resource and an alias: no replacement, only reads at Calendly, no event lost, every key kept", async () => {
     const control = scenario.emulator.control;
     const since = control.requests().at(-1)?.seq ?? 0;
-    let output = "";
-    const figures = await fireDuring(scenario.emulator, receiver, async () => {
-      output = (await ws.up([], { cwd: MIGRATED_PROGRAM, env: { PATH: `${PLUGIN_DIR}:${ws.env.PATH}` } }))
-        .output;
-    });
+    const { result, fired } = await whileEventsFire(scenario.emulator, NATIVE_STREAM, () =>
+      ws.up([], { cwd: MIGRATED_PROGRAM, env: { PATH: `${PLUGIN_DIR}:${ws.env.PATH}` } }),
+    );
+    const output = result.output;
     const log = control.requests().filter((r) => r.seq > since);
     console.log(
       `migration: Calendly log during the move (${log.length} requests):\n${log
@@ -137,10 +136,11 @@ describe("a stack of dynamic WebhookSubscriptions moved to calendly:index:Webhoo
     expect(after.signingKeys).toEqual(before.signingKeys);
 
     // Each event matches both subscriptions throughout the move, and reaches the bus through each.
+    const figures = countDeliveries(fired, receiver);
     console.log(`migration: events fired during the move ${JSON.stringify(figures)}`);
     expect(figures.fired).toBeGreaterThan(20);
     expect(figures.matchedTwo).toBe(figures.fired);
-    expect(figures.deliveriesMissing).toBe(0);
+    expectNoEventLost(figures);
   });
 
   it("after the move, a preview is clean and makes no Calendly call", async () => {
