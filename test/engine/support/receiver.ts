@@ -16,6 +16,8 @@ export interface EngineReceiver {
   url: string;
   /** The `detail` of every event the receiver put on the bus, in order. */
   details(): CalendlyEventDetail[];
+  /** Replaces the keys in the SSM parameter, as a deploy does; a failed signature makes the receiver re-read them. */
+  setKeys(keys: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startEngineReceiver(keys: readonly string[]): Promise<Engi
   return {
     url: receiver.url,
     details: () => aws.eventBridge.entries.map((e) => e.detail as CalendlyEventDetail),
+    setKeys: (keys) => aws.ssm.putParameter(KEY_PARAMETER, formatSigningKeys(keys)),
     async close() {
       await receiver.close();
       await aws.close();
