@@ -9,6 +9,7 @@ export * from "./events";
 export * from "./explain";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 export * from "./scheduled-events";
+export { apiUrlProblem, isLoopbackHost, type SecureUrlSubject, secureUrlProblem } from "./secure-url";
 export * from "./signature";
 export { DEFAULT_TIMEOUTS, type RetryNotice, type Timeouts } from "./transport";
 export * from "./types";

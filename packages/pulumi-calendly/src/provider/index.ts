@@ -11,6 +11,18 @@
 import { webhookSubscriptionProvider as provider } from "./provider";
 
 export {
+  type CheckDeps,
+  checkSubscription,
+  DEFAULTS_KEY,
+  DESIRED_STATE,
+  keyHeldByProvider,
+  SECRET_INPUTS,
+  type SubscriptionCheck,
+} from "./check";
+export { type ProviderConfig, providerConfigProblem, resolveApiUrl } from "./config";
+export { keyNotCarriedMessage } from "./diff";
+export { inputsFromOutputs, stateInput } from "./outputs";
+export {
   MISSING_TOKEN_MESSAGE,
   type ProviderOptions,
   WebhookSubscriptionProvider,

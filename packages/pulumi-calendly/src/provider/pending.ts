@@ -46,6 +46,7 @@ export function pendingCreationError(
     user: request.user ?? null,
     group: request.group ?? null,
     signingKey: resolved.signingKey,
+    signingKeyGeneration: resolved.signingKeyGeneration,
     adoptExisting: resolved.adoptExisting,
     uri: "",
     callbackUrl: request.url,

@@ -27,6 +27,7 @@ export async function readSubscription(
       url: stored.url ?? remote.callbackUrl,
       // Calendly never returns the key: keep the one we have.
       signingKey: stored.signingKey,
+      signingKeyGeneration: stored.signingKeyGeneration ?? 1,
       adoptExisting: stored.adoptExisting ?? false,
       providerDefaults: stored.providerDefaults ?? [],
     });
