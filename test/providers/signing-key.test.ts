@@ -5,7 +5,13 @@
  * what `check` catches at preview: adoptExisting without a key, a lowered generation, an API URL
  * the token must not travel to.
  */
-import { checkSubscription, DEFAULTS_KEY, WebhookSubscriptionProvider } from "pulumi-calendly/provider";
+import {
+  checkSubscription,
+  createKeyCarrier,
+  DEFAULTS_KEY,
+  inputsFingerprint,
+  WebhookSubscriptionProvider,
+} from "pulumi-calendly/provider";
 import { describe, expect, it } from "vitest";
 
 const SECRET_SIG = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
@@ -81,6 +87,51 @@ describe("the signing key the provider holds", () => {
     const inputs = checked(older, { ...program, events: ["invitee.canceled", "invitee.created"] });
     expect(inputs.signingKey).toBeUndefined();
     expect(inputs[DEFAULTS_KEY]).toBeUndefined();
+  });
+});
+
+describe("a replacement's second check (the engine's, with no old inputs)", () => {
+  // pkg/resource/deploy/step_generator.go: when diff asks for a replacement, the engine checks the
+  // program's inputs again with no old inputs, and creates the new subscription with the result.
+  it("takes the key its first check carried over, not a new one", () => {
+    const carrier = createKeyCarrier();
+    const withCarrier = { ...deps, carrier };
+    const first = checkSubscription({}, program, withCarrier).inputs;
+    const changed = { ...program, events: ["invitee.canceled", "invitee.created"] };
+    const carried = checkSubscription(first, changed, withCarrier).inputs;
+    const second = checkSubscription({}, changed, withCarrier).inputs;
+    expect(second.signingKey).toBe(first.signingKey);
+    expect(second[DEFAULTS_KEY]).toEqual(["signingKey"]);
+    expect(carried.signingKey).toBe(first.signingKey);
+    // Recalled once: a genuinely new resource with those inputs later gets its own key.
+    expect(checkSubscription({}, changed, withCarrier).inputs.signingKey).not.toBe(first.signingKey);
+  });
+
+  it("a raised generation: the second check takes the new key the first one generated", () => {
+    const carrier = createKeyCarrier();
+    const withCarrier = { ...deps, carrier };
+    const first = checkSubscription({}, program, withCarrier).inputs;
+    const raised = { ...program, signingKeyGeneration: 2 };
+    const rotated = checkSubscription(first, raised, withCarrier).inputs;
+    expect(rotated.signingKey).not.toBe(first.signingKey);
+    expect(checkSubscription({}, raised, withCarrier).inputs.signingKey).toBe(rotated.signingKey);
+  });
+
+  it("matches the two checks by the program's inputs, whatever their key order and serialized code", () => {
+    expect(inputsFingerprint({ a: 1, b: [{ y: 2, x: 1 }], __provider: "one" })).toBe(
+      inputsFingerprint({ b: [{ x: 1, y: 2 }], a: 1, __provider: "two" }),
+    );
+  });
+
+  it("says nothing of adoption: only a new subscription's create takes one over", () => {
+    const carrier = createKeyCarrier();
+    const withCarrier = { ...deps, carrier };
+    const adopting = { ...program, adoptExisting: true, signingKey: "the-programs-own-key-0123456789" };
+    const first = checkSubscription({}, adopting, withCarrier);
+    expect(first.notices).toHaveLength(1);
+    const changed = { ...adopting, events: ["invitee.canceled", "invitee.created"] };
+    checkSubscription(first.inputs, changed, withCarrier);
+    expect(checkSubscription({}, changed, withCarrier).notices).toEqual([]);
   });
 });
 

@@ -11,7 +11,16 @@
  * `signingKeyGeneration` and `signingKey`. `__defaults` (an internal key the engine never displays)
  * lists `signingKey` when the provider holds the key, so create and read can tell.
  *
- * The engine stores the inputs check returns, in plain text unless marked secret: `secretInputs`
+ * A replacement checks twice. The engine first calls check with the old inputs; when diff then asks
+ * for a replacement, it calls check again with no old inputs at all, "to recompute the default
+ * values" (pkg/resource/deploy/step_generator.go, as autonaming wants a new name): the inputs of
+ * that second check are the ones the new subscription is created with and stored with. So the first
+ * check remembers the key it carried over (`KeyCarrier`), and the second, finding no old inputs,
+ * takes it from there before it would generate one. Both run in the same provider process, one
+ * after the other, for the same program inputs: the dynamic adapter recognizes them by their
+ * fingerprint (it is given no URN); a provider that is given the URN can use that.
+ *
+ * The engine stores the inputs check returns, in plain text unless marked secret: `SECRET_INPUTS`
  * names what the adapter must mark (the dynamic host: provider.ts).
  *
  * A state written before this rule (release 0.2.0 and older) holds a generated key in its outputs
@@ -33,6 +42,49 @@ export const DESIRED_STATE = "active";
 
 export interface CheckDeps {
   generateSigningKey: () => string;
+  /** Keys carried over by a check with old inputs, for the engine's second check of a replacement. */
+  carrier?: KeyCarrier;
+}
+
+/**
+ * What the first check of a possible replacement leaves for the second (see the header): that the
+ * resource exists, and the key the provider holds for it (none when the program gives the key).
+ */
+export interface KeyCarrier {
+  remember(news: Record<string, unknown>, key: string | undefined): void;
+  /** What was remembered for these program inputs, if anything (each entry is recalled once). */
+  recall(news: Record<string, unknown>): { key: string | undefined } | undefined;
+}
+
+/** The program's inputs as text, keys sorted, the serialized provider left out. */
+export function inputsFingerprint(news: Record<string, unknown>): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+      );
+    }
+    return value;
+  };
+  const { __provider: _code, ...rest } = news;
+  return JSON.stringify(canonical(rest));
+}
+
+/** A KeyCarrier for one provider process, matching the two checks by the program's inputs. */
+export function createKeyCarrier(): KeyCarrier {
+  const entries = new Map<string, { key: string | undefined }>();
+  return {
+    remember: (news, key) => entries.set(inputsFingerprint(news), { key }),
+    recall(news) {
+      const fingerprint = inputsFingerprint(news);
+      const entry = entries.get(fingerprint);
+      entries.delete(fingerprint);
+      return entry;
+    },
+  };
 }
 
 export interface SubscriptionCheck {
@@ -85,11 +137,17 @@ export function checkSubscription(
     );
   }
 
+  // The engine's second check of a replacement finds what its first check remembered.
+  const replacement = existing(olds) ? undefined : deps.carrier?.recall(news);
+
   if (!given) {
     const oldKey =
       typeof olds.signingKey === "string" && olds.signingKey !== "" ? olds.signingKey : undefined;
     const raised = known(generation) && known(oldGeneration) && generation > oldGeneration;
-    if (!existing(olds) || raised) {
+    if (replacement?.key !== undefined) {
+      inputs.signingKey = replacement.key;
+      inputs[DEFAULTS_KEY] = ["signingKey"];
+    } else if (!existing(olds) || raised) {
       inputs.signingKey = deps.generateSigningKey();
       inputs[DEFAULTS_KEY] = ["signingKey"];
     } else if (isUnknown(generation)) {
@@ -102,10 +160,15 @@ export function checkSubscription(
     }
     // else: a state written before keys were carried over: see the header.
   }
+  if (existing(olds)) {
+    const key = keyHeldByProvider(inputs) && !isUnknown(inputs.signingKey) ? inputs.signingKey : undefined;
+    deps.carrier?.remember(news, typeof key === "string" ? key : undefined);
+  }
 
   inputs.state = DESIRED_STATE;
 
-  if (inputs.adoptExisting === true && !existing(olds) && typeof inputs.url === "string") {
+  // A new subscription, not a replacement: only its create may take an existing one over.
+  if (inputs.adoptExisting === true && !existing(olds) && !replacement && typeof inputs.url === "string") {
     notices.push(
       `adoptExisting: if Calendly already holds a subscription for ${inputs.url} (same scope, owner and events), ` +
         "`pulumi up` takes it over with the given signingKey instead of creating one",

@@ -13,8 +13,11 @@ import { webhookSubscriptionProvider as provider } from "./provider";
 export {
   type CheckDeps,
   checkSubscription,
+  createKeyCarrier,
   DEFAULTS_KEY,
   DESIRED_STATE,
+  inputsFingerprint,
+  type KeyCarrier,
   keyHeldByProvider,
   SECRET_INPUTS,
   type SubscriptionCheck,

@@ -18,7 +18,7 @@ import { CalendlyClient, type WebhookSubscriptionClient } from "../calendly/clie
 import type { RetryPolicy } from "../calendly/retry";
 import { generateSigningKey } from "../calendly/signature";
 import type { CalendlyUser } from "../calendly/types";
-import { checkSubscription, keyHeldByProvider, SECRET_INPUTS } from "./check";
+import { checkSubscription, createKeyCarrier, keyHeldByProvider, SECRET_INPUTS } from "./check";
 import { providerConfigProblem, resolveApiUrl } from "./config";
 import { createSubscription } from "./create";
 import { diffSubscription } from "./diff";
@@ -65,6 +65,8 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
   #apiUrl: string | undefined;
   #client: WebhookSubscriptionClient | undefined;
   #me: Promise<CalendlyUser> | undefined;
+  /** A replacement's two checks, one process (check.ts). */
+  readonly #carrier = createKeyCarrier();
   readonly #options: ProviderOptions;
 
   constructor(options: ProviderOptions = {}) {
@@ -83,7 +85,10 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
     olds: Record<string, unknown>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.CheckResult> {
-    const { inputs, failures, notices } = checkSubscription(olds ?? {}, news, { generateSigningKey });
+    const { inputs, failures, notices } = checkSubscription(olds ?? {}, news, {
+      generateSigningKey,
+      carrier: this.#carrier,
+    });
     const configProblem = providerConfigProblem(this.#config());
     if (configProblem) failures.unshift({ property: "", reason: configProblem });
     if (failures.length > 0) return { inputs: news, failures };
