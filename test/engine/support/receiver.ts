@@ -16,11 +16,16 @@ export interface EngineReceiver {
   url: string;
   /** The `detail` of every event the receiver put on the bus, in order. */
   details(): CalendlyEventDetail[];
+  /** Replaces the keys it accepts (its SSM parameter), as a deployment would. */
+  setKeys(keys: readonly string[]): void;
   close(): Promise<void>;
 }
 
-/** A receiver that accepts deliveries signed with any of `keys`. */
-export async function startEngineReceiver(keys: readonly string[]): Promise<EngineReceiver> {
+/** A receiver that accepts deliveries signed with any of `keys`; `env` adds to the handler's settings. */
+export async function startEngineReceiver(
+  keys: readonly string[],
+  env: Record<string, string> = {},
+): Promise<EngineReceiver> {
   const aws = await startAwsStubs();
   aws.ssm.putParameter(KEY_PARAMETER, formatSigningKeys(keys));
   const receiver = await startLocalReceiver({
@@ -31,11 +36,13 @@ export async function startEngineReceiver(keys: readonly string[]): Promise<Engi
       CALENDLY_SIGNING_KEY_PARAMETER: KEY_PARAMETER,
       POWERTOOLS_LOG_LEVEL: "SILENT",
       POWERTOOLS_METRICS_DISABLED: "true",
+      ...env,
     },
   });
   return {
     url: receiver.url,
     details: () => aws.eventBridge.entries.map((e) => e.detail as CalendlyEventDetail),
+    setKeys: (next) => aws.ssm.putParameter(KEY_PARAMETER, formatSigningKeys(next)),
     async close() {
       await receiver.close();
       await aws.close();

@@ -1,0 +1,216 @@
+/**
+ * A subscription's signing key across replacements, through the real Pulumi CLI, with deliveries
+ * (issue 22 §3): a change of events keeps the key, a raised `signingKeyGeneration` changes it, each
+ * shows as such in the preview, and the receiver (the Lambda's handler on loopback, keys from the
+ * SSM stub, events onto the EventBridge stub) keeps accepting deliveries during and after each,
+ * while `invitee.created` fires every 100 ms. URLs are marked (`markedUrl`, as the stack's are), so
+ * each replacement creates the new subscription before it deletes the old one.
+ *
+ * Two ways to hold the key:
+ * - the provider generates it (a program that leaves `signingKey` out; the receiver is given the
+ *   key from the stack's output). A change of events keeps it: every delivery is accepted at once.
+ *   A raised generation makes a new key that no receiver can hold before `up` made it: what the new
+ *   subscription signs with it is refused (401) until the receiver holds it, then Calendly's
+ *   retries get through; none is lost (the figures are printed);
+ * - the program makes it (the repository's stack: a key per generation, and the receiver holding
+ *   the new and the previous one before the subscription is replaced, test/engine/whole-program
+ *   checks that order): every delivery is accepted at once, in both changes.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { markedUrl } from "pulumi-calendly";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FiredEvent } from "../../emulator/control";
+import type { Workspace } from "./support/pulumi";
+import { type EngineReceiver, startEngineReceiver } from "./support/receiver";
+import { engineScenario } from "./support/scenario";
+
+const FIRE_EVERY_MS = 100;
+const EVENTS_BEFORE = ["invitee.created"];
+const EVENTS_AFTER = ["invitee.canceled", "invitee.created"];
+
+// Retries for longer than the engine scenarios' default 10 s: the generated key's receiver is given
+// the new key only after `up` ends.
+const scenario = engineScenario(() => ({
+  delivery: { retryInitialMs: 100, retryMaxMs: 500, retryWindowMs: 120_000 },
+}));
+
+interface Figures {
+  fired: number;
+  /** Deliveries the receiver refused (401) at first; Calendly retried them. */
+  refused: number;
+  /** Events that matched a subscription and never reached the bus. */
+  lost: number;
+}
+
+/** Runs `step` while `invitee.created` fires; then waits for every delivery and counts. */
+async function firingDuring(
+  receiver: EngineReceiver,
+  step: () => Promise<unknown>,
+  afterStep: () => void = () => {},
+): Promise<Figures> {
+  const control = scenario.emulator.control;
+  const attemptsBefore = control.deliveries().length;
+  const busBefore = receiver.details().length;
+  const fired: FiredEvent[] = [];
+  const timer = setInterval(() => fired.push(control.fireEvent({ event: "invitee.created" })), FIRE_EVERY_MS);
+  try {
+    await sleep(500);
+    await step();
+    afterStep();
+    await sleep(500);
+  } finally {
+    clearInterval(timer);
+  }
+  await control.waitForDeliveries({ timeoutMs: 60_000 });
+  const attempts = control.deliveries().slice(attemptsBefore);
+  const onBus = new Map<string, number>();
+  for (const detail of receiver.details().slice(busBefore)) {
+    const uri = String((detail.payload as { uri?: unknown } | null)?.uri);
+    onBus.set(uri, (onBus.get(uri) ?? 0) + 1);
+  }
+  const lost = fired.filter(
+    (e) => e.matched.length > 0 && (onBus.get(String(e.envelope.payload.uri)) ?? 0) < e.matched.length,
+  ).length;
+  return { fired: fired.length, refused: attempts.filter((a) => a.status === 401).length, lost };
+}
+
+async function keyOf(ws: Workspace, name: string): Promise<string> {
+  return ((await ws.outputs({ showSecrets: true })).signingKeys as Record<string, string>)[name]!;
+}
+
+describe("a key the provider generated", () => {
+  let receiver: EngineReceiver;
+  let ws: Workspace;
+  let firstKey: string;
+
+  const declare = (events: string[], generation: number) =>
+    ws.setConfig(
+      "subscriptions",
+      JSON.stringify([
+        {
+          name: "generated",
+          url: markedUrl(receiver.url, "generated", {
+            events,
+            scope: "user",
+            signingKeyGeneration: generation,
+          }),
+          events,
+          signingKeyGeneration: generation,
+        },
+      ]),
+    );
+
+  beforeAll(async () => {
+    // Keys read on every delivery: the test changes them as a deployment would, without waiting.
+    receiver = await startEngineReceiver(["no-key-yet-0123456789"], {
+      SIGNING_KEYS_MAX_AGE_SECONDS: "0",
+      SIGNING_KEYS_REFRESH_SECONDS: "0",
+    });
+    ws = await scenario.workspace("generated");
+    await declare(EVENTS_BEFORE, 1);
+    await ws.up();
+    firstKey = await keyOf(ws, "generated");
+    receiver.setKeys([firstKey]);
+  });
+
+  afterAll(async () => {
+    await ws?.destroy();
+    await receiver?.close();
+  });
+
+  it("a change of events previews as one, without the key, and keeps the key: every delivery accepted at once", async () => {
+    await declare(EVENTS_AFTER, 1);
+    const preview = await ws.preview();
+    expect(preview.stdout).toMatch(/generated\s+replace\s+\[diff: ~events,url\]/);
+    const detailed = await ws.preview(["--diff"]);
+    expect(detailed.stdout).not.toMatch(/^\s+~ signingKey/m);
+
+    const figures = await firingDuring(receiver, () => ws.up());
+    console.log(`signing-key-generation generated/events ${JSON.stringify(figures)}`);
+    expect(await keyOf(ws, "generated")).toBe(firstKey);
+    expect(figures.fired).toBeGreaterThan(10);
+    expect(figures).toMatchObject({ refused: 0, lost: 0 });
+  });
+
+  it("a raised signingKeyGeneration previews as a rotation and makes a new key: nothing lost once the receiver holds it", async () => {
+    await declare(EVENTS_AFTER, 2);
+    const preview = await ws.preview();
+    expect(preview.stdout).toMatch(/generated\s+replace\s+\[diff: ~signingKeyGeneration,url\]/);
+    const detailed = await ws.preview(["--diff"]);
+    expect(detailed.stdout).toMatch(/~ signingKeyGeneration: 1 => 2/);
+
+    let newKey = "";
+    const figures = await firingDuring(
+      receiver,
+      async () => {
+        await ws.up();
+        newKey = await keyOf(ws, "generated");
+      },
+      // What a user of a generated key does after `up`: give the receiver the new key.
+      () => receiver.setKeys([newKey, firstKey]),
+    );
+    console.log(`signing-key-generation generated/rotation ${JSON.stringify(figures)}`);
+    expect(newKey).not.toBe(firstKey);
+    expect(figures.fired).toBeGreaterThan(10);
+    expect(figures.lost).toBe(0);
+  });
+});
+
+describe("keys the program makes, as the repository's stack does", () => {
+  const KEY_1 = "stack-way-signing-key-generation-1-0123456789";
+  const KEY_2 = "stack-way-signing-key-generation-2-0123456789";
+  let receiver: EngineReceiver;
+  let ws: Workspace;
+
+  const declare = async (events: string[], generation: number) => {
+    await ws.setConfig("signingKeys", JSON.stringify({ stack: generation === 1 ? KEY_1 : KEY_2 }), {
+      secret: true,
+    });
+    await ws.setConfig(
+      "subscriptions",
+      JSON.stringify([
+        {
+          name: "stack",
+          url: markedUrl(receiver.url, "stack", { events, scope: "user", signingKeyGeneration: generation }),
+          events,
+          explicitKey: true,
+          signingKeyGeneration: generation,
+        },
+      ]),
+    );
+  };
+
+  beforeAll(async () => {
+    receiver = await startEngineReceiver([KEY_1]);
+    ws = await scenario.workspace("program-keys");
+    await declare(EVENTS_BEFORE, 1);
+    await ws.up();
+  });
+
+  afterAll(async () => {
+    await ws?.destroy();
+    await receiver?.close();
+  });
+
+  it("a change of events keeps the key: every delivery accepted at once", async () => {
+    await declare(EVENTS_AFTER, 1);
+    expect((await ws.preview()).stdout).toMatch(/stack\s+replace\s+\[diff: ~events,url\]/);
+    const figures = await firingDuring(receiver, () => ws.up());
+    console.log(`signing-key-generation program/events ${JSON.stringify(figures)}`);
+    expect(await keyOf(ws, "stack")).toBe(KEY_1);
+    expect(figures).toMatchObject({ refused: 0, lost: 0 });
+  });
+
+  it("a rotation with both keys accepted first: every delivery accepted at once, during and after", async () => {
+    // The stack puts [key 2, key 1] into the receiver's parameter before it replaces the subscription.
+    receiver.setKeys([KEY_2, KEY_1]);
+    await declare(EVENTS_AFTER, 2);
+    const preview = await ws.preview(["--diff"]);
+    expect(preview.stdout).toMatch(/~ signingKeyGeneration: 1 => 2/);
+    expect((await ws.preview()).stdout).toMatch(/stack\s+replace\s+\[diff: ~signingKeyGeneration,url\]/);
+    const figures = await firingDuring(receiver, () => ws.up());
+    console.log(`signing-key-generation program/rotation ${JSON.stringify(figures)}`);
+    expect(await keyOf(ws, "stack")).toBe(KEY_2);
+    expect(figures).toMatchObject({ refused: 0, lost: 0 });
+  });
+});
