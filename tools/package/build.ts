@@ -22,15 +22,25 @@ function newestMtime(path: string): number {
   );
 }
 
+/** The repository's sources the package's CLI bundles (tools/package/build-cli.ts). */
+const CLI_SOURCES = ["cli", "calendly", "lambda", "tools/command-line", "tools/package/build-cli.ts"].map(
+  (path) => resolve(PACKAGE_DIR, "../..", path),
+);
+
 /** Whether dist/ is older than the sources, package.json or tsconfig.json (or missing). */
 export function packageBuildIsStale(): boolean {
   let built: number;
   try {
-    built = statSync(join(PACKAGE_DIR, "dist", "index.js")).mtimeMs;
+    built = Math.min(
+      ...["index.js", "cli.js"].map((file) => statSync(join(PACKAGE_DIR, "dist", file)).mtimeMs),
+    );
   } catch {
     return true;
   }
-  const inputs = ["src", "package.json", "tsconfig.json"].map((name) => newestMtime(join(PACKAGE_DIR, name)));
+  const inputs = [
+    ...["src", "package.json", "tsconfig.json"].map((name) => newestMtime(join(PACKAGE_DIR, name))),
+    ...CLI_SOURCES.map(newestMtime),
+  ];
   return Math.max(...inputs) > built;
 }
 

@@ -3,6 +3,9 @@
  * receiver, a consumer that looks up invitees, a script): the client, its typed errors, the event
  * and scope rules, the resource types and the webhook signature.
  */
+// First: on a Node.js too old for the package, stop here with one line (node-version.ts).
+import "../node-version";
+
 export * from "./client";
 export * from "./errors";
 export * from "./events";

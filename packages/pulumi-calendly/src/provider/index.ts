@@ -8,6 +8,8 @@
  * `diff`, `create`, `read`, `update` and `delete`, taking what Pulumi's host passes, for as long as
  * the package exists.
  */
+// First: on a Node.js too old for the package, stop here with one line (node-version.ts).
+import "../node-version";
 import { webhookSubscriptionProvider as provider } from "./provider";
 
 export {
