@@ -258,6 +258,16 @@ export class CalendlyClient implements WebhookSubscriptionClient {
     return toInvitee(parsed, raw);
   }
 
+  /**
+   * The same invitee as Calendly returned it, checked only for being `{"resource": {...}}`: for a
+   * tool that shows the answer as it is (the CLI's `invitee --json`) even where it breaks what
+   * `getInvitee` relies on.
+   */
+  async getInviteeResource(uri: string): Promise<Record<string, unknown>> {
+    const path = inviteePath(inviteeIds(uri));
+    return (await this.#getResource(path, scheduledEventSchemas.anyResource)).raw;
+  }
+
   /** `GET /scheduled_events/{uuid}`: the meeting (an invitee's `event`); takes the URI or the UUID. */
   async getScheduledEvent(uriOrUuid: string): Promise<ScheduledEvent> {
     const path = scheduledEventPath(scheduledEventUuid(uriOrUuid));
