@@ -2,13 +2,14 @@
  * The provider's methods called in-process against the emulator: the edges that are easier to
  * reach without the host (it runs the same code; host.test.ts proves that).
  */
-import { generateSigningKey } from "pulumi-calendly/client";
+
 import {
   checkSubscription,
   MISSING_TOKEN_MESSAGE,
   WebhookSubscriptionProvider,
 } from "pulumi-calendly/provider";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { generateSigningKey } from "../../calendly";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
 

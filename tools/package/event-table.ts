@@ -6,7 +6,8 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { EVENT_RULES, type EventRule, WEBHOOK_EVENTS } from "pulumi-calendly";
+import { EVENT_RULES, WEBHOOK_EVENTS } from "pulumi-calendly";
+import type { EventRule } from "../../calendly";
 
 const ROOT = resolve(__dirname, "../..");
 export const READMES_WITH_EVENT_TABLE = ["README.md", "packages/pulumi-calendly/README.md"].map((file) =>
@@ -32,23 +33,30 @@ export function eventTableMarkdown(): string {
     const rule = EVENT_RULES[event];
     const family = event.split(".")[0];
     const last = rows.at(-1);
-    if (last && last.events[0]!.split(".")[0] === family && JSON.stringify(last.rule) === JSON.stringify(rule)) {
+    if (
+      last &&
+      last.events[0]!.split(".")[0] === family &&
+      JSON.stringify(last.rule) === JSON.stringify(rule)
+    ) {
       last.events.push(event);
     } else {
       rows.push({ events: [event], rule });
     }
   }
-  const lines = [
-    "| events | scopes | token scope besides `webhooks:write` | Calendly plan |",
-    "| --- | --- | --- | --- |",
-    ...rows.map(
-      ({ events, rule }) =>
-        `| ${events.map((e) => `\`${e}\``).join(", ")} | ${describeScopes(rule)} | \`${rule.readScope}\` | ${
-          rule.planFeature ? PLAN[rule.planFeature] : "any, Free included"
-        } |`,
-    ),
+  const cells = [
+    ["events", "scopes", "token scope besides `webhooks:write`", "Calendly plan"],
+    ...rows.map(({ events, rule }) => [
+      events.map((e) => `\`${e}\``).join(", "),
+      describeScopes(rule),
+      `\`${rule.readScope}\``,
+      rule.planFeature ? PLAN[rule.planFeature] : "any, Free included",
+    ]),
   ];
-  return lines.join("\n");
+  // Columns padded as the formatter (Biome) aligns a Markdown table, so it leaves this one alone.
+  const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
+  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  const [header, ...body] = cells;
+  return [line(header!), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...body.map(line)].join("\n");
 }
 
 /** `text` with the table between the markers rewritten; throws when the markers are missing. */
