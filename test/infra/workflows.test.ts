@@ -270,10 +270,11 @@ describe("the GitHub workflows", () => {
     );
     expect(all[version]?.run).toContain('"$GITHUB_REF_NAME"');
     // The tarball the pack step writes is the one test:package proves and the one published.
-    const tarball = "release/pulumi-calendly-${{ steps.version.outputs.version }}.tgz";
+    const tarball = `release/pulumi-calendly-${gh("steps.version.outputs.version")}.tgz`;
     expect(all[proof]?.env?.PULUMI_CALENDLY_TARBALL).toBe(`${gh("github.workspace")}/${tarball}`);
+    // `$` and `{VERSION}` apart: the shell's variable, written as the workflow does.
     expect(all[publish]?.run).toBe(
-      'npm publish "release/pulumi-calendly-${VERSION}.tgz" --provenance --access public',
+      `npm publish "release/pulumi-calendly-$\{VERSION}.tgz" --provenance --access public`,
     );
     expect(all[publish]?.env).toMatchObject({
       VERSION: gh("steps.version.outputs.version"),

@@ -54,7 +54,8 @@ export function eventTableMarkdown(): string {
   ];
   // Columns padded as the formatter (Biome) aligns a Markdown table, so it leaves this one alone.
   const widths = cells[0]!.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
-  const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  const line = (row: string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
   const [header, ...body] = cells;
   return [line(header!), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...body.map(line)].join("\n");
 }
