@@ -45,7 +45,9 @@ export function assertSupportedNode(version: string = process.versions.node): vo
   const error = new Error(problem);
   // No stack: the message is all there is to say (Pulumi hides it for a RunError anyway).
   error.stack = `Error: ${problem}`;
-  throw Object.assign(error, { __pulumiRunError: true });
+  // Not enumerable: Node's report of an uncaught error would print it after the message.
+  Object.defineProperty(error, "__pulumiRunError", { value: true });
+  throw error;
 }
 
 assertSupportedNode();

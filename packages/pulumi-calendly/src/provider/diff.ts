@@ -8,7 +8,11 @@
  * the URL stays the same does the old one go first (`deleteBeforeReplace`), and events in between
  * are never delivered. A stack that gives each subscription a URL marked with everything that
  * forces a replacement (marker.ts) never needs that. A subscription that refresh found `disabled`
- * can only be revived by replacing it.
+ * can only be revived by replacing it (the preview shows why through the `state` input: check.ts,
+ * outputs.ts). A raised `signingKeyGeneration` replaces a subscription whose key the provider holds
+ * (check generated a new one); beside a key the program gives, it is only recorded. A replacement
+ * that would have to give a key kept in the outputs only (states of 0.2.0 and older) a new one
+ * stops here instead, naming the refresh that carries it into the inputs.
  *
  * A state written by another `__provider` (release 0.1.0 stored the provider's whole code there)
  * is an update in place that changes nothing at Calendly: the host's read and delete run the code
