@@ -17,7 +17,7 @@
  * Nothing of the repository is on that program's module path, so the code every operation runs is
  * the tarball's, required by the shim from the program's own node_modules.
  */
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -153,34 +153,29 @@ export const signingKey = bookings.signingKey;
  * emulator answering it runs in this process.
  */
 function shell(line: string, env: Record<string, string> = {}, input = ""): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", ["--noprofile", "--norc", "-c", line], {
-      cwd: programDir,
-      env: {
-        PATH: [dirname(process.execPath), "/usr/bin", "/bin"].join(delimiter),
-        HOME: process.env.HOME ?? root,
-        // A package that had to come from the registry fails instead (the issue: `npx <name>` once
-        // asked the registry for someone else's package).
-        npm_config_offline: "true",
-        npm_config_update_notifier: "false",
-        ...env,
+  return new Promise((resolve) => {
+    const child = execFile(
+      "bash",
+      ["--noprofile", "--norc", "-c", line],
+      {
+        cwd: programDir,
+        timeout: 120_000,
+        env: {
+          PATH: [dirname(process.execPath), "/usr/bin", "/bin"].join(delimiter),
+          HOME: process.env.HOME ?? root,
+          // A package that had to come from the registry fails instead (the issue: `npx <name>`
+          // once asked the registry for someone else's package).
+          npm_config_offline: "true",
+          npm_config_update_notifier: "false",
+          ...env,
+        },
       },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.stdin.end(input);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, output: `${stdout}\n${stderr}` });
-    });
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+        resolve({ code, signal: error?.signal ?? null, stdout, stderr, output: `${stdout}\n${stderr}` });
+      },
+    );
+    child.stdin?.end(input);
   });
 }
 
