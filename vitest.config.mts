@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     exclude: ["**/node_modules/**", "test/faults/**", "test/load/**", "test/engine/**", "test/package/**"],
     // Tests load the pulumi-calendly package from its dist/ (the shim requires it): rebuilt if stale.
-    globalSetup: ["tools/package/build.ts"],
+    // Then: the run fails if a process it started (a server, a provider host) outlives it.
+    globalSetup: ["tools/package/build.ts", "test/engine/support/leftover-processes.ts"],
     // Suites spawn real servers and Pulumi's provider host; forks keep them isolated.
     pool: "forks",
     testTimeout: 30_000,

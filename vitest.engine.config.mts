@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     include: ["test/engine/**/*.test.ts"],
     // Tests load the pulumi-calendly package from its dist/ (the shim requires it): rebuilt if stale.
-    globalSetup: ["tools/package/build.ts"],
+    // Then: the run fails if a process it started (a CLI, a plugin, a provider host) outlives it.
+    globalSetup: ["tools/package/build.ts", "test/engine/support/leftover-processes.ts"],
     pool: "forks",
     fileParallelism: false,
     testTimeout: 300_000,

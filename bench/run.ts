@@ -8,6 +8,7 @@
  *                                                 #   sizes, calls
  *   npm run bench -- --only peer --sdk-external   # both bundles on the runtime's SDK (left out)
  *   npm run bench -- --json bench-results.json    # raw figures too
+ *   npm run bench -- --write-docs                 # each area's table into docs/benchmarks.md
  *
  * 1. handler:    warm per-event handler in-process vs HMAC + JSON.parse, with its breakdown
  *                (bench/handler.ts)
@@ -28,15 +29,19 @@
  *                Calendly's rate limit allows (bench/scale.ts). Only with `--only scale`:
  *                  npm run bench -- --only scale [--subscriptions 200] [--rate-limit 500/60]
  *                                  [--program <a copy of test/engine/programs/subscriptions>]
- * Numbers go to stdout; nothing asserts on them, except that the work itself succeeded.
+ * Numbers go to stdout; nothing asserts on them, except that the work itself succeeded. With
+ * `--write-docs`, each area's rows also replace its generated block in docs/benchmarks.md
+ * (bench/doc-blocks.ts), with the date, the machine and its load.
  */
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
 import { type CommandLine, CommandLineError, positiveInteger, runProgram } from "../tools/command-line";
 import { type Bundles, buildBundles } from "./bundles";
 import { type CallsResult, measureCalendlyCalls } from "./calendly-calls";
 import { type ColdStartResult, measureColdStart } from "./cold-start";
+import { markdownTable, writeDocBlocks } from "./doc-blocks";
 import { measureWarmHandler, type WarmHandlerResult } from "./handler";
 import { measureParts, type PartFigure } from "./parts";
 import { measureProfiles, type ProfileResult } from "./profile";
@@ -374,9 +379,25 @@ function callRows(r: CallsResult): Row[] {
   ]);
 }
 
+const BENCHMARKS_DOC = join(__dirname, "..", "docs", "benchmarks.md");
+
+/** One area's rows as docs/benchmarks.md's generated block shows them: the run, then its table. */
+function docBlock(command: string, rows: readonly Row[], before: Machine, after: Machine): string {
+  const load = `load average ${before.loadAverage.join(" ")} before, ${after.loadAverage.join(" ")} after`;
+  return [
+    `Measured ${before.date.slice(0, 16).replace("T", " ")} UTC by \`${command}\`: Node ${before.node}, ` +
+      `${before.cpus} × ${before.cpuModel}, ${before.memoryGiB} GiB; ${load}.`,
+    "",
+    markdownTable(
+      ["figure", "value: median (min–max)", "baseline", "ratio"],
+      rows.map(([, figure, value, baseline, ratio]) => [figure.trim(), value, baseline, ratio]),
+    ),
+  ].join("\n");
+}
+
 const program = {
   name: "npm run bench",
-  help: `Usage: npm run bench -- [--quick] [--only <areas>] [--json <file>] [--sdk-external]
+  help: `Usage: npm run bench -- [--quick] [--only <areas>] [--json <file>] [--sdk-external] [--write-docs]
                        [--subscriptions <n>] [--rate-limit <requests>/<s>] [--program <folder>]
 
 Every benchmark, each figure a ratio against a baseline measured in the same run (see bench/run.ts
@@ -386,6 +407,8 @@ and docs/benchmarks.md).
   --only <areas>                some of ${AREAS.join(", ")}, comma-separated
                                 (default: all but scale)
   --json <file>                 write the raw figures there too
+  --write-docs                  write each area's table into its generated block in
+                                docs/benchmarks.md (not with --quick)
   --sdk-external                both bundles on the runtime's SDK (left out of the bundle)
   --subscriptions <n>           scale: subscriptions in the stack (default 200)
   --rate-limit <requests>/<s>   scale: the emulator's rate limit (default 500/60)
@@ -395,6 +418,7 @@ and docs/benchmarks.md).
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     json: { type: "string" },
+    "write-docs": { type: "boolean", default: false },
     "sdk-external": { type: "boolean", default: false },
     subscriptions: { type: "string", default: "200" },
     "rate-limit": { type: "string", default: "500/60" },
@@ -416,17 +440,30 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
   const rateLimit = parseRateLimit(values["rate-limit"]);
   const want = (area: Area) => only.includes(area);
   const quick = values.quick;
+  if (quick && values["write-docs"]) {
+    throw new CommandLineError(
+      "--write-docs takes a full run: a --quick run's figures are too rough for the docs",
+      "ERR_INVALID_VALUE",
+      "--write-docs",
+    );
+  }
 
   const before = machine();
   const results: Record<string, unknown> = { machine: before };
   const rows: Row[] = [];
+  /** Each area's rows under the command that makes them (the command column of its first row). */
+  const byCommand = new Map<string, Row[]>();
+  const add = (area: Row[]) => {
+    rows.push(...area);
+    for (const row of area) byCommand.set(row[5], [...(byCommand.get(row[5]) ?? []), row]);
+  };
   const step = (name: string) => process.stderr.write(`bench: ${name}…\n`);
 
   if (want("handler")) {
     step("warm handler");
     const r = await measureWarmHandler({ iterations: quick ? 3000 : 20_000, rounds: quick ? 3 : 7 });
     results.handler = r;
-    rows.push(...handlerRows(r));
+    add(handlerRows(r));
   }
   if (want("profile")) {
     step("profile: where the time goes, receiver vs peer");
@@ -439,7 +476,7 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
         intervalUs: 50,
       });
       results.profile = r;
-      rows.push(...profileRows(r));
+      add(profileRows(r));
     } finally {
       await bundles.remove();
     }
@@ -448,13 +485,13 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
     step("parts: what each library adds to require()");
     const r = await measureParts(quick ? 5 : 15);
     results.parts = r;
-    rows.push(...partRows(r));
+    add(partRows(r));
   }
   if (want("throughput")) {
     step("throughput");
     const r = await measureThroughput({ rounds: quick ? 2 : 5, seconds: quick ? 3 : 8, connections: 32 });
     results.throughput = r;
-    rows.push(...throughputRows(r));
+    add(throughputRows(r));
   }
   if (want("peer")) {
     const sdkExternal = values["sdk-external"];
@@ -471,7 +508,7 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
         warmup: quick ? 300 : 1000,
       });
       results.peer = { bundles: { ours: bundles.ours, peer: bundles.peer }, cold, warm, sdkExternal };
-      rows.push(...peerRows(bundles, cold, warm, sdkExternal));
+      add(peerRows(bundles, cold, warm, sdkExternal));
     } finally {
       await bundles.remove();
     }
@@ -486,9 +523,9 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
     step("sizes");
     const [bundle, provider] = await Promise.all([measureBundle(), measureProvider()]);
     results.sizes = { bundle, provider };
-    rows.push(...sizeRows(bundle, provider, calls));
+    add(sizeRows(bundle, provider, calls));
   }
-  if (calls) rows.push(...callRows(calls));
+  if (calls) add(callRows(calls));
   if (want("scale")) {
     const options = { subscriptions, program: values.program, ...rateLimit };
     step(
@@ -501,7 +538,7 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
       values["rate-limit"] === "500/60" ? "" : ` --rate-limit ${values["rate-limit"]}`,
       options.program === DEFAULT_SCALE_PROGRAM ? "" : ` --program ${options.program}`,
     ].join("");
-    rows.push(...scaleRows(r, `${COMMANDS.scale}${flags}`));
+    add(scaleRows(r, `${COMMANDS.scale}${flags}`));
   }
 
   const after = machine();
@@ -521,6 +558,16 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
   if (values.json) {
     await writeFile(values.json, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nraw figures: ${values.json}`);
+  }
+  if (values["write-docs"]) {
+    const blocks = new Map(
+      [...byCommand].map(([command, areaRows]) => [
+        `${command} --write-docs`,
+        docBlock(`${command} --write-docs`, areaRows, before, after),
+      ]),
+    );
+    writeDocBlocks(BENCHMARKS_DOC, blocks);
+    console.log(`\nwrote ${[...blocks.keys()].map((c) => `\`${c}\``).join(", ")} into ${BENCHMARKS_DOC}`);
   }
   return 0;
 }

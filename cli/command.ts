@@ -1,4 +1,5 @@
 /** What a command is and what it is given: its arguments, where to write, and test seams. */
+import type { SSMClientConfig } from "@aws-sdk/client-ssm";
 import type { CalendlyClientOptions } from "../calendly";
 import type { CommandSpec } from "./args";
 import type { PulumiConfigReader } from "./credentials";
@@ -10,6 +11,12 @@ export interface CliDeps {
   readConfig?: PulumiConfigReader;
   /** Extra client options, e.g. a short retry policy. */
   clientOptions?: Partial<Omit<CalendlyClientOptions, "token" | "baseUrl">>;
+  /**
+   * SSM client settings under the stack's region (`token`): an endpoint, credentials and a default
+   * region for a run in this process, where the SDK's own reading of the environment would see
+   * the test runner's.
+   */
+  ssm?: SSMClientConfig;
 }
 
 export interface CommandContext {

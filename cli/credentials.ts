@@ -109,7 +109,8 @@ async function credentialsFrom(
     const token = await readConfig(stack, "calendly:token", env);
     if (!token.found || token.value === "") {
       throw new CliError(
-        `Pulumi stack "${stack}" has no calendly:token: set it with \`pulumi config set --secret calendly:token --stack ${stack}\`, or set CALENDLY_TOKEN instead of --stack`,
+        // Not "set it in config": a token there is stored in the stack's state (docs/deployment.md).
+        `Pulumi stack "${stack}" has no calendly:token (this project's stacks keep the token out of their config and state): set CALENDLY_TOKEN instead of --stack`,
       );
     }
     if (env.CALENDLY_TOKEN) options.note?.(`using the token of stack "${stack}"; CALENDLY_TOKEN is ignored`);
@@ -143,7 +144,8 @@ async function stackApiUrl(
 export function tokenFix(tokenSource: string | undefined): string {
   if (tokenSource?.startsWith("stack ")) {
     const stack = tokenSource.slice("stack ".length);
-    return `update it with \`pulumi config set --secret calendly:token --stack ${stack.replace(/"/g, "")}\``;
+    // Not "set a new one there": a token in config is stored in the stack's state (docs/deployment.md).
+    return `set CALENDLY_TOKEN to a valid token instead of --stack, and remove the stale one from the stack's config (\`pulumi config rm calendly:token --stack ${stack.replace(/"/g, "")}\`)`;
   }
   return "set CALENDLY_TOKEN to a valid personal access token";
 }

@@ -10,6 +10,7 @@ import { adoptCommand } from "./commands/adopt";
 import { inviteeCommand } from "./commands/invitee";
 import { listCommand } from "./commands/list";
 import { sendTestCommand } from "./commands/send-test";
+import { tokenCommand } from "./commands/token";
 import { verifyCommand } from "./commands/verify";
 import { watchCommand } from "./commands/watch";
 import { whoamiCommand } from "./commands/whoami";
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   adoptCommand,
   inviteeCommand,
   watchCommand,
+  tokenCommand,
 ];
 
 /** This repository's companion: every command. */
@@ -33,6 +35,7 @@ export const CALENDLY_WEBHOOKS: CliProgram = {
   name: PROGRAM,
   about: "Calendly webhook subscriptions, from the command line.",
   commands: COMMANDS,
+  notes: "`token put` reads the token for the stack's watchdog from stdin.",
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */

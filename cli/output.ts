@@ -8,16 +8,26 @@ export interface TextSink {
   write(text: string): unknown;
 }
 
+/** Where a secret is typed or piped in: process.stdin, a terminal when `isTTY` (it then has setRawMode). */
+export type SecretInput = NodeJS.ReadableStream & {
+  isTTY?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+};
+
 export interface CliIO {
   stdout: TextSink;
   stderr: TextSink & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** Where a command reads a secret from (`token put`); default none: such a command refuses. */
+  stdin?: SecretInput;
+  /** The folder the command runs in (default process.cwd()): where `--stack` finds the Pulumi project. */
+  cwd?: string;
   /** Current time in milliseconds (a test seam for relative times). */
   now?: () => number;
 }
 
 export function processIO(): CliIO {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
 }
 
 const SPINNER_FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

@@ -23,6 +23,8 @@ export interface CliProgram {
   /** One sentence under the usage line of `--help`. */
   about: string;
   commands: readonly Command[];
+  /** A sentence added to the help's paragraph on the token, if any. */
+  notes?: string;
 }
 
 /** `command` as `program` shows it: its usage and help with the program's name. */
@@ -47,7 +49,7 @@ ${program.commands.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`).join("\n")}
 Run "${program.name} <command> --help" for a command's options.
 
 The Calendly token comes from CALENDLY_TOKEN, or from a Pulumi stack with --stack <name>; the API
-URL from --api-url or CALENDLY_API_URL (the emulator: http://127.0.0.1:4010).
+URL from --api-url or CALENDLY_API_URL (the emulator: http://127.0.0.1:4010).${program.notes ? ` ${program.notes}` : ""}
 
 Exit codes: 0 success, 1 failure, 2 usage error.`;
 }

@@ -8,8 +8,10 @@
  * Retry windows belong to each message: a message is retried for `retryWindowMs` after its own
  * first failure, or until `retryWindowMs` after its booking ends (invitee events), whichever comes
  * first; other messages keep being sent meanwhile; when a message finally fails the subscription
- * turns `disabled`. `retry_started_at` is history, not a live flag: it is set when the subscription
- * starts retrying (no message of it was being retried) and stays set after deliveries succeed.
+ * turns `disabled`. `retry_started_at` moves as the configured reading of Calendly's documentation
+ * says (retry-started-at.ts); by default (`run`) it is history, not a live flag: set when the
+ * subscription starts retrying (no message of it was being retried), and left set after deliveries
+ * succeed, even while a later message is still being retried.
  *
  * Deliveries run in the background; `waitForIdle()` lets tests wait for them instead of sleeping.
  * Every attempt is recorded with its outcome. Each attempt is one calendly/delivery.ts
@@ -25,6 +27,7 @@ import {
   WEBHOOK_DELIVERY_TIMEOUTS,
 } from "../calendly";
 import { createDeliveryAgent, sendDelivery } from "../calendly/delivery";
+import { DEFAULT_RETRY_STARTED_AT_READING, RetryBook, type RetryStartedAtReading } from "./retry-started-at";
 import type { Store, StoredSubscription } from "./store";
 import { envelopeFor, type ResolvedTrigger } from "./triggers";
 
@@ -125,7 +128,7 @@ export class Deliverer {
   private readonly attempts: DeliveryAttempt[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   /** Per subscription uuid, the deliveries (messages) being retried now. */
-  private readonly retrying = new Map<string, Set<number>>();
+  private readonly retrying = new Map<string, RetryBook>();
   private abort = new AbortController();
   private agent: Agent;
   private nextDelivery = 1;
@@ -134,7 +137,11 @@ export class Deliverer {
     private readonly store: Store,
     private readonly timings: DeliveryTimings,
     private readonly log: (line: string) => void,
+    /** How `retry_started_at` moves (retry-started-at.ts). */
+    private readonly reading: RetryStartedAtReading = DEFAULT_RETRY_STARTED_AT_READING,
     private readonly maxAttempts = 10_000,
+    /** Where a callback URL's deliveries go (EmulatorOptions.deliverTo). */
+    private readonly deliverTo: (callbackUrl: string) => string = (url) => url,
   ) {
     this.agent = this.newAgent();
   }
@@ -172,14 +179,16 @@ export class Deliverer {
         if (signal.aborted) return;
         const finishedAt = new Date();
         let outcome: AttemptOutcome = result.outcome;
+        const at = finishedAt.getTime();
+        const retryStartedAt = sub.retry_started_at === null ? null : Date.parse(sub.retry_started_at);
         if (outcome === "gone") {
           this.store.deleteSubscription(uuid);
+        } else if (outcome === "success") {
+          this.setRetryStartedAt(sub, this.retrying.get(uuid)?.succeeded(delivery, at, retryStartedAt));
         } else if (outcome === "failure") {
-          if (deadline === undefined) {
-            deadline = retryDeadlineMs(finishedAt.getTime(), this.timings.retryWindowMs, bookingEndMs(body));
-            this.startRetrying(sub, delivery, finishedAt);
-          }
-          if (finishedAt.getTime() >= deadline) {
+          deadline ??= retryDeadlineMs(at, this.timings.retryWindowMs, bookingEndMs(body));
+          this.setRetryStartedAt(sub, this.book(uuid).failed(delivery, at, retryStartedAt));
+          if (at >= deadline) {
             outcome = "disabled";
             this.store.disableSubscription(uuid, finishedAt);
           }
@@ -210,27 +219,28 @@ export class Deliverer {
         }
       }
     } finally {
-      this.retrying.get(uuid)?.delete(delivery);
+      this.retrying.get(uuid)?.ended(delivery);
     }
   }
 
-  /**
-   * A message of `sub` failed for the first time. If no other message of it is being retried, the
-   * subscription starts retrying now: `retry_started_at` moves to this moment (it is never cleared).
-   */
-  private startRetrying(sub: StoredSubscription, delivery: number, at: Date): void {
-    let messages = this.retrying.get(sub.uuid);
-    if (!messages) {
-      messages = new Set();
-      this.retrying.set(sub.uuid, messages);
+  /** The retry book of `sub` (retry-started-at.ts), created on its first failure. */
+  private book(uuid: string): RetryBook {
+    let book = this.retrying.get(uuid);
+    if (!book) {
+      book = new RetryBook(this.reading);
+      this.retrying.set(uuid, book);
     }
-    if (messages.size === 0) sub.retry_started_at = calendlyTime(at);
-    messages.add(delivery);
+    return book;
+  }
+
+  /** Writes what the retry book made of `retry_started_at` (undefined: unchanged). */
+  private setRetryStartedAt(sub: StoredSubscription, next: number | null | undefined): void {
+    if (next !== undefined) sub.retry_started_at = next === null ? null : calendlyTime(new Date(next));
   }
 
   private async send(sub: StoredSubscription, body: Buffer, signal: AbortSignal): Promise<SendResult> {
     const result = await sendDelivery({
-      url: sub.callback_url,
+      url: this.deliverTo(sub.callback_url),
       body,
       signature:
         sub.signingKey === null

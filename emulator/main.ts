@@ -16,6 +16,7 @@ import {
   secondsInMs,
 } from "../tools/command-line";
 import { DUPLICATE_URL_RULES } from "./api/context";
+import { RETRY_STARTED_AT_READINGS } from "./retry-started-at";
 import { loadSeedFile, SeedError, type SeedInput } from "./seed";
 import { type EmulatorOptions, startEmulator } from "./server";
 
@@ -31,6 +32,8 @@ const program = {
   --retry-initial <s>        first retry delay, doubling after each failure (default 5)
   --retry-max <s>            longest retry delay (default 600)
   --retry-window <s>         retry for this long, then disable the subscription (default 86400)
+  --retry-started-at <r>     how retry_started_at moves: run (default), run-cleared, message,
+                             message-cleared, attempt, attempt-cleared or first (docs/emulator.md)
   --rate-limit-paid <n>      requests per window on paid plans (default 500)
   --rate-limit-free <n>      requests per window on the Free plan (default 50)
   --rate-limit-window <s>    rate-limit window (default 60)
@@ -51,6 +54,7 @@ Seconds may have fractions (--retry-initial 0.2). See docs/emulator.md.`,
     "retry-initial": { type: "string" },
     "retry-max": { type: "string" },
     "retry-window": { type: "string" },
+    "retry-started-at": { type: "string", default: "run" },
     "rate-limit-paid": { type: "string" },
     "rate-limit-free": { type: "string" },
     "rate-limit-window": { type: "string" },
@@ -82,6 +86,7 @@ function optionsFrom({ values }: CommandLine<typeof program.options>): EmulatorO
       free: positiveInteger("rate-limit-free", values["rate-limit-free"]),
       windowSeconds: windowMs === undefined ? undefined : windowMs / 1000,
     }),
+    retryStartedAt: oneOf("retry-started-at", values["retry-started-at"], RETRY_STARTED_AT_READINGS),
     retryAfterOn429: values["retry-after"],
     duplicateUrlRule: oneOf("duplicate-url", values["duplicate-url"], DUPLICATE_URL_RULES),
     publicCallbackUrlsOnly: values["public-urls-only"],

@@ -20,6 +20,7 @@ import { type Fault, FaultPlan } from "./faults";
 import { type ApiResponse, errorResponse, MAX_BODY_BYTES, writeResponse } from "./http";
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitOptions, rateLimitHeaders } from "./rate-limit";
 import { type Operation, queryObject, RequestRecorder, redact, redactRaw } from "./recorder";
+import type { RetryStartedAtReading } from "./retry-started-at";
 import { defaultSeed, parseSeed, type Seed, type SeedInput } from "./seed";
 import { Store, type TokenGrant } from "./store";
 
@@ -32,6 +33,11 @@ export interface EmulatorOptions {
   seed?: SeedInput;
   /** Delivery timeouts and retry schedule (shorten them in tests). */
   delivery?: Partial<DeliveryTimings>;
+  /**
+   * Which reading of Calendly's documentation `retry_started_at` follows (retry-started-at.ts).
+   * Default `run`: set when a subscription starts retrying, never cleared.
+   */
+  retryStartedAt?: RetryStartedAtReading;
   /** Requests per window per user, by plan, and the window length. Default 500/50 per 60 s. */
   rateLimits?: Partial<RateLimitOptions>;
   /** Whether rate-limit 429s also carry `Retry-After` (open in API.md). Default false. */
@@ -42,6 +48,11 @@ export interface EmulatorOptions {
   publicCallbackUrlsOnly?: boolean;
   /** Receives one line per API request and per delivery attempt. Default: silent. */
   log?: (line: string) => void;
+  /**
+   * Where a delivery for a subscription's callback URL is sent (default: that URL). A test seam: a
+   * stack whose URLs are an API Gateway's, unreachable here, delivers to a local receiver instead.
+   */
+  deliverTo?: (callbackUrl: string) => string;
 }
 
 export interface Emulator {
@@ -99,7 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const recorder = new RequestRecorder();
   const faults = new FaultPlan();
   const limiter = new RateLimiter(limits);
-  const deliverer = new Deliverer(store, timings, log);
+  const deliverer = new Deliverer(store, timings, log, options.retryStartedAt, undefined, options.deliverTo);
   const control = createControl({ store, recorder, faults, limiter, deliverer });
 
   /**

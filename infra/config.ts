@@ -91,8 +91,9 @@ function checkCalendlyProviderConfig(problems: ConfigProblem[]): void {
     problems.push({
       key: "calendly:token",
       message:
-        "is stored in plain text in the stack's config file; revoke that token at Calendly, then set a new one " +
-        "encrypted: `pulumi config set --secret calendly:token <personal access token>`",
+        "is stored in plain text in the stack's config file; revoke that token at Calendly, remove it " +
+        "(`pulumi config rm calendly:token`) and export the new one as CALENDLY_TOKEN instead: a token in " +
+        "config, even encrypted, is stored in the stack's state (docs/deployment.md)",
     });
   }
   const hasToken = calendly.getSecret("token") !== undefined || Boolean(process.env.CALENDLY_TOKEN);
@@ -101,8 +102,8 @@ function checkCalendlyProviderConfig(problems: ConfigProblem[]): void {
       key: "calendly:token",
       message:
         "is not set, and neither is CALENDLY_TOKEN; `pulumi up` needs a Calendly token to manage the " +
-        "subscriptions: export CALENDLY_TOKEN=<personal access token> (as the deploy workflow does), or, " +
-        "for a stack no pull-request preview reads, `pulumi config set --secret calendly:token <token>`",
+        "subscriptions: export CALENDLY_TOKEN=<personal access token> (as the deploy workflow does; " +
+        "never in config, where it would be stored in the state)",
     });
   } else if (!hasToken) {
     // The CI preview's normal case (docs/deployment.md): it never gets the token.

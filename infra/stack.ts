@@ -40,6 +40,8 @@ export interface StackOutputs {
   /** With the watchdog (the default): the SNS topic every alarm notifies, and the watchdog function. */
   alarmTopicArn?: pulumi.Output<string>;
   watchdogFunctionName?: pulumi.Output<string>;
+  /** The SSM parameter the watchdog reads the token from (`calendly-webhooks token put` writes it). */
+  watchdogTokenParameterName?: pulumi.Output<string>;
 }
 
 /** What the program declared: its outputs, and the resources a program may build on. */
@@ -82,12 +84,13 @@ export function defineStack(): Stack {
     keys,
     dependsOn: receiver.readiness,
   });
+  // No token goes in: neither CALENDLY_TOKEN nor calendly:token passes through any resource input.
+  // The watchdog reads its own from the parameter `calendly-webhooks token put` writes.
   const monitoring =
     config.monitoring &&
     receiver.monitor({
       ...config.monitoring,
       subscriptions: Object.fromEntries(subscriptions),
-      calendlyToken: watchdogToken(),
       calendlyApiUrl: new pulumi.Config("calendly").get("apiUrl") || undefined,
     });
   const outputs: StackOutputs = {
@@ -103,6 +106,7 @@ export function defineStack(): Stack {
     ...(monitoring && {
       alarmTopicArn: monitoring.alarmTopicArn,
       watchdogFunctionName: monitoring.watchdog.fn.name,
+      watchdogTokenParameterName: pulumi.output(monitoring.watchdog.tokenParameterName),
     }),
   };
   return { outputs, subscriptions, receiver };
@@ -121,20 +125,6 @@ function deployReceiver(config: StackConfig, signingKeys: pulumi.Output<string>)
     // The children's names start with the component's: the engine aliases them along with it.
     { providers: [provider], aliases: formerPrefixes.map((former) => ({ name: former })) },
   );
-}
-
-/** Only used in a preview without a token (`pulumi up` refuses to run without one). */
-const PREVIEW_TOKEN_PLACEHOLDER = "calendly:token is not set";
-
-/**
- * The token the provider uses, for the watchdog's parameter, by the provider's rule: an exported
- * CALENDLY_TOKEN wins over `calendly:token` (after a rotation the token in config may be the
- * revoked one; pulumi-calendly/provider says why). Never read into plain text.
- */
-function watchdogToken(): pulumi.Output<string> {
-  const exported = process.env.CALENDLY_TOKEN;
-  if (exported) return pulumi.secret(exported);
-  return new pulumi.Config("calendly").getSecret("token") ?? pulumi.secret(PREVIEW_TOKEN_PLACEHOLDER);
 }
 
 function summarize(

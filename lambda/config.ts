@@ -33,14 +33,17 @@ export interface ReceiverConfig {
   keysMaxAgeSeconds: number;
   /** Bodies above this are not parsed: an authentic one is stored whole and marked unparsed. */
   maxBodyBytes: number;
-  /** Total time allowed for forwarding (claim check + PutEvents with retries). */
-  forwardDeadlineMs: number;
+  /**
+   * Time allowed for a whole delivery from its arrival: reading the keys, the claim check and
+   * PutEvents with its retries (never past the function's own remaining time, handler.ts).
+   */
+  deliveryDeadlineMs: number;
   /** Entries at or above this size (EventBridge's way of counting) are claim-checked. */
   maxEntryBytes: number;
 }
 
-/** Calendly waits 15 s for an answer; this leaves room for key loading and a cold start. */
-export const DEFAULT_FORWARD_DEADLINE_MS = 5000;
+/** Calendly waits 15 s for an answer; the function times out at 10 s (infra/receiver/function.ts). */
+export const DEFAULT_DELIVERY_DEADLINE_MS = 5000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** EventBridge's limit for one PutEvents entry (and for a whole request). */
 export const EVENTBRIDGE_MAX_ENTRY_BYTES = 256 * 1024;
@@ -109,11 +112,18 @@ export const NUMBER_RULES = {
     max: 6 * 1024 * 1024,
     fix: "use a whole number of bytes, e.g. 1048576",
   },
-  FORWARD_DEADLINE_MS: {
-    fallback: DEFAULT_FORWARD_DEADLINE_MS,
+  DELIVERY_DEADLINE_MS: {
+    fallback: DEFAULT_DELIVERY_DEADLINE_MS,
     min: 100,
     max: 14_000,
-    fix: "use a whole number of milliseconds well under Calendly's 15 s, e.g. 5000",
+    fix: "use a whole number of milliseconds well under Calendly's 15 s and the function's timeout, e.g. 5000",
+  },
+  /** The former name of DELIVERY_DEADLINE_MS, when it bounded forwarding only; still read. */
+  FORWARD_DEADLINE_MS: {
+    fallback: DEFAULT_DELIVERY_DEADLINE_MS,
+    min: 100,
+    max: 14_000,
+    fix: "rename it DELIVERY_DEADLINE_MS (it now bounds the whole delivery, key reading included), e.g. 5000",
   },
   EVENTBRIDGE_MAX_ENTRY_BYTES: {
     fallback: EVENTBRIDGE_MAX_ENTRY_BYTES,
@@ -188,6 +198,15 @@ export function loadConfig(env: Env): ReceiverConfig {
     throw new ConfigError(problems);
   }
   const v = parsed.data;
+  if (v.DELIVERY_DEADLINE_MS !== undefined && v.FORWARD_DEADLINE_MS !== undefined) {
+    throw new ConfigError([
+      {
+        variable: "FORWARD_DEADLINE_MS",
+        problem: "is set together with DELIVERY_DEADLINE_MS, its new name",
+        fix: "remove FORWARD_DEADLINE_MS",
+      },
+    ]);
+  }
   if (v.CALENDLY_SIGNING_KEYS !== undefined && v.CALENDLY_SIGNING_KEY_PARAMETER !== undefined) {
     throw new ConfigError([
       {
@@ -216,7 +235,9 @@ export function loadConfig(env: Env): ReceiverConfig {
     keysRefreshSeconds: number("SIGNING_KEYS_REFRESH_SECONDS"),
     keysMaxAgeSeconds: number("SIGNING_KEYS_MAX_AGE_SECONDS"),
     maxBodyBytes: number("MAX_BODY_BYTES"),
-    forwardDeadlineMs: number("FORWARD_DEADLINE_MS"),
+    deliveryDeadlineMs: number(
+      v.FORWARD_DEADLINE_MS !== undefined ? "FORWARD_DEADLINE_MS" : "DELIVERY_DEADLINE_MS",
+    ),
     maxEntryBytes: number("EVENTBRIDGE_MAX_ENTRY_BYTES"),
   };
 }

@@ -22,7 +22,7 @@ export const UNPARSED_DETAIL_TYPE = "Calendly Unparsed Delivery";
  */
 export type ValidationMarker = "valid" | "unknown_event" | "invalid_payload";
 
-/** Where a claim-checked body is: an S3 object holding the raw delivery body (the whole envelope). */
+/** Where a claim-checked body is: an S3 object holding the raw delivery body (the whole envelope), byte for byte. */
 export interface PayloadRef {
   bucket: string;
   key: string;
@@ -40,8 +40,19 @@ export interface CalendlyEventDetail {
   createdAt: string;
   /** The envelope's `created_by` (a user URI), as sent. */
   createdBy: string;
-  /** The envelope's `payload` as sent, extra keys kept; `null` when claim-checked. */
+  /**
+   * The envelope's `payload` as `JSON.parse` reads it, extra keys kept; `null` when claim-checked.
+   * A reading, not the bytes: a number beyond double precision is rounded, and of two equal keys
+   * the last wins. The bytes are `rawBody`.
+   */
   payload: Record<string, unknown> | null;
+  /**
+   * The delivery's body exactly as received, as text (it is valid UTF-8, or it would have been an
+   * unparsed delivery): `Buffer.from(rawBody, "utf8")` gives back every byte, a byte-order mark
+   * included, its SHA-256 is `id`, and Calendly's signature was computed over it. Absent when
+   * claim-checked: the S3 object at `payloadRef` holds the same bytes.
+   */
+  rawBody?: string;
   /** Set instead of `payload` when the event was too large for one EventBridge entry. */
   payloadRef?: PayloadRef;
   /**

@@ -7,9 +7,15 @@
  * - per-entry failures (`FailedEntryCount` > 0) are invisible to the SDK, which sees a 200: we retry
  *   those ourselves when the entry's `ErrorCode` is transient (`ThrottlingException`,
  *   `InternalFailure`), with jittered backoff, hand-written because the SDK has no such feature.
- * Everything, claim check included, must finish before `deadlineMs` (default 5 s, well under
- * Calendly's 15 s): past it the caller answers 503 and Calendly retries later. An attempt still in
- * flight at the deadline may yet succeed; consumers de-duplicate on `detail.id`.
+ * Everything, claim check included, must finish before the delivery's deadline (deadline.ts; the
+ * handler's, which reading the keys has already used part of): past it the caller answers 503 and
+ * Calendly retries later. An attempt still in flight at the deadline may yet succeed; consumers
+ * de-duplicate on `detail.id`.
+ *
+ * Success is one entry with an `EventId` and nothing else: a 200 whose body confirms no entry
+ * (`{}`, no `Entries`, `null`, an empty body, an entry without an id, or a count that is not one) is
+ * `unconfirmed`, answered 503 without a retry of ours: whether the event reached the bus is unknown,
+ * and Calendly's retry sends it again under the same `detail.id`.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -19,6 +25,7 @@ import {
 } from "@aws-sdk/client-eventbridge";
 import { isRetryable } from "./aws-request";
 import type { ClaimCheck } from "./claim-check";
+import { type Deadline, EXPIRED } from "./deadline";
 import {
   type CalendlyEventDetail,
   EVENT_SOURCE,
@@ -37,7 +44,6 @@ export interface ForwarderOptions {
   eventBridge: () => EventBridgeClient;
   claimCheck: ClaimCheck;
   eventBusName: string;
-  deadlineMs: number;
   /** Entries at or above this size are claim-checked. */
   maxEntryBytes: number;
 }
@@ -47,24 +53,30 @@ export type ForwardFailure =
   | "deadline"
   /** EventBridge refused the entry (per-entry `ErrorCode`) in a way retrying will not fix. */
   | "entry_rejected"
+  /** EventBridge answered 200 without confirming exactly one entry with an `EventId`. */
+  | "unconfirmed"
   /** The request failed in a way retrying will not fix (e.g. access denied, bus missing). */
   | "request_failed"
   /** The body could not be stored in S3. */
   | "claim_check_failed";
 
 export type ForwardResult =
-  | { ok: true; eventId: string | undefined; attempts: number; claimChecked: boolean }
+  | { ok: true; eventId: string; attempts: number; claimChecked: boolean }
   | { ok: false; failure: ForwardFailure; errorCode?: string; attempts: number; claimChecked: boolean };
 
 export interface Forwarder {
   /** An envelope's event, claim-checked when it cannot travel in one entry. */
-  forward(detail: CalendlyEventDetail, rawBody: Uint8Array): Promise<ForwardResult>;
+  forward(detail: CalendlyEventDetail, rawBody: Uint8Array, deadline: Deadline): Promise<ForwardResult>;
   /** An authentic body that is not an envelope: always stored whole, then announced. */
   forwardUnparsed(
     detail: Omit<UnparsedDeliveryDetail, "payloadRef">,
     rawBody: Uint8Array,
+    deadline: Deadline,
   ): Promise<ForwardResult>;
 }
+
+/** The `UnconfirmedEntry` error code of an `unconfirmed` failure, for logs. */
+export const UNCONFIRMED_ENTRY = "UnconfirmedEntry";
 
 /** An entry's size the way EventBridge counts it ("Calculating PutEvents event entry size"). */
 export function entrySize(entry: PutEventsRequestEntry): number {
@@ -109,7 +121,7 @@ export function claimCheckedEntry(
   ref: PayloadRef,
   maxEntryBytes: number,
 ): PutEventsRequestEntry {
-  const { envelopeExtra: _inObject, ...rest } = detail;
+  const { envelopeExtra: _inObject, rawBody: _stored, ...rest } = detail;
   const slim: CalendlyEventDetail = { ...rest, payload: null, payloadRef: ref };
   let entry = buildEntry(eventBusName, slim);
   if (entrySize(entry) >= maxEntryBytes && slim.issues !== undefined) {
@@ -155,93 +167,82 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   async function deliver(
     rawBody: Uint8Array,
     id: string,
+    deadline: Deadline,
     plan: (ref: PayloadRef | undefined) => PutEventsRequestEntry | { claimCheck: "envelope" | "unparsed" },
   ): Promise<ForwardResult> {
-    const startedAt = Date.now();
-    const deadline = startedAt + options.deadlineMs;
-    const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    // Resolves at the deadline, so a call ignoring the abort signal cannot hold the answer. Resolved
-    // by the timer itself rather than by a listener on the signal: one listener less per delivery.
-    const expired = new Promise<"deadline">((resolve) => {
-      timer = setTimeout(() => {
-        abort.abort();
-        resolve("deadline");
-      }, options.deadlineMs);
-    });
     let attempts = 0;
     let claimChecked = false;
-    try {
-      let entry = plan(undefined);
-      if ("claimCheck" in entry) {
-        claimChecked = true;
-        try {
-          const stored = options.claimCheck.store(id, rawBody, abort.signal, entry.claimCheck);
-          const ref = await Promise.race([stored, expired]);
-          if (ref === "deadline") return { ok: false, failure: "deadline", attempts, claimChecked };
-          const next = plan(ref);
-          if ("claimCheck" in next) throw new Error("forward: no entry after the claim check");
-          entry = next;
-        } catch (error) {
-          return {
-            ok: false,
-            failure: abort.signal.aborted ? "deadline" : "claim_check_failed",
-            errorCode: errorCodeOf(error),
-            attempts,
-            claimChecked,
-          };
-        }
+    let entry = plan(undefined);
+    if ("claimCheck" in entry) {
+      claimChecked = true;
+      try {
+        const stored = options.claimCheck.store(id, rawBody, deadline.signal, entry.claimCheck);
+        const ref = await deadline.race(stored);
+        if (ref === EXPIRED) return { ok: false, failure: "deadline", attempts, claimChecked };
+        const next = plan(ref);
+        if ("claimCheck" in next) throw new Error("forward: no entry after the claim check");
+        entry = next;
+      } catch (error) {
+        return {
+          ok: false,
+          failure: deadline.expired ? "deadline" : "claim_check_failed",
+          errorCode: errorCodeOf(error),
+          attempts,
+          claimChecked,
+        };
       }
+    }
 
-      let lastCode: string | undefined;
-      for (;;) {
-        attempts += 1;
-        let retryable: boolean;
-        try {
-          const sent = options.eventBridge().send(new PutEventsCommand({ Entries: [entry] }), {
-            abortSignal: abort.signal,
-          });
-          const result = await Promise.race([sent, expired]);
-          if (result === "deadline") {
-            return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
-          }
-          const outcome = result.Entries?.[0];
-          if ((result.FailedEntryCount ?? 0) === 0 && outcome?.ErrorCode === undefined) {
-            return { ok: true, eventId: outcome?.EventId, attempts, claimChecked };
-          }
-          lastCode = outcome?.ErrorCode ?? "UnknownEntryError";
-          retryable = RETRYABLE_ENTRY_ERRORS.has(lastCode);
-          if (!retryable)
-            return { ok: false, failure: "entry_rejected", errorCode: lastCode, attempts, claimChecked };
-        } catch (error) {
-          if (abort.signal.aborted) {
-            return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
-          }
-          lastCode = errorCodeOf(error);
-          retryable = isRetryable(error);
-          if (!retryable)
-            return { ok: false, failure: "request_failed", errorCode: lastCode, attempts, claimChecked };
-        }
-        // Full jitter, exponential from 50 ms, capped at 1 s and by the time left.
-        const backoff = Math.random() * Math.min(1000, 50 * 2 ** (attempts - 1));
-        if (Date.now() + backoff >= deadline) {
+    let lastCode: string | undefined;
+    for (;;) {
+      if (deadline.expired) {
+        return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
+      }
+      attempts += 1;
+      let retryable: boolean;
+      try {
+        const sent = options.eventBridge().send(new PutEventsCommand({ Entries: [entry] }), {
+          abortSignal: deadline.signal,
+        });
+        const result = await deadline.race(sent);
+        if (result === EXPIRED) {
           return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
         }
-        await sleep(backoff);
+        // `result` is what the SDK made of the body: `{}`, `null` and an empty body all come back
+        // without `Entries`.
+        const entries = result?.Entries;
+        const outcome = entries?.length === 1 ? entries[0] : undefined;
+        if ((result?.FailedEntryCount ?? 0) === 0 && outcome?.ErrorCode === undefined) {
+          if (typeof outcome?.EventId === "string" && outcome.EventId !== "") {
+            return { ok: true, eventId: outcome.EventId, attempts, claimChecked };
+          }
+          return { ok: false, failure: "unconfirmed", errorCode: UNCONFIRMED_ENTRY, attempts, claimChecked };
+        }
+        lastCode = outcome?.ErrorCode ?? "UnknownEntryError";
+        retryable = RETRYABLE_ENTRY_ERRORS.has(lastCode);
+        if (!retryable)
+          return { ok: false, failure: "entry_rejected", errorCode: lastCode, attempts, claimChecked };
+      } catch (error) {
+        if (deadline.expired) {
+          return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
+        }
+        lastCode = errorCodeOf(error);
+        retryable = isRetryable(error);
+        if (!retryable)
+          return { ok: false, failure: "request_failed", errorCode: lastCode, attempts, claimChecked };
       }
-    } finally {
-      // No abort() here: every return above comes after what it awaited has settled, except at the
-      // deadline, where the timer has already aborted. abort() builds a DOMException and captures
-      // its stack: 6–10 µs per delivery in-process, the largest single item of the receiver's own
-      // code in a CPU profile of a warm delivery (docs/benchmarks.md, "Receiver against the
-      // minimal peer").
-      clearTimeout(timer);
+      // Full jitter, exponential from 50 ms, capped at 1 s and by the time left.
+      const backoff = Math.random() * Math.min(1000, 50 * 2 ** (attempts - 1));
+      if (Date.now() + backoff >= deadline.at) {
+        return { ok: false, failure: "deadline", errorCode: lastCode, attempts, claimChecked };
+      }
+      await sleep(backoff);
     }
   }
 
   return {
-    forward(detail, rawBody) {
-      return deliver(rawBody, detail.id, (ref) => {
+    forward(detail, rawBody, deadline) {
+      return deliver(rawBody, detail.id, deadline, (ref) => {
         if (ref !== undefined) {
           return claimCheckedEntry(options.eventBusName, detail, ref, options.maxEntryBytes);
         }
@@ -251,8 +252,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         return entry;
       });
     },
-    forwardUnparsed(detail, rawBody) {
-      return deliver(rawBody, detail.id, (ref) =>
+    forwardUnparsed(detail, rawBody, deadline) {
+      return deliver(rawBody, detail.id, deadline, (ref) =>
         ref === undefined
           ? { claimCheck: "unparsed" }
           : buildUnparsedEntry(options.eventBusName, { ...detail, payloadRef: ref }),

@@ -3,11 +3,13 @@
  * Calendly deliveries and puts each one on an EventBridge bus.
  *
  * Flow: method (405) → configuration (500) → signature header's shape and timestamp (401, before any
- * key is read) → keys (503 if they cannot be read) → HMAC (401) → body: an envelope is validated
- * (marks only) and forwarded; anything else authentic (not JSON, not an envelope, above the size
- * limit) is stored whole and forwarded as an unparsed delivery → 200, or 503 if forwarding failed.
- * Around it, one guard: whatever throws or whatever status escapes becomes a 500, never a 3xx and
- * never a 410, which would make Calendly delete the subscription.
+ * key is read) → keys (503 if they cannot be read in time, or there is none) → HMAC (401) → body:
+ * an envelope is validated (marks only) and forwarded with its bytes (`rawBody`); anything else
+ * authentic (not JSON, not an envelope, above the size limit) is stored whole and forwarded as an
+ * unparsed delivery → 200, or 503 if forwarding failed. One deadline (deadline.ts) bounds all the
+ * waiting of a delivery, key reading included. Around it, one guard: whatever throws or whatever
+ * status escapes becomes a 500, never a 3xx and never a 410, which would make Calendly delete the
+ * subscription.
  *
  * `createReceiver(env)` builds an independent receiver (the local server and tests use it);
  * `handler` is Lambda's entry point over `process.env`, built on first use once per container.
@@ -17,13 +19,20 @@ import { createAwsCaller } from "./aws-request";
 import { createClaimCheck } from "./claim-check";
 import { type AwsClients, createAwsClients } from "./clients";
 import { ConfigError, type Env, loadConfig, type ReceiverConfig } from "./config";
+import { createDeadline, type Deadline } from "./deadline";
 import { type CalendlyEventDetail, deliveryId, type UnparsedReason } from "./detail";
 import { createForwarder, type Forwarder, type ForwardResult } from "./forward";
 import { createObservability, type DeliveryLog } from "./observability";
 import { guardResponse, type ReceiverResponse, responses } from "./responses";
 import { SigningKeysFormatError } from "./signing-key-list";
-import { createKeySource, type SigningKeySource, SigningKeysUnavailableError } from "./signing-key-source";
+import {
+  createKeySource,
+  type SigningKeySource,
+  type SigningKeysFailure,
+  SigningKeysUnavailableError,
+} from "./signing-key-source";
 import { createParameterReader } from "./ssm";
+import { subscriptionName } from "./subscription-name";
 import { parseEnvelope, validatePayload } from "./validation";
 import { verifyDelivery } from "./verify";
 
@@ -35,6 +44,19 @@ export type {
   ValidationMarker,
 } from "./detail";
 export { UNPARSED_DETAIL_TYPE } from "./detail";
+
+/**
+ * Milliseconds of the function's own remaining time kept for answering and writing the log line:
+ * the deadline never runs closer than this to the Lambda timeout.
+ */
+export const ANSWER_RESERVE_MS = 200;
+
+/** The log `reason` of a delivery that got no keys. */
+const KEYS_FAILURE_REASON: Record<SigningKeysFailure, string> = {
+  unavailable: "keys_unavailable",
+  deadline: "keys_deadline",
+  empty: "no_signing_keys",
+};
 
 export interface Receiver {
   handle(event: APIGatewayProxyEventV2, context?: Context): Promise<ReceiverResponse>;
@@ -78,14 +100,13 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       });
       if (config.signingKeys.source === "none") {
         observability.logger.error(
-          "no signing key configured: every delivery is rejected; set CALENDLY_SIGNING_KEY_PARAMETER (AWS) or CALENDLY_SIGNING_KEYS (local)",
+          "no signing key configured: every delivery fails (503); set CALENDLY_SIGNING_KEY_PARAMETER (AWS) or CALENDLY_SIGNING_KEYS (local)",
         );
       }
       const forwarder = createForwarder({
         eventBridge: clients.eventBridge,
         claimCheck: createClaimCheck(callAws, env, config.claimCheckBucket),
         eventBusName: config.eventBusName,
-        deadlineMs: config.forwardDeadlineMs,
         maxEntryBytes: config.maxEntryBytes,
       });
       ready = { config, keys, forwarder };
@@ -100,6 +121,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
     event: APIGatewayProxyEventV2,
     log: DeliveryLog,
     startedAt: number,
+    context: Context | undefined,
   ): Promise<ReceiverResponse> {
     const method = event.requestContext?.http?.method ?? "";
     if (method !== "POST") {
@@ -112,8 +134,27 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       Object.assign(log, { outcome: "failed", reason: "config_error", errorCode: state.message });
       return responses.internalError();
     }
-    const { config, keys, forwarder } = state;
+    // From the delivery's arrival, and never past the function's own timeout.
+    let at = startedAt + state.config.deliveryDeadlineMs;
+    if (typeof context?.getRemainingTimeInMillis === "function") {
+      at = Math.min(at, Date.now() + context.getRemainingTimeInMillis() - ANSWER_RESERVE_MS);
+    }
+    const deadline = createDeadline(at);
+    try {
+      return await verifyAndForward(event, log, startedAt, state, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
 
+  /** A POST to a configured receiver, within `deadline`. */
+  async function verifyAndForward(
+    event: APIGatewayProxyEventV2,
+    log: DeliveryLog,
+    startedAt: number,
+    { config, keys, forwarder }: Ready,
+    deadline: Deadline,
+  ): Promise<ReceiverResponse> {
     let check: Awaited<ReturnType<typeof verifyDelivery>>;
     let body: Uint8Array | undefined;
     try {
@@ -124,6 +165,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
           return body;
         },
         keys,
+        deadline,
         toleranceSeconds: config.toleranceSeconds,
         futureSkewSeconds: config.futureSkewSeconds,
       });
@@ -131,7 +173,11 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       if (!(error instanceof SigningKeysUnavailableError || error instanceof SigningKeysFormatError)) {
         throw error;
       }
-      Object.assign(log, { outcome: "failed", reason: "keys_unavailable", errorCode: error.message });
+      const reason =
+        error instanceof SigningKeysUnavailableError
+          ? KEYS_FAILURE_REASON[error.failure]
+          : "keys_unavailable";
+      Object.assign(log, { outcome: "failed", reason, errorCode: error.message });
       return responses.unavailable();
     }
     log.keysRefreshed = check.refreshed;
@@ -142,6 +188,8 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       return responses.unauthorized();
     }
     log.bodyBytes = body.byteLength;
+    // Authentic, so the URL is one we registered: its subscription name can be a metric dimension.
+    log.subscription = subscriptionName(event);
 
     // From here on the body is Calendly's: it is kept whatever it holds.
     const id = deliveryId(body);
@@ -165,9 +213,10 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
           receivedAt,
         },
         body,
+        deadline,
       );
     } else {
-      const { envelope } = parsed;
+      const { envelope, text } = parsed;
       const validation = validatePayload(envelope);
       Object.assign(log, {
         event: envelope.event,
@@ -181,12 +230,13 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
         createdAt: created_at,
         createdBy: created_by,
         payload,
+        rawBody: text,
         ...(Object.keys(extra).length > 0 ? { envelopeExtra: extra } : {}),
         receivedAt,
         validation: validation.validation,
         ...(validation.issues ? { issues: validation.issues } : {}),
       };
-      forwarded = await forwarder.forward(detail, body);
+      forwarded = await forwarder.forward(detail, body, deadline);
     }
     Object.assign(log, { attempts: forwarded.attempts, claimChecked: forwarded.claimChecked });
     if (!forwarded.ok) {
@@ -214,7 +264,7 @@ export function createReceiver(options: ReceiverOptions = {}): Receiver {
       let response: ReceiverResponse;
       try {
         if (context) observability.logger.addContext(context);
-        response = guardResponse(await flow(event, log, startedAt));
+        response = guardResponse(await flow(event, log, startedAt, context));
       } catch (error) {
         // The edge guard: an unexpected error is ours, not the sender's. Name and stack only: a
         // message could quote input.

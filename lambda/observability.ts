@@ -33,6 +33,8 @@ export interface DeliveryLog {
   event?: string;
   /** SHA-256 of the body (only known once the signature verified). */
   dedupeId?: string;
+  /** The subscription the delivery's URL names (only read once the signature verified). */
+  subscription?: string;
   validation?: string;
   /** Set when an authentic body was stored whole instead of parsed (`not_json`, ...). */
   unparsed?: string;
@@ -152,7 +154,8 @@ export function deliveryMetrics(log: DeliveryLog): Record<string, number> {
 
 /**
  * One EMF document: every count under the `service` dimension; `Rejected` also under
- * `service` + `Reason`.
+ * `service` + `Reason`; a failed delivery whose subscription is known, as `SubscriptionFailures`
+ * under `service` + `Subscription` (and under nothing else).
  */
 export function emfDocument(
   namespace: string,
@@ -177,10 +180,24 @@ export function emfDocument(
       Metrics: [{ Name: RECEIVER_METRICS.rejected, Unit: "Count" }],
     });
   }
+  const subscription = log.outcome === "failed" ? log.subscription : undefined;
+  if (subscription !== undefined) {
+    directives.push({
+      Namespace: namespace,
+      Dimensions: [["service", RECEIVER_METRICS.subscriptionDimension]],
+      Metrics: [{ Name: RECEIVER_METRICS.subscriptionFailures, Unit: "Count" }],
+    });
+  }
   return {
     _aws: { Timestamp: timestamp, CloudWatchMetrics: directives },
     service,
     ...(reason !== undefined ? { [RECEIVER_METRICS.reasonDimension]: reason } : {}),
+    ...(subscription !== undefined
+      ? {
+          [RECEIVER_METRICS.subscriptionDimension]: subscription,
+          [RECEIVER_METRICS.subscriptionFailures]: 1,
+        }
+      : {}),
     ...counts,
   };
 }

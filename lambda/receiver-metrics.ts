@@ -4,6 +4,7 @@
  * imports names only, as watchdog-metrics.ts does for the watchdog.
  */
 import type { SignatureFailureReason } from "../calendly";
+import { SUBSCRIPTION_DIMENSION } from "./watchdog-metrics";
 
 /** Both functions' namespace unless `POWERTOOLS_METRICS_NAMESPACE` says otherwise. */
 export const DEFAULT_METRICS_NAMESPACE = "CalendlyWebhooks";
@@ -18,4 +19,12 @@ export const RECEIVER_METRICS = {
   reasonDimension: "Reason",
   /** The `Reason` of a signature that did not verify with any key. */
   signatureMismatch: "mismatch" satisfies SignatureFailureReason,
+  /**
+   * A delivery whose signature verified and that the receiver still failed (5xx, so Calendly
+   * retries it), under `service` + `Subscription` only: the subscription named by the delivery's
+   * URL (subscription-name.ts), the dimension of the watchdog's `SubscriptionHealthy` too. Emitted
+   * only when one fails, so it costs nothing while none does.
+   */
+  subscriptionFailures: "SubscriptionFailures",
+  subscriptionDimension: SUBSCRIPTION_DIMENSION,
 } as const;

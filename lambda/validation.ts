@@ -112,10 +112,13 @@ export const PAYLOAD_SCHEMAS: Readonly<Record<WebhookEvent, () => z.ZodMiniType>
 };
 
 export type EnvelopeResult =
-  | { ok: true; envelope: WebhookEnvelope }
+  /** `text`: the body decoded, byte-order mark kept: the body exactly, as text. */
+  | { ok: true; envelope: WebhookEnvelope; text: string }
   | { ok: false; reason: "not_json" | "not_envelope"; issues: string[] };
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// `ignoreBOM` keeps a byte-order mark in the text (the default drops it), so that the text is the
+// body whole: it travels to consumers as `rawBody`.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** At most this many paths are reported: a huge broken array must not make a huge event. */
 export const MAX_ISSUES = 20;
@@ -137,11 +140,13 @@ function issuePaths(issues: readonly z.core.$ZodIssue[], prefix: string[] = []):
   return [...paths.slice(0, MAX_ISSUES), `(${paths.length - MAX_ISSUES} more)`];
 }
 
-/** Parses the raw body: UTF-8 JSON holding a Calendly envelope. */
+/** Parses the raw body: UTF-8 JSON (after a byte-order mark, if any) holding a Calendly envelope. */
 export function parseEnvelope(body: Uint8Array): EnvelopeResult {
   let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(utf8.decode(body));
+    text = utf8.decode(body);
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     // The parser's message quotes the body: not something to pass on.
     return { ok: false, reason: "not_json", issues: [] };
@@ -150,7 +155,7 @@ export function parseEnvelope(body: Uint8Array): EnvelopeResult {
   if (!checked.success)
     return { ok: false, reason: "not_envelope", issues: issuePaths(checked.error.issues) };
   // The parsed JSON itself, not zod's copy (see the module comment).
-  return { ok: true, envelope: value as WebhookEnvelope };
+  return { ok: true, envelope: value as WebhookEnvelope, text };
 }
 
 export interface PayloadValidation {

@@ -6,6 +6,7 @@
  * key reaches a warm container. The cryptography is calendly/signature.ts, shared project-wide.
  */
 import { matchSignature, precheckSignature, type SignatureCheck } from "../calendly";
+import type { Deadline } from "./deadline";
 import type { SigningKeySource } from "./signing-key-source";
 
 /** Lower-case, as API Gateway (payload 2.0) delivers header names. */
@@ -16,6 +17,8 @@ export interface VerifyDeliveryOptions {
   /** The raw body bytes; only read once the header passed its checks. */
   body: () => Uint8Array;
   keys: SigningKeySource;
+  /** Bounds reading the keys. */
+  deadline?: Deadline;
   toleranceSeconds: number;
   futureSkewSeconds: number;
   /** Unix seconds. */
@@ -52,9 +55,9 @@ export async function verifyDelivery(options: VerifyDeliveryOptions): Promise<De
   });
   if (!pre.ok) return { ...pre, refreshed: false };
   const body = options.body();
-  const first = matchSignature(pre.parsed, body, await options.keys.current());
+  const first = matchSignature(pre.parsed, body, await options.keys.current(options.deadline));
   if (first.ok) return { ...first, refreshed: false };
-  const fresh = await options.keys.refreshAfterFailure();
+  const fresh = await options.keys.refreshAfterFailure(options.deadline);
   if (fresh === undefined) return { ...first, refreshed: false };
   return { ...matchSignature(pre.parsed, body, fresh), refreshed: true };
 }

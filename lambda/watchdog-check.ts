@@ -2,7 +2,8 @@
  * One watchdog pass: one `GET /webhook_subscriptions/{uuid}` per watched subscription, each
  * classified. Shared by the scheduled Lambda (lambda/watchdog.ts) and `calendly-webhooks watch`.
  *
- *   healthy   active, and Calendly has not started retrying within the window
+ *   healthy   active, and `retry_started_at` is not within the window (not proof that nothing is
+ *             being retried: calendly/health.ts, docs/watchdog.md)
  *   retrying  active, but `retry_started_at` is recent: the receiver fails, or just failed
  *   disabled  Calendly gave up: nothing is delivered until `pulumi up --refresh` replaces it
  *   missing   404: deleted out of band, or by Calendly after a 410

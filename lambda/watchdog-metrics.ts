@@ -4,7 +4,7 @@
  *
  * Namespace: `POWERTOOLS_METRICS_NAMESPACE` (default `CalendlyWebhooks`); every metric also has the
  * dimension `service` (`POWERTOOLS_SERVICE_NAME`, one per stack). Each is a custom metric billed by
- * CloudWatch (us-east-1: $0.30 a month), so there are only these: one per subscription, two per pass.
+ * CloudWatch (us-east-1: $0.30 a month), so there are only these: one per subscription, three per pass.
  */
 export const WATCHDOG_METRICS = {
   /**
@@ -16,6 +16,12 @@ export const WATCHDOG_METRICS = {
   checksFailed: "ChecksFailed",
   /** Per pass: how many subscriptions are retrying. */
   subscriptionsRetrying: "SubscriptionsRetrying",
+  /**
+   * Per pass: 1 when the token parameter does not exist yet (nobody ran `calendly-webhooks token
+   * put` for the stack), 0 otherwise. Apart from ChecksFailed so that its alarm can name the one
+   * command that fixes it.
+   */
+  tokenNotSet: "TokenNotSet",
 } as const;
 
 export const SUBSCRIPTION_DIMENSION = "Subscription";

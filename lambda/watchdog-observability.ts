@@ -15,6 +15,8 @@ import { DEFAULT_WATCHDOG_SERVICE_NAME, SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS
 export interface PassReport {
   checks: readonly SubscriptionCheck[];
   result: WatchdogResult;
+  /** The token parameter does not exist yet (TokenNotSet = 1). */
+  tokenNotSet: boolean;
   durationMs: number;
 }
 
@@ -51,7 +53,7 @@ export function createWatchdogObservability(env: Env): WatchdogObservability {
 
   return {
     logger,
-    pass({ checks, result, durationMs }) {
+    pass({ checks, result, tokenNotSet, durationMs }) {
       for (const check of checks) {
         const { name, ...fields } = check;
         logger[LEVEL[check.status]]("subscription check", { subscription: name, ...fields });
@@ -63,6 +65,7 @@ export function createWatchdogObservability(env: Env): WatchdogObservability {
       logger[unhealthy > 0 ? "warn" : "info"]("watchdog pass", {
         ...counts,
         checked: checks.length,
+        ...(tokenNotSet ? { tokenNotSet } : {}),
         durationMs,
       });
 
@@ -79,6 +82,7 @@ export function createWatchdogObservability(env: Env): WatchdogObservability {
       }
       metrics.addMetric(WATCHDOG_METRICS.checksFailed, MetricUnit.Count, result.unknown.length);
       metrics.addMetric(WATCHDOG_METRICS.subscriptionsRetrying, MetricUnit.Count, result.retrying.length);
+      metrics.addMetric(WATCHDOG_METRICS.tokenNotSet, MetricUnit.Count, tokenNotSet ? 1 : 0);
       metrics.publishStoredMetrics();
     },
   };

@@ -25,7 +25,7 @@ import {
 } from "./watchdog-check";
 import { loadWatchdogConfig, WatchdogConfigError } from "./watchdog-config";
 import { createWatchdogObservability } from "./watchdog-observability";
-import { createTokenReader, TokenUnavailableError } from "./watchdog-token";
+import { createTokenReader, TokenNotSetError, TokenUnavailableError } from "./watchdog-token";
 
 export type { SubscriptionCheck, WatchdogResult } from "./watchdog-check";
 
@@ -81,16 +81,27 @@ export function createWatchdog(options: WatchdogOptions = {}): Watchdog {
 
       let checks: SubscriptionCheck[];
       let token: string | undefined;
+      let tokenProblem: "token_not_set" | "token_unavailable" | undefined;
       try {
         token = await createTokenReader(config.token, ssm)();
       } catch (error) {
-        if (!(error instanceof TokenUnavailableError)) throw error;
-        observability.logger.error("cannot read the Calendly token; no subscription was checked", {
-          error: error.message,
-        });
+        if (error instanceof TokenNotSetError) {
+          tokenProblem = "token_not_set";
+          observability.logger.error("the Calendly token is not set; no subscription was checked", {
+            reason: tokenProblem,
+            parameter: config.token.source === "ssm" ? config.token.parameterName : undefined,
+            error: error.message,
+          });
+        } else if (error instanceof TokenUnavailableError) {
+          tokenProblem = "token_unavailable";
+          observability.logger.error("cannot read the Calendly token; no subscription was checked", {
+            reason: tokenProblem,
+            error: error.message,
+          });
+        } else throw error;
       }
       if (token === undefined) {
-        checks = allUnknown(config.watched, "token_unavailable");
+        checks = allUnknown(config.watched, tokenProblem ?? "token_unavailable");
       } else {
         // One connection pool for the pass; a client per check, so each call's retries (429
         // waits included) end by the pass's deadline.
@@ -126,7 +137,12 @@ export function createWatchdog(options: WatchdogOptions = {}): Watchdog {
         }
       }
       const result = summarize(checks);
-      observability.pass({ checks, result, durationMs: now() - started });
+      observability.pass({
+        checks,
+        result,
+        tokenNotSet: tokenProblem === "token_not_set",
+        durationMs: now() - started,
+      });
       return { result, checks };
     },
   };

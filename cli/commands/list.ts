@@ -31,7 +31,8 @@ retry_started_at. Flags the ones that need attention:
   DISABLED   Calendly gave up after 24 h of failed deliveries; it never re-enables a subscription
   RETRYING   active, but Calendly started retrying failed deliveries within the last 24 h
              (retry_started_at is history: it stays set after deliveries succeed again, so an
-             older one is shown but not flagged)
+             older one is shown but not flagged; an unflagged subscription may still have a
+             delivery being retried, see docs/watchdog.md)
 
 Options:
   --json                print a JSON array of the subscriptions (uri, callbackUrl, createdAt,

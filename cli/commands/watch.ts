@@ -135,7 +135,9 @@ export const watchCommand: Command = {
 
 Checks each subscription exactly as the stack's scheduled watchdog does: one GET per subscription,
 classified as
-  healthy    active, and Calendly has not started retrying within the window
+  healthy    active, and retry_started_at is not within the window; Calendly may still be
+             retrying a delivery that began failing during an older retry (docs/watchdog.md:
+             only the receiver's delivery-failures alarm sees that)
   RETRYING   active, but retry_started_at is within the window: deliveries failed recently
   DISABLED   Calendly gave up after 24 h of failures and delivers nothing
   MISSING    404: deleted out of band, or by Calendly after the receiver answered 410

@@ -2,7 +2,11 @@
  * The alarms, and the one SNS topic they all notify (or an existing one, `alarmTopicArn`):
  *
  *   <sub>-unhealthy             SubscriptionHealthy < 1: disabled, missing or retrying
+ *   <sub>-delivery-failures     SubscriptionFailures ≥ 1 within the retrying window: Calendly may
+ *                               still be retrying a delivery the receiver failed, whatever
+ *                               retry_started_at says (docs/watchdog.md, "What the watchdog cannot see")
  *   watchdog-checks-failing     ChecksFailed ≥ 1, or no data: a failed check, or no watchdog run
+ *   watchdog-token-not-set      TokenNotSet ≥ 1: the token parameter does not exist yet
  *   receiver-failures           the receiver's 5xx (ForwardFailures + Errors) ≥ threshold
  *   receiver-signature-failures Rejected{Reason=mismatch} ≥ threshold for N periods
  *   receiver-lambda-errors      AWS/Lambda Errors ≥ threshold
@@ -17,15 +21,31 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_METRICS_NAMESPACE, RECEIVER_METRICS } from "../../lambda/receiver-metrics";
 import { SUBSCRIPTION_DIMENSION, WATCHDOG_METRICS } from "../../lambda/watchdog-metrics";
+import { tokenPutCommand } from "../watchdog-token";
 import type { ResolvedMonitoringSettings } from "./monitoring-settings";
 
 /** The receiver's metric names, one list for the function that emits them and these alarms. */
 export { RECEIVER_METRICS };
 
+/** The period of a subscription's delivery-failure alarm: fine enough to end near the window's end. */
+export const DELIVERY_FAILURE_PERIOD_SECONDS = 300;
+/** CloudWatch looks back at most one day over periods shorter than an hour. */
+export const DELIVERY_FAILURE_MAX_HOURS = 24;
+
+/**
+ * How many periods a subscription's delivery-failure alarm looks back: the retrying window, up to
+ * the day CloudWatch allows (Calendly retries one delivery for 24 hours, so a day is all it needs).
+ */
+export function deliveryFailurePeriods(retryingWindowHours: number): number {
+  return (Math.min(retryingWindowHours, DELIVERY_FAILURE_MAX_HOURS) * 3600) / DELIVERY_FAILURE_PERIOD_SECONDS;
+}
+
 export interface AlarmsArgs {
   settings: ResolvedMonitoringSettings;
   subscriptionNames: readonly string[];
   watchdogServiceName: string;
+  /** The SSM parameter the watchdog reads the token from, for the texts that say how to fill it. */
+  tokenParameterName: string;
   receiverServiceName: string;
   receiverFunctionName: pulumi.Input<string>;
 }
@@ -54,6 +74,8 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
     new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, { ...actions, ...alarmArgs }, { parent });
 
   const subscriptions: Record<string, aws.cloudwatch.MetricAlarm> = {};
+  const deliveryFailures: Record<string, aws.cloudwatch.MetricAlarm> = {};
+  const windowHours = Math.min(settings.watchdogRetryingWindowHours, DELIVERY_FAILURE_MAX_HOURS);
   for (const subscription of args.subscriptionNames) {
     subscriptions[subscription] = alarm(`${subscription}-unhealthy`, {
       alarmDescription:
@@ -70,13 +92,41 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "ignore",
     });
+    // Calendly's retry_started_at cannot show a delivery that began failing during an older retry
+    // (docs/watchdog.md); the receiver's own count of this subscription's failures can.
+    deliveryFailures[subscription] = alarm(`${subscription}-delivery-failures`, {
+      alarmDescription:
+        `The receiver of stack ${stack} failed a delivery to Calendly subscription "${subscription}" (5xx after its ` +
+        `signature verified) within the last ${windowHours} hour(s). Calendly retries such a delivery for up to 24 h, ` +
+        "then disables the subscription, even when the watchdog reads it healthy. The receiver's log lines with " +
+        `"subscription": "${subscription}" say why it failed, and whether the same dedupeId was accepted since; ` +
+        "this alarm recovers once no failure is left in the window.",
+      namespace: DEFAULT_METRICS_NAMESPACE,
+      metricName: RECEIVER_METRICS.subscriptionFailures,
+      dimensions: {
+        service: args.receiverServiceName,
+        [RECEIVER_METRICS.subscriptionDimension]: subscription,
+      },
+      statistic: "Sum",
+      period: DELIVERY_FAILURE_PERIOD_SECONDS,
+      evaluationPeriods: deliveryFailurePeriods(windowHours),
+      datapointsToAlarm: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
   }
 
+  // The remedy for a token is the stack's one token path: `token put` writes the parameter the
+  // watchdog reads. Never `pulumi config set --secret calendly:token`: the deploy workflow refuses
+  // a token in config, an exported CALENDLY_TOKEN overrides it, and the stack never copies it there.
+  const putToken = `\`${tokenPutCommand(stack)}\` (reads the token from stdin)`;
   const checksFailing = alarm("watchdog-checks-failing", {
     alarmDescription:
       `The watchdog of stack ${stack} could not check the Calendly subscriptions, or did not run, ` +
-      `${settings.watchdogFailedChecks} time(s) in a row: a revoked or missing token (pulumi config set --secret ` +
-      "calendly:token, then pulumi up), Calendly errors or rate limits, or a failing function. Its logs say which.",
+      `${settings.watchdogFailedChecks} time(s) in a row. Its logs say why: http_401 (a revoked or expired token: ` +
+      `put a valid one with ${putToken}), token_not_set (its own alarm, watchdog-token-not-set), rate_limited or ` +
+      "http_5xx/unreachable (Calendly), token_unavailable (SSM), or no run at all (the function fails).",
     namespace: DEFAULT_METRICS_NAMESPACE,
     metricName: WATCHDOG_METRICS.checksFailed,
     dimensions: { service: args.watchdogServiceName },
@@ -89,11 +139,29 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
     treatMissingData: "breaching",
   });
 
+  const tokenNotSet = alarm("watchdog-token-not-set", {
+    alarmDescription:
+      `The watchdog of stack ${stack} has no Calendly token: SSM parameter ${args.tokenParameterName} does not ` +
+      `exist, so no subscription is checked. Put the token there: ${putToken}, e.g. ` +
+      `printf '%s' "$CALENDLY_TOKEN" | npx ${tokenPutCommand(stack)}. The deploy workflow runs it before every pulumi up.`,
+    namespace: DEFAULT_METRICS_NAMESPACE,
+    metricName: WATCHDOG_METRICS.tokenNotSet,
+    dimensions: { service: args.watchdogServiceName },
+    statistic: "Maximum",
+    period: watchdogPeriod,
+    evaluationPeriods: 1,
+    threshold: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    // No run, no data: watchdog-checks-failing covers that.
+    treatMissingData: "notBreaching",
+  });
+
   const receiverDimensions = { service: args.receiverServiceName };
   const receiverFailures = alarm("receiver-failures", {
     alarmDescription:
       `The receiver of stack ${stack} answered Calendly with 5xx (forwarding to EventBridge failed, signing keys ` +
-      "unreadable, or an internal error): Calendly retries, and disables the subscription if a delivery keeps failing for 24 h.",
+      "unreadable or not read in time, no signing key in the list, or an internal error; its log lines' reason says " +
+      "which): Calendly retries, and disables the subscription if a delivery keeps failing for 24 h.",
     metricQueries: [
       {
         id: "failures",
@@ -174,7 +242,9 @@ export function monitoringAlarms(name: string, args: AlarmsArgs, parent: pulumi.
     emailSubscription,
     alarms: {
       subscriptions,
+      deliveryFailures,
       checksFailing,
+      tokenNotSet,
       receiverFailures,
       signatureFailures,
       lambdaErrors,

@@ -20,6 +20,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { tokenPutCommand, watchdogTokenParameterName } from "../watchdog-token";
 import { receiverApi } from "./api";
 import { claimCheckBucket } from "./claim-check";
 import { type ReceiverCode, receiverCode } from "./code";
@@ -233,6 +234,15 @@ export class CalendlyWebhookReceiver extends pulumi.ComponentResource {
   monitor(args: ReceiverMonitoringArgs): ReceiverMonitoring {
     if (this.declaredMonitoring) {
       throw new pulumi.ResourceError("monitor() was already called for this receiver", this);
+    }
+    if ("calendlyToken" in args) {
+      // The argument of releases up to 0.2.0, which put the token into a resource, so into the state.
+      throw new pulumi.RunError(
+        `CalendlyWebhookReceiver "${this.receiverName}".monitor(): args.calendlyToken is no longer taken: a token ` +
+          "in a resource input is stored in Pulumi's state. Remove it; the watchdog reads the token from SSM " +
+          `parameter ${watchdogTokenParameterName(pulumi.getProject(), pulumi.getStack())}: put it there with ` +
+          `\`${tokenPutCommand(pulumi.getStack())}\`.`,
+      );
     }
     const settings = judged(this.receiverName, "monitor", checkMonitoringSettings, args);
     this.declaredMonitoring = declareMonitoring(

@@ -19,8 +19,6 @@ export interface ReceiverMonitoringArgs extends MonitoringSettings {
    * own alarm. A `WebhookSubscription` fits, or anything with the subscription's `uri`.
    */
   subscriptions: Readonly<Record<string, { readonly uri: pulumi.Input<string> }>>;
-  /** The Calendly token the watchdog reads the subscriptions with, kept in a SecureString of its own. Secret. */
-  calendlyToken: pulumi.Input<string>;
   /** Calendly's API base URL, when it is not https://api.calendly.com (a proxy, the emulator). */
   calendlyApiUrl?: string;
   /** The watchdog's code; by default the watchdog bundle built for this stack. */
@@ -43,16 +41,29 @@ export interface ReceiverWatchdog {
   /** Reads the token parameter, writes the function's own logs; nothing else. */
   readonly rolePolicy: aws.iam.RolePolicy;
   readonly logGroup: aws.cloudwatch.LogGroup;
-  /** The SecureString holding `calendlyToken`. */
-  readonly tokenParameter: aws.ssm.Parameter;
+  /**
+   * The SSM SecureString the function reads the Calendly token from, `/<project>/<stack>/watchdog/calendly-token`:
+   * named and readable by the stack, written by `calendly-webhooks token put`, never a resource of
+   * the stack (the token stays out of Pulumi's state: infra/receiver/watchdog.ts).
+   */
+  readonly tokenParameterName: string;
+  /** Its ARN, the one resource the function's policy lets it read. */
+  readonly tokenParameterArn: pulumi.Output<string>;
 }
 
 /** The alarms, all notifying `alarmTopicArn` on alarm and on recovery (docs/watchdog.md). */
 export interface ReceiverAlarms {
   /** One per watched subscription, by its name: disabled, missing or retrying. */
   readonly subscriptions: Readonly<Record<string, aws.cloudwatch.MetricAlarm>>;
+  /**
+   * One per watched subscription, by its name: the receiver failed one of its deliveries within
+   * the retrying window (at most a day), so Calendly may still be retrying it.
+   */
+  readonly deliveryFailures: Readonly<Record<string, aws.cloudwatch.MetricAlarm>>;
   /** The watchdog could not check, or did not run, `watchdogFailedChecks` times in a row. */
   readonly checksFailing: aws.cloudwatch.MetricAlarm;
+  /** The token parameter does not exist yet: `calendly-webhooks token put --stack <stack>` has not run. */
+  readonly tokenNotSet: aws.cloudwatch.MetricAlarm;
   /** The receiver answered 5xx (`alarmReceiverFailures` per period). */
   readonly receiverFailures: aws.cloudwatch.MetricAlarm;
   /** Sustained signature mismatches (`alarmSignatureFailures` for `alarmSignatureFailurePeriods`). */
@@ -99,7 +110,6 @@ export function declareMonitoring(
     name,
     {
       code: args.watchdogCode ?? watchdogCode(stack),
-      token: args.calendlyToken,
       watched,
       apiUrl: args.calendlyApiUrl,
       schedule: settings.watchdogSchedule,
@@ -117,6 +127,7 @@ export function declareMonitoring(
       settings,
       subscriptionNames: Object.keys(args.subscriptions),
       watchdogServiceName: watchdogServiceName(stack),
+      tokenParameterName: watchdog.tokenParameterName,
       receiverServiceName: receiverServiceName(stack),
       receiverFunctionName: receiver.functionName,
     },

@@ -1,15 +1,31 @@
 /**
- * The watchdog (lambda/watchdog.ts) on AWS: the Calendly token in an SSM SecureString, the
- * function with its own log group and least-privilege role, and a scheduled EventBridge rule
- * that invokes it.
+ * The watchdog (lambda/watchdog.ts) on AWS: the function with its own log group and
+ * least-privilege role, and a scheduled EventBridge rule that invokes it. It reads the Calendly
+ * token from an SSM SecureString that the stack names and lets it read, but does not hold.
  *
  * The role may read only the token parameter and write only its own log group; the metrics are
  * embedded in the log lines (CloudWatch's embedded metric format), so no `cloudwatch:*` grant.
  * A scheduled rule rather than EventBridge Scheduler: it needs no role of its own to invoke
  * the function, only the permission below, and scheduled rules are free.
+ *
+ * Why the token parameter is not a Pulumi resource. Pulumi owns its name (infra/watchdog-token.ts), who
+ * may read it (the policy below) and who is told where it is (the function's environment); the
+ * value is written by `calendly-webhooks token put`, outside the engine. Any resource holding it
+ * would put the token into the state, which every preview job (pull-request code) can decrypt:
+ * - as an input, `value: <token>`: what releases up to 0.2.0 did (issue 19);
+ * - as an output, even created with a placeholder and `ignoreChanges: ["value"]`: pulumi-aws's
+ *   read of an `aws.ssm.Parameter` (terraform-provider-aws, internal/service/ssm/parameter.go,
+ *   resourceParameterRead) calls GetParameter with decryption and stores the value it finds, so
+ *   the first `pulumi refresh` after `token put` (the deploy workflow refreshes before every
+ *   `up`) would copy the token into the state; and a stack that held the token as an input keeps
+ *   it there, since ignoreChanges keeps the old input. (`valueWo`, the write-only variant, relies
+ *   on the bridge's new write-only support, whose refresh cannot be checked here.)
+ * So the parameter is made by `token put` (which tags it) and removed by `token delete`, and no
+ * engine run (preview, up, refresh, destroy) ever reads or writes it.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { watchdogTokenParameterName } from "../watchdog-token";
 import type { ReceiverCode } from "./code";
 import { nodeFunction } from "./node-function";
 import { ownLogStatements, type PolicyDocument } from "./policy";
@@ -22,8 +38,6 @@ export const WATCHDOG_MEMORY_MB = 256;
 
 export interface WatchdogArgs {
   code: ReceiverCode;
-  /** The token, as a secret; written to the parameter only. */
-  token: pulumi.Input<string>;
   /** Subscription name → its URI (WATCHED_SUBSCRIPTIONS). */
   watched: pulumi.Input<Record<string, pulumi.Input<string>>>;
   apiUrl?: string;
@@ -58,19 +72,27 @@ export function watchdogPolicyDocument(t: {
   };
 }
 
+/**
+ * The ARN of the SSM parameter `name` (`/a/b`) in the account and region of `parent`'s AWS
+ * provider: what the policy grants, computed rather than read from a resource (there is none).
+ */
+export function ssmParameterArn(name: string, parent: pulumi.Resource): pulumi.Output<string> {
+  const opts = { parent };
+  return pulumi
+    .all([
+      aws.getPartitionOutput({}, opts),
+      aws.getRegionOutput({}, opts),
+      aws.getCallerIdentityOutput({}, opts),
+    ])
+    .apply(
+      ([partition, region, caller]) =>
+        `arn:${partition.partition}:ssm:${region.region}:${caller.accountId}:parameter/${name.replace(/^\//, "")}`,
+    );
+}
+
 export function receiverWatchdog(name: string, args: WatchdogArgs, parent: pulumi.Resource) {
-  const stack = pulumi.getStack();
-  const tokenParameter = new aws.ssm.Parameter(
-    `${name}-calendly-token`,
-    {
-      name: `/${pulumi.getProject()}/${stack}/calendly-token`,
-      description: "The Calendly token the watchdog checks the subscriptions with (from calendly:token)",
-      type: "SecureString",
-      // aws/ssm, the AWS-managed key: as for the signing keys, no KMS grant is needed.
-      value: pulumi.secret(args.token),
-    },
-    { parent },
-  );
+  const tokenParameterName = watchdogTokenParameterName(pulumi.getProject(), pulumi.getStack());
+  const tokenParameterArn = ssmParameterArn(tokenParameterName, parent);
   const { fn, role, rolePolicy, logGroup } = nodeFunction(
     `${name}-watchdog`,
     {
@@ -82,13 +104,13 @@ export function receiverWatchdog(name: string, args: WatchdogArgs, parent: pulum
       logRetentionDays: args.logRetentionDays,
       policy: (logGroupArn) =>
         pulumi
-          .all([logGroupArn, tokenParameter.arn])
+          .all([logGroupArn, tokenParameterArn])
           .apply(([logGroupArn, tokenParameterArn]) =>
             JSON.stringify(watchdogPolicyDocument({ logGroupArn, tokenParameterArn })),
           ),
       variables: {
         WATCHED_SUBSCRIPTIONS: pulumi.output(args.watched).apply((watched) => JSON.stringify(watched)),
-        CALENDLY_TOKEN_PARAMETER: tokenParameter.name,
+        CALENDLY_TOKEN_PARAMETER: tokenParameterName,
         ...(args.apiUrl ? { CALENDLY_API_URL: args.apiUrl } : {}),
         RETRYING_WINDOW_SECONDS: String(args.retryingWindowHours * 3600),
         WATCHDOG_DEADLINE_SECONDS: String(WATCHDOG_DEADLINE_SECONDS),
@@ -140,7 +162,8 @@ export function receiverWatchdog(name: string, args: WatchdogArgs, parent: pulum
     { parent, dependsOn: [permission] },
   );
   return {
-    tokenParameter,
+    tokenParameterName,
+    tokenParameterArn,
     logGroup,
     role,
     rolePolicy,

@@ -5,6 +5,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { verifySignature } from "../../calendly";
 import type { CliDeps } from "../../cli/command";
 import { main } from "../../cli/main";
@@ -29,16 +30,21 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   return { ...env, ...extra };
 }
 
-/** Spawns the real CLI (node bin/calendly-webhooks.js) and collects its exit code and output. */
+/**
+ * Spawns the real CLI (node bin/calendly-webhooks.js) and collects its exit code and output;
+ * `input` is piped to its stdin (which is otherwise left open), `cwd` is where it runs (default
+ * the repository, a Pulumi project).
+ */
 export function runCli(
   args: readonly string[],
   env: Record<string, string | undefined> = {},
+  options: { input?: string; cwd?: string } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
-      { env: cleanEnv(env), cwd: ROOT, timeout: 25_000 },
+      { env: cleanEnv(env), cwd: options.cwd ?? ROOT, timeout: 25_000 },
       (error, stdout, stderr) => {
         const code = error ? (error as { code?: unknown }).code : 0;
         if (typeof code !== "number") {
@@ -48,6 +54,7 @@ export function runCli(
         resolve({ code, stdout, stderr });
       },
     );
+    if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }
 
@@ -57,6 +64,8 @@ export async function runInProcess(
   env: Record<string, string | undefined> = {},
   deps: CliDeps = {},
   now?: () => number,
+  /** `input` as its (piped, not terminal) stdin; `cwd` where it runs (default: the repository). */
+  options: { input?: string; cwd?: string } = {},
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -66,6 +75,8 @@ export async function runInProcess(
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: (text: string) => (stderr += text), isTTY: false },
       env: cleanEnv(env),
+      cwd: options.cwd ?? ROOT,
+      ...(options.input !== undefined ? { stdin: Readable.from([options.input]) } : {}),
       ...(now ? { now } : {}),
     },
     deps,

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCalendlyClient } from "../../calendly";
+import { type SsmStub, STUB_AWS_ENV, startSsmStub } from "../../tools/aws-stubs";
 import { type Receiver, startTestEmulator, type TestEmulator } from "../emulator/helpers";
 import { type CliRun, runCli, seedWithTokens, startVerifyingReceiver } from "./helpers";
 
@@ -20,6 +21,9 @@ let emu: TestEmulator;
 let receiver: Receiver;
 let dir: string;
 let inviteeUri: string;
+/** Where `token put` writes; the second refuses every call (AccessDenied). */
+let ssm: SsmStub;
+let deniedSsm: SsmStub;
 
 beforeAll(async () => {
   emu = await startTestEmulator({
@@ -47,12 +51,17 @@ beforeAll(async () => {
   );
   chmodSync(join(dir, "pulumi"), 0o755);
   writeFileSync(join(dir, "key.txt"), SIGNING_KEY);
+  ssm = await startSsmStub();
+  deniedSsm = await startSsmStub();
+  deniedSsm.injectFaults({ type: "denied" }, Number.POSITIVE_INFINITY);
 });
 
 afterAll(async () => {
   await emu?.close();
   await receiver?.close();
   rmSync(dir, { recursive: true, force: true });
+  await ssm?.close();
+  await deniedSsm?.close();
 });
 
 describe("secrets stay out of the output", () => {
@@ -125,5 +134,47 @@ describe("secrets stay out of the output", () => {
         output: expect.not.stringContaining(MARK),
       });
     }
+  }, 30_000);
+
+  it("in token put, which reads one from stdin: written, refused by AWS, or typed where it does not belong", async () => {
+    const api = { CALENDLY_API_URL: emu.url, CALENDLY_TOKEN: OWNER_TOKEN };
+    const runs: [string, Promise<CliRun>][] = [
+      [
+        "token put",
+        runCli(
+          ["token", "put", "--stack", "dev"],
+          { ...STUB_AWS_ENV, AWS_ENDPOINT_URL_SSM: ssm.url },
+          {
+            input: OWNER_TOKEN,
+          },
+        ),
+      ],
+      [
+        "token put denied",
+        runCli(
+          ["token", "put", "--stack", "dev"],
+          { ...STUB_AWS_ENV, AWS_ENDPOINT_URL_SSM: deniedSsm.url },
+          {
+            input: OWNER_TOKEN,
+          },
+        ),
+      ],
+      [
+        "token put, token as argument",
+        runCli(["token", "put", OWNER_TOKEN, "--stack", "dev"], api, { input: "" }),
+      ],
+    ];
+    const expected: Record<string, number> = {
+      "token put": 0,
+      "token put denied": 1,
+      "token put, token as argument": 2,
+    };
+    for (const [name, run] of runs) {
+      const { code, stdout, stderr } = await run;
+      expect({ name, code }).toEqual({ name, code: expected[name] });
+      expect({ name, output: stdout + stderr }).toEqual({ name, output: expect.not.stringContaining(MARK) });
+    }
+    // The token did reach where it belongs, and only there.
+    expect(ssm.getStored("/calendly-webhooks/dev/watchdog/calendly-token")?.value).toBe(OWNER_TOKEN);
   }, 30_000);
 });

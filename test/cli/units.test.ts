@@ -197,10 +197,10 @@ describe("credentials", () => {
     }
   });
 
-  it("a stack without a token is an error naming the fix", async () => {
-    await expect(resolveCredentials({ env: {}, stack: "dev" }, reader({}))).rejects.toThrow(
-      /pulumi config set --secret calendly:token --stack dev/,
-    );
+  it("a stack without a token is an error naming the fix, which is never to put one in config", async () => {
+    const error = resolveCredentials({ env: {}, stack: "dev" }, reader({}));
+    await expect(error).rejects.toThrow(/set CALENDLY_TOKEN instead of --stack/);
+    await expect(error).rejects.not.toThrow(/config set/);
   });
 });
 
@@ -214,7 +214,7 @@ describe("Calendly errors as one line with what to do (the package's ladder, the
   const cases: Record<ExplainedProblem, { error: unknown; fix: string }> = {
     unauthenticated: {
       error: api(401, { title: "Unauthenticated", message: "The access token expired" }),
-      fix: "update it with `pulumi config set --secret calendly:token --stack prod`",
+      fix: "set CALENDLY_TOKEN to a valid token instead of --stack, and remove the stale one from the stack's config (`pulumi config rm calendly:token --stack prod`)",
     },
     insufficient_scope: {
       error: api(403, { title: "Insufficient scope", requiredScopes: ["webhooks:write"] }),
@@ -256,7 +256,7 @@ describe("Calendly errors as one line with what to do (the package's ladder, the
 
   it("names where the token came from, and the API URL it could not reach", () => {
     expect(explainCliError(cases.unauthenticated.error, context).message).toBe(
-      'could not list webhook subscriptions: Calendly rejected the token from stack "prod" (401 The access token expired): update it with `pulumi config set --secret calendly:token --stack prod`',
+      'could not list webhook subscriptions: Calendly rejected the token from stack "prod" (401 The access token expired): set CALENDLY_TOKEN to a valid token instead of --stack, and remove the stale one from the stack\'s config (`pulumi config rm calendly:token --stack prod`)',
     );
     expect(explainCliError(cases.transport.error, context).message).toBe(
       "could not list webhook subscriptions: no answer from http://api after 2 attempt(s) (ECONNREFUSED connect ECONNREFUSED): check --api-url / CALENDLY_API_URL and the network",

@@ -126,7 +126,7 @@ export function wholePathSuite(backend: WholePathBackend): void {
       expect(new Set(all.map((d) => d.id)).size).toBe(all.length);
     });
 
-    it("3. key rotation: the replacement (created first, at the next generation's URL) and the key list roll out without failed verifications", async () => {
+    it("3. key rotation: the replacement (created first, at the next generation's URL) and the key list roll out, and no delivery is lost", async () => {
       // As the stack does: the parameter holds the new key and the previous one while the change rolls out.
       await stack.setSigningKeys([secondKey, firstKey]);
       const up = await stack.engine.up(state, { url: url(2), events, scope: "user", signingKey: secondKey });
@@ -144,8 +144,16 @@ export function wholePathSuite(backend: WholePathBackend): void {
       await stack.emulator.control.waitForDeliveries({ timeoutMs: 10_000 });
 
       expect((await entries()).length).toBe(before + 2);
+      // The receiver that came back in step 2 read its keys when its first delivery came, before
+      // the new key was written, and may read them again only once SIGNING_KEYS_REFRESH_SECONDS
+      // (1 s here) has passed since (docs/receiver.md: that first read counts against what forged
+      // requests may cost). Until then a delivery signed with the new key gets 401, which Calendly
+      // retries; the first attempt after the interval re-reads the keys and is accepted.
       const afterRotation = stack.emulator.control.deliveries({ subscription: state.id });
-      expect(afterRotation.map((a) => a.status)).toEqual([200, 200]);
+      const statuses = afterRotation.map((a) => a.status);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(2);
+      expect(statuses.every((status) => status === 200 || status === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(200);
     });
 
     it("4. a forged delivery is rejected and never reaches the bus", async () => {

@@ -8,6 +8,11 @@ import { calendlyTime, SIGNATURE_HEADER, verifySignature } from "../../calendly"
 import { bookingEndMs, retryDeadlineMs } from "../../emulator/delivery";
 import type { ApiError } from "../../emulator/errors";
 import {
+  nextRetryStartedAt,
+  RETRY_STARTED_AT_READINGS,
+  type RetryStartedAtReading,
+} from "../../emulator/retry-started-at";
+import {
   type Json,
   orgSubscription,
   type Receiver,
@@ -458,5 +463,110 @@ describe("retry windows belong to each message (Calendly's Webhook Errors page)"
     expect(retryDeadlineMs(1_000, day, undefined)).toBe(1_000 + day);
     expect(retryDeadlineMs(1_000, day, 500)).toBe(500 + day);
     expect(retryDeadlineMs(1_000, day, 10 * day)).toBe(1_000 + day);
+  });
+});
+
+describe("retry_started_at under each reading Calendly's documentation allows (retry-started-at.ts)", () => {
+  const eventOf = (raw: Buffer) => (JSON.parse(raw.toString("utf8")) as { event: string }).event;
+
+  it("the rule of each reading: what a first failure, a later failure and a recovery do", () => {
+    const first = (othersRetrying: number) => ({ kind: "first-failure" as const, at: 5, othersRetrying });
+    const table = Object.fromEntries(
+      RETRY_STARTED_AT_READINGS.map((reading) => [
+        reading,
+        [
+          nextRetryStartedAt(reading, null, first(0)),
+          nextRetryStartedAt(reading, 1, first(0)),
+          nextRetryStartedAt(reading, 1, first(1)),
+          nextRetryStartedAt(reading, 1, { kind: "failure", at: 5 }),
+          nextRetryStartedAt(reading, 1, { kind: "recovered", at: 5, othersRetrying: 1 }),
+          nextRetryStartedAt(reading, 1, { kind: "recovered", at: 5, othersRetrying: 0 }),
+        ],
+      ]),
+    );
+    // Columns: first failure (never retried; retried before, nothing retrying; another message
+    // retrying), a later failed attempt, a recovery (others still retrying; the last one).
+    expect(table).toEqual({
+      run: [5, 5, undefined, undefined, undefined, undefined],
+      "run-cleared": [5, 5, undefined, undefined, undefined, null],
+      message: [5, 5, 5, undefined, undefined, undefined],
+      "message-cleared": [5, 5, 5, undefined, undefined, null],
+      attempt: [5, 5, 5, 5, undefined, undefined],
+      "attempt-cleared": [5, 5, 5, 5, undefined, null],
+      first: [5, undefined, undefined, undefined, undefined, undefined],
+    });
+  });
+
+  /**
+   * Message 1 fails; message 2 fails while 1 is retried; 1 gets through; 2 fails again; 2 gets
+   * through. What `retry_started_at` reads after each step, as a time of a recorded attempt.
+   */
+  async function overlappingRetries(reading: RetryStartedAtReading) {
+    const own = await startTestEmulator({
+      retryStartedAt: reading,
+      delivery: { responseTimeoutMs: 1_000, retryInitialMs: 20, retryMaxMs: 40, retryWindowMs: 20_000 },
+    });
+    const failing = { "invitee.created": true, "invitee.canceled": true } as Record<string, boolean>;
+    const target = await startReceiver((_n, webhook) =>
+      failing[eventOf(webhook.raw)] ? { status: 503 } : { status: 200 },
+    );
+    try {
+      const res = await own.api("POST", "/webhook_subscriptions", {
+        body: orgSubscription(own, { url: target.url, signing_key: KEY }),
+      });
+      const uuid = (res.json as Json).resource.uri.split("/").pop() as string;
+      const attempts = (event: string, outcome: string) =>
+        own.control.deliveries({ event, outcome: outcome as "failure" });
+      // Read together, in one tick: the value and the attempts it is compared with.
+      const snapshot = () => ({
+        value: own.control.subscriptions().find((s) => s.uuid === uuid)!.retry_started_at,
+        lastFailure: own.control.deliveries({ outcome: "failure" }).at(-1)!.finished_at,
+      });
+      own.control.fireEvent({ event: "invitee.created" });
+      await until(() => attempts("invitee.created", "failure").length >= 1);
+      const afterFirst = snapshot();
+      own.control.fireEvent({ event: "invitee.canceled" });
+      await until(() => attempts("invitee.canceled", "failure").length >= 2);
+      const whileBoth = snapshot();
+      failing["invitee.created"] = false;
+      await until(() => attempts("invitee.created", "success").length === 1);
+      const recovered = attempts("invitee.created", "success")[0]!.finished_at;
+      const afterOneRecovered = snapshot();
+      await until(() =>
+        attempts("invitee.canceled", "failure").some(
+          (a) => Date.parse(a.finished_at) > Date.parse(recovered),
+        ),
+      );
+      const stillFailing = snapshot();
+      failing["invitee.canceled"] = false;
+      await own.control.waitForDeliveries();
+      const afterAll = snapshot();
+      return {
+        m1: attempts("invitee.created", "failure")[0]!.finished_at,
+        m2: attempts("invitee.canceled", "failure")[0]!.finished_at,
+        steps: [afterFirst, whileBoth, afterOneRecovered, stillFailing, afterAll],
+        state: own.control.subscriptions().find((s) => s.uuid === uuid)!.state,
+      };
+    } finally {
+      await target.close();
+      await own.close();
+    }
+  }
+
+  it.each(RETRY_STARTED_AT_READINGS)("%s: two overlapping retries of one subscription", async (reading) => {
+    const { m1, m2, steps, state } = await overlappingRetries(reading);
+    expect(state).toBe("active");
+    const at = (time: string | null) => (time === null ? null : Date.parse(time));
+    const expected = {
+      run: [m1, m1, m1, m1, m1],
+      "run-cleared": [m1, m1, m1, m1, null],
+      message: [m1, m2, m2, m2, m2],
+      "message-cleared": [m1, m2, m2, m2, null],
+      // The last failed attempt at the moment of reading.
+      attempt: steps.map((s) => s.lastFailure),
+      "attempt-cleared": [...steps.slice(0, 4).map((s) => s.lastFailure), null],
+      first: [m1, m1, m1, m1, m1],
+    }[reading];
+    expect(steps.map((s) => at(s.value))).toEqual(expected.map(at));
   });
 });

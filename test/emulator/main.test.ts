@@ -92,6 +92,14 @@ describe("npm run emulator", () => {
     expect(lines.join("\n")).toContain("Usage: npm run emulator");
   });
 
+  it("refuses a reading of retry_started_at it does not know, naming the ones it does", async () => {
+    const { lines, exited } = start(tsx, ["emulator/main.ts", "--retry-started-at", "messages"]);
+    expect(await exited).toBe(2);
+    expect(lines.join("\n")).toMatch(
+      /--retry-started-at must be one of run, run-cleared, message, .*did you mean "message"/,
+    );
+  });
+
   it("refuses an unreadable seed file with exit code 1", async () => {
     const { lines, exited } = start(tsx, [
       "emulator/main.ts",

@@ -6,7 +6,9 @@
  * - SIGKILL: the create lands at Calendly but not in state, which keeps a pending CREATE and the
  *   backend's lock. After `pulumi cancel`, the next `up` never makes a duplicate: without adoption it
  *   stops at Calendly's 409 naming the subscription; with `adoptExisting` and the stack's own key
- *   (as infra/ declares them) it takes the subscription over and converges.
+ *   (as infra/ declares them) it takes the subscription over and converges. A killed CLI cannot
+ *   stop its plugins: the dynamic-provider host (`pulumi-resource-pulumi-nodejs` and its `node`)
+ *   keeps running, orphaned, so the scenario reaps it once the create it was making has landed.
  */
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { describe, expect, it } from "vitest";
@@ -47,10 +49,18 @@ function interruptedUp(ws: Workspace, signal: NodeJS.Signals): Promise<RunResult
   });
 }
 
-/** Lets the slowed POST that the killed CLI left behind land at Calendly. */
-async function createLanded(url: string) {
+/**
+ * Lets the slowed POST that the killed CLI left behind land at Calendly, then ends the
+ * dynamic-provider host that made it, which the kill left running.
+ */
+async function createLanded(ws: Workspace, url: string) {
   for (let i = 0; i < 100 && atCalendly(url).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   expect(atCalendly(url)).toHaveLength(1);
+  const orphans = ws.leftovers();
+  expect(orphans.map((p) => p.command).join("\n")).toMatch(/dynamic-provider/);
+  ws.reap();
+  for (let i = 0; i < 50 && ws.leftovers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(ws.leftovers()).toEqual([]);
 }
 
 describe("an up interrupted during a create", () => {
@@ -72,7 +82,7 @@ describe("an up interrupted during a create", () => {
     const { ws, url } = await workspace("sigkill-plain", false);
     const killed = await interruptedUp(ws, "SIGKILL");
     expect(killed.signal).toBe("SIGKILL");
-    await createLanded(url);
+    await createLanded(ws, url);
     const state = await ws.exportState();
     expect(resourcesOfType(state, WEBHOOK_SUBSCRIPTION_TYPE)).toHaveLength(0);
     expect(state.deployment.pending_operations?.map((o) => o.type)).toEqual(["creating"]);
@@ -99,7 +109,7 @@ describe("an up interrupted during a create", () => {
   it("SIGKILL with adoptExisting and the stack's key: after pulumi cancel, up takes the subscription over", async () => {
     const { ws, url } = await workspace("sigkill-adopt", true);
     await interruptedUp(ws, "SIGKILL");
-    await createLanded(url);
+    await createLanded(ws, url);
     const [orphan] = atCalendly(url);
 
     await ws.run(["cancel", "--yes"]);

@@ -19,10 +19,14 @@
  * measures it on loopback. Each run prints its figures (docs/benchmarks.md, "Replacements without
  * a gap").
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { markedUrl } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FiredEvent } from "../../emulator/control";
+import {
+  countDeliveries,
+  type DeliveryCount,
+  expectNoEventLost,
+  whileEventsFire,
+} from "./support/event-stream";
 import type { Workspace } from "./support/pulumi";
 import { type EngineReceiver, startEngineReceiver } from "./support/receiver";
 import { engineScenario } from "./support/scenario";
@@ -37,18 +41,9 @@ const CALENDLY_LATENCY_MS = Number(process.env.NO_GAP_LATENCY_MS ?? 200);
 
 type UrlMode = "marked" | "same";
 
-interface ChangeFigures {
+interface ChangeFigures extends DeliveryCount {
   mode: UrlMode;
   calendlyLatencyMs: number;
-  fired: number;
-  /** Fired while no subscription matched: Calendly never delivers those. */
-  matchedNone: number;
-  /** Fired while two matched: delivered twice. */
-  matchedTwo: number;
-  lost: number;
-  duplicates: number;
-  /** Duplicates whose copies do not share one `detail.id`. */
-  duplicatesWithDifferentIds: number;
   /** Between the old subscription's DELETE and the new one's POST, as Calendly received them. */
   windowWithoutSubscriptionMs: number;
   /** Between the new one's POST and the old one's DELETE. */
@@ -100,56 +95,25 @@ async function changeEventsWhileFiring(mode: UrlMode): Promise<ChangeFigures> {
   await ws.up();
   await declare(ws, mode, EVENTS_AFTER);
 
-  const fired: FiredEvent[] = [];
-  const timer = setInterval(() => {
-    fired.push(scenario.emulator.control.fireEvent({ event: "invitee.created" }));
-  }, FIRE_EVERY_MS);
-  let upMs: number;
-  let since: number;
-  try {
-    await sleep(MARGIN_MS);
-    since = scenario.emulator.control.requests().at(-1)?.seq ?? 0;
-    const started = performance.now();
-    await ws.up();
-    upMs = performance.now() - started;
-    await sleep(MARGIN_MS);
-  } finally {
-    clearInterval(timer);
-  }
-  await scenario.emulator.control.waitForDeliveries({ timeoutMs: 30_000 });
-
+  const { fired, since, stepMs } = await whileEventsFire(
+    scenario.emulator,
+    { everyMs: FIRE_EVERY_MS, marginMs: MARGIN_MS },
+    () => ws.up(),
+  );
   const created = millisOf("createWebhookSubscription", since);
   const deleted = millisOf("deleteWebhookSubscription", since);
-  const onBus = new Map<string, string[]>();
-  for (const detail of receiver.details()) {
-    const uri = String((detail.payload as { uri?: unknown } | null)?.uri);
-    onBus.set(uri, [...(onBus.get(uri) ?? []), detail.id]);
-  }
-  let lost = 0;
-  let duplicates = 0;
-  let duplicatesWithDifferentIds = 0;
-  for (const event of fired) {
-    const ids = onBus.get(String(event.envelope.payload.uri)) ?? [];
-    // Every delivery Calendly made reached the bus once: the receiver neither drops nor invents.
-    expect(ids.length).toBe(event.matched.length);
-    if (ids.length === 0) lost++;
-    duplicates += Math.max(0, ids.length - 1);
-    if (new Set(ids).size > 1) duplicatesWithDifferentIds++;
-  }
+  const count = countDeliveries(fired, receiver);
+  // Every delivery Calendly made reached the bus once: the receiver neither drops nor invents.
+  expect(count.deliveredOtherThanMatched).toBe(0);
   await ws.destroy();
   scenario.emulator.control.clearFaults();
   return {
     mode,
     calendlyLatencyMs: CALENDLY_LATENCY_MS,
-    fired: fired.length,
-    matchedNone: fired.filter((e) => e.matched.length === 0).length,
-    matchedTwo: fired.filter((e) => e.matched.length === 2).length,
-    lost,
-    duplicates,
-    duplicatesWithDifferentIds,
+    ...count,
     windowWithoutSubscriptionMs: Math.max(0, created - deleted),
     overlapMs: Math.max(0, deleted - created),
-    upMs: Math.round(upMs),
+    upMs: stepMs,
   };
 }
 
@@ -160,10 +124,7 @@ describe(`a change of events while invitee.created fires every ${FIRE_EVERY_MS} 
     expect(figures.fired).toBeGreaterThan((2 * MARGIN_MS) / FIRE_EVERY_MS / 2);
     expect(figures.windowWithoutSubscriptionMs).toBe(0);
     expect(figures.overlapMs).toBeGreaterThan(0);
-    expect(figures.matchedNone).toBe(0);
-    expect(figures.lost).toBe(0);
-    expect(figures.duplicates).toBe(figures.matchedTwo);
-    expect(figures.duplicatesWithDifferentIds).toBe(0);
+    expectNoEventLost(figures);
   });
 
   it("with the same URL (as before), the old subscription goes first: the events fired in between are lost", async () => {

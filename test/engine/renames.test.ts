@@ -140,7 +140,7 @@ describe("renaming the receiver's type or the stack's prefix, through the real e
     const after = idOf(now.filter((r) => r.type !== NEW_TYPE));
     expect(after).toEqual(before);
     const children = now.filter((r) => r.urn.includes(`::${NEW_TYPE}$`));
-    expect(children).toHaveLength(34);
+    expect(children).toHaveLength(35);
   });
 
   it("then a new resource prefix with the former one recorded: nothing created, deleted or replaced, the subscription untouched", async () => {

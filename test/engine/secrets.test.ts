@@ -13,7 +13,7 @@
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Emulator } from "../../emulator/server";
-import { backendText } from "./support/backend";
+import { backendFiles } from "./support/backend";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
 import { type RunResult, resourcesOfType, type Workspace } from "./support/pulumi";
 import { emulatorWorkspace } from "./support/scenario";
@@ -120,7 +120,7 @@ describe("secrets through the real engine", () => {
 
   it("no key and no token in plain text in any backend file or anything the CLI printed", async () => {
     printed.push(await ws.destroy());
-    const text = [backendText(ws), ...printed.map((r) => r.output)].join("\n");
+    const text = [[...backendFiles(ws).values()].join("\n"), ...printed.map((r) => r.output)].join("\n");
     for (const secret of [EXPLICIT_KEY, generatedKey, rotatedKey, OWNER_TOKEN, BAD_KEY]) {
       expect(text.includes(secret), `found ${secret.slice(0, 6)}…`).toBe(false);
     }

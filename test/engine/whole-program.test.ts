@@ -1,14 +1,17 @@
 /**
  * Scenario 6, the whole program, through the real Pulumi CLI: the repository's own index.ts and
- * Pulumi.yaml, the dev stack's configuration (Pulumi.dev.yaml, plus the token and the emulator's
- * URL), Pulumi's engine, Node.js language host, dynamic-provider host, config and state. Only the
+ * Pulumi.yaml, the dev stack's configuration (Pulumi.dev.yaml, plus the emulator's URL; the token
+ * exported as CALENDLY_TOKEN, as the deploy workflow runs it, never in config), Pulumi's engine, Node.js language host, dynamic-provider host, config and state. Only the
  * `aws` and `random` plugins are stand-ins (tools/pulumi-standins): they record every call, so the
  * engine's real order can be checked against the emulator's record of Calendly calls.
  *
- * - `up` creates the 39 resources Pulumi counts (the receiver, the watchdog, its alarms and topic,
+ * - `up` creates the 40 resources Pulumi counts (the receiver, the watchdog, its alarms and topic,
  *   the subscription); each subscription is created after the route, stage, integration, invoke
  *   permission, function, role policy and key parameter;
- * - a second preview and a refresh find nothing to do;
+ * - the token is nowhere in the state: not in `stack export --show-secrets`, not in any file of the
+ *   backend, not in any secret those files hold (decrypted with the stack's passphrase);
+ * - a second preview, a preview with no token at all (the pull-request job's), and a refresh find
+ *   nothing to do;
  * - Pulumi.yaml's defaults as the CLI applies them (and its declared types, enforced by the CLI);
  * - `pulumi config set --path`: an event added (the preview --diff quoted in docs/engine.md), a key
  *   rotated (`signingKeyGeneration`, as a number and as a string): each replaces the subscription,
@@ -25,6 +28,7 @@ import type { RecordedRequest } from "../../emulator/recorder";
 import type { Emulator } from "../../emulator/server";
 import { parseSigningKeys } from "../../lambda/signing-key-list";
 import { RESOURCE_TYPES } from "../support/resource-types";
+import { searchBackend } from "./support/backend";
 import { OWNER_TOKEN, startEngineEmulator } from "./support/emulator";
 import {
   createWorkspace,
@@ -60,9 +64,9 @@ const READINESS: [string, string?][] = [
   [T.parameter, RECEIVER.parameter],
 ];
 /** The resources on AWS and the generated key: what the first `up` creates through the stand-ins. */
-const AWS_RESOURCES = 34;
+const AWS_RESOURCES = 35;
 /** What Pulumi's summary counts: those, the key, the subscription, the stack, the aws provider, the component. */
-const COUNTED = 39;
+const COUNTED = 40;
 
 const DEV_EVENTS = ["invitee.canceled", "invitee.created", "invitee_no_show.created"];
 
@@ -71,6 +75,8 @@ let ws: Workspace;
 let standins: Standins;
 /** Every signing key generated, to look for in the stand-ins' log. */
 const generatedKeys: string[] = [];
+/** The first up's signing key: the control of the backend searches (a secret they must find). */
+let firstKey: string;
 const timings: [string, number][] = [];
 
 async function timed(step: string, run: () => Promise<RunResult>): Promise<RunResult> {
@@ -212,10 +218,11 @@ function comparable(text: string): string {
 
 beforeAll(async () => {
   emulator = await startEngineEmulator();
-  ws = await createWorkspace({ programDir: REPO_ROOT, stack: "dev" });
+  // The token exported for every command, as in a developer's shell or the deploy job; a run
+  // without it (the pull-request preview's) says so.
+  ws = await createWorkspace({ programDir: REPO_ROOT, stack: "dev", env: { CALENDLY_TOKEN: OWNER_TOKEN } });
   standins = installStandinsFor(ws);
   writeDevConfig();
-  await ws.setConfig("calendly:token", OWNER_TOKEN, { secret: true });
   await ws.setConfig("calendly:apiUrl", emulator.url);
 });
 
@@ -231,7 +238,7 @@ describe("the whole program through the real engine", () => {
   let created: Mark;
   let firstUp: CallRecord[];
 
-  it("up creates the stack: 39 resources as Pulumi counts them, the subscription at Calendly", async () => {
+  it("up creates the stack: 40 resources as Pulumi counts them, the subscription at Calendly", async () => {
     created = mark();
     const up = await timed("up (create)", () => ws.up());
     firstUp = changesSince(created);
@@ -295,9 +302,40 @@ describe("the whole program through the real engine", () => {
     );
   });
 
-  it("a second preview and a refresh find nothing to change, and write nothing anywhere", async () => {
+  it("the exported token is nowhere in the state: not in the decrypted export, no backend file, no secret in one", async () => {
+    expect(configFileKeys()).not.toHaveProperty("calendly:token");
+    // Which resources' inputs or outputs hold it, once `stack export --show-secrets` decrypted them.
+    const holders = (await state(true)).flatMap((r) =>
+      (["inputs", "outputs"] as const)
+        .filter((part) => JSON.stringify(r[part] ?? {}).includes(OWNER_TOKEN))
+        .map((part) => `${r.urn.split("::").pop()} (${part})`),
+    );
+    expect(holders).toEqual([]);
+    expect(JSON.stringify(await ws.exportState({ showSecrets: true }))).not.toContain(OWNER_TOKEN);
+    // The generated signing key is the control: a secret of the state, which the search must find.
+    firstKey = plaintext(ofType(await state(true), T.password).outputs!.result) as string;
+    expect(firstKey).toMatch(/^[A-Za-z0-9]{48}$/);
+    const search = searchBackend(ws, { token: OWNER_TOKEN, "signing key": firstKey });
+    console.log(
+      `backend search after the first up: ${search.files.length} files (${search.files.join(", ")}), ` +
+        `${search.secrets} secrets decrypted; token found in ${JSON.stringify(search.found.token)}, ` +
+        `signing key in ${JSON.stringify(search.found["signing key"])}`,
+    );
+    expect(search.found.token).toEqual([]);
+    expect(search.found["signing key"].length).toBeGreaterThan(0);
+    expect(search.found["signing key"].every((f) => f.as === "secret")).toBe(true);
+  });
+
+  it("a second preview, a preview with no token at all, and a refresh find nothing to change, and write nothing anywhere", async () => {
     const before = mark();
     await timed("preview --expect-no-changes", () => ws.preview(["--expect-no-changes"]));
+    // The pull-request job's preview: no token anywhere. Nothing of the program depends on it.
+    const requests = emulator.control.requestCount();
+    const tokenless = await timed("preview --expect-no-changes (no token)", () =>
+      ws.preview(["--expect-no-changes"], { env: { CALENDLY_TOKEN: undefined } }),
+    );
+    expect(tokenless.output).toContain("No Calendly token (CALENDLY_TOKEN or calendly:token)");
+    expect(emulator.control.requestCount()).toBe(requests);
     await timed("refresh --expect-no-changes", () => ws.refresh(["--expect-no-changes"]));
     expect(changesSince(before)).toEqual([]);
     expect(standins.callsSince(before.calls, "read").length).toBeGreaterThanOrEqual(AWS_RESOURCES + 1);
@@ -506,6 +544,17 @@ describe("the whole program through the real engine", () => {
     expect(standins.existing()).toEqual([]);
     expect(await state()).toEqual([]);
     expect(resourcesOfType(await ws.exportState(), T.subscription)).toEqual([]);
+  });
+
+  it("after every step, the token is still in no backend file, checkpoint history included, and in no secret", () => {
+    const search = searchBackend(ws, { token: OWNER_TOKEN, "signing key": firstKey });
+    console.log(
+      `backend search after destroy: ${search.files.length} files, ${search.secrets} secrets decrypted; ` +
+        `token found in ${search.found.token!.length} files, signing key in ${search.found["signing key"]!.length}`,
+    );
+    expect(search.files.filter((f) => f.includes("history")).length).toBeGreaterThan(5);
+    expect(search.found.token).toEqual([]);
+    expect(search.found["signing key"]!.length).toBeGreaterThan(0);
   });
 
   it("the stand-ins' call log holds no secret: not the token, not a signing key", () => {

@@ -1,18 +1,29 @@
 /**
- * One fault schedule over a subscription's life, driven through Pulumi's dynamic-provider host:
- * create, refresh, replace (new events), refresh, delete. A failed step is run again, as a user
- * re-runs `pulumi up`, with the state the engine kept. Afterwards the emulator's subscriptions are
- * compared with what the provider reported.
+ * One fault schedule over a subscription's life, driven through an engine (stacks.ts: our model
+ * over Pulumi's dynamic-provider host, or the real CLI): create, refresh, replace (new events),
+ * refresh, delete. A failed step is run again, as a user re-runs `pulumi up`, with the state the
+ * engine kept. Afterwards the emulator's subscriptions are compared with what the state holds.
+ *
+ * The replacement takes one of the two paths: `fixed` keeps the URL, so the old subscription is
+ * deleted first (Calendly refuses a second one with the same URL); `marked` gives the URL a marker
+ * that changes with the events, as the stack does (pulumi-calendly's `markedUrl`), so the new one
+ * is created first and the old one deleted after it: a fault there leaves the old one in the
+ * state as a pending delete, for the next `up` to delete.
  */
+import { markedUrl } from "pulumi-calendly";
 import { SIGNATURE_HEADER, verifySignature } from "../../calendly";
 import type { Emulator } from "../../emulator/server";
-import { type Engine, type ResourceState, UpFailedError } from "../../tools/pulumi-host/engine";
 import type { Receiver } from "../support/receiver";
 import { seededRandom } from "./prng";
 import { type FaultKind, faultSchedule, kindOf } from "./schedule";
+import type { FaultStack, HeldState } from "./stacks";
+
+export type UrlMode = "fixed" | "marked";
+export const URL_MODES: readonly UrlMode[] = ["fixed", "marked"];
 
 export interface ScenarioResult {
   seed: number;
+  urls: UrlMode;
   faults: FaultKind[];
   /** Faults that actually hit a call (a rule may outlast the calls it matches). */
   fired: FaultKind[];
@@ -34,16 +45,27 @@ const MAX_RERUNS = 6;
 
 export async function runScenario(
   seed: number,
-  parts: { engine: Engine; emulator: Emulator; receiver: Receiver; trace?: (line: string) => void },
+  parts: {
+    stack: FaultStack;
+    urls: UrlMode;
+    emulator: Emulator;
+    receiver: Receiver;
+    trace?: (line: string) => void;
+  },
 ): Promise<ScenarioResult> {
-  const { engine, emulator, receiver } = parts;
+  const { stack, emulator, receiver, urls } = parts;
   const trace = parts.trace ?? (() => undefined);
   await emulator.control.reset();
   const random = seededRandom(seed);
   const rules = faultSchedule(random);
-  const url = `${receiver.url}/seed-${seed}`;
+  const base = `${receiver.url}/seed-${seed}`;
+  const urlOf = (events: string[]) =>
+    urls === "marked"
+      ? markedUrl(base, "bookings", { events, scope: "user" })
+      : `${base}?subscription=bookings`;
   const result: ScenarioResult = {
     seed,
+    urls,
     faults: rules.map(kindOf),
     fired: [],
     reruns: 0,
@@ -57,8 +79,9 @@ export async function runScenario(
   receiver.received.length = 0;
   const injected = emulator.control.injectFaults(rules);
 
-  let state: ResourceState | undefined;
-  const mine = () => emulator.control.subscriptions().filter((s) => s.callback_url === url);
+  const mine = () => emulator.control.subscriptions().filter((s) => s.callback_url.startsWith(`${base}?`));
+  const described = (state: HeldState) =>
+    `${state.live?.id ?? "none"}${state.pendingDeletes.length ? ` (pending deletes ${state.pendingDeletes.join(", ")})` : ""}`;
 
   /** Runs a step until it succeeds, as a user re-running the command would. */
   async function step(name: string, run: () => Promise<void>) {
@@ -75,33 +98,36 @@ export async function runScenario(
           .join(", ");
       try {
         await run();
-        trace(`${name}: ok; state ${state ? state.id : "none"}; calls: ${calls()}`);
+        if (parts.trace) trace(`${name}: ok; state ${described(await stack.state())}; calls: ${calls()}`);
         return;
       } catch (error) {
         trace(`${name}: FAILED (${(error as Error).message.split("\n")[0]}); calls: ${calls()}`);
-        if (error instanceof UpFailedError) state = error.state;
         if (attempt === MAX_RERUNS) result.stuck.push(`${name}: ${(error as Error).message.split("\n")[0]}`);
         else result.reruns++;
       }
     }
   }
 
-  /** At rest, Calendly must hold exactly the subscription the state holds, with the state's key. */
+  /**
+   * At rest, Calendly must hold exactly the subscription the state holds, with the state's key. One
+   * the state keeps as a pending delete is no orphan (the next `up` deletes it), but still a
+   * duplicate while it exists.
+   */
   async function checkConverged() {
+    const state = await stack.state();
     const subs = mine();
     if (subs.length > 1) result.duplicates += subs.length - 1;
-    if (!state) {
-      result.orphans += subs.length;
-      return;
-    }
-    const held = subs.find((s) => s.uuid === state!.id);
-    trace(`check: state ${state.id}; Calendly holds ${subs.map((s) => s.uuid).join(", ") || "nothing"}`);
+    const known = new Set([state.live?.id, ...state.pendingDeletes]);
+    result.orphans += subs.filter((s) => !known.has(s.uuid)).length;
+    trace(
+      `check: state ${described(state)}; Calendly holds ${subs.map((s) => s.uuid).join(", ") || "nothing"}`,
+    );
+    if (!state.live) return;
+    const held = subs.find((s) => s.uuid === state.live!.id);
     if (!held) {
       result.lost++;
-      result.orphans += subs.length;
       return;
     }
-    result.orphans += subs.filter((s) => s.uuid !== state!.id).length;
     // The key in state must be the one Calendly signs with. (Deliveries are not API calls: the
     // fault rules do not touch them.)
     const before = receiver.received.length;
@@ -111,13 +137,16 @@ export async function runScenario(
       user: held.user ?? undefined,
     });
     await emulator.control.waitForDeliveries({ timeoutMs: 5_000 });
-    const delivery = receiver.received.slice(before).find((r) => r.path === new URL(url).pathname);
+    const target = new URL(held.callback_url);
+    const delivery = receiver.received
+      .slice(before)
+      .find((r) => r.path === `${target.pathname}${target.search}`);
     const verified =
       delivery !== undefined &&
       verifySignature({
         header: delivery.headers[SIGNATURE_HEADER.toLowerCase()] as string,
         body: delivery.raw,
-        keys: [state.outputs.signingKey as string],
+        keys: [state.live.signingKey],
       }).ok;
     if (!verified) {
       trace("check: the key in state does not verify Calendly's delivery");
@@ -125,28 +154,15 @@ export async function runScenario(
     }
   }
 
-  const inputs = (events: string[]) => ({ url, events, scope: "user" });
+  const inputs = (events: string[]) => ({ url: urlOf(events), events, scope: "user" });
 
-  await step("create", async () => {
-    state = (await engine.up(state, inputs(["invitee.created"]))).state;
-  });
+  await step("create", () => stack.up(inputs(["invitee.created"])));
   await checkConverged();
-  await step("refresh", async () => {
-    if (state) state = await engine.refresh(state);
-  });
-  await step("replace", async () => {
-    state = (await engine.up(state, inputs(["invitee.canceled", "invitee.created"]))).state;
-  });
+  await step("refresh", () => stack.refresh());
+  await step("replace", () => stack.up(inputs(["invitee.canceled", "invitee.created"])));
   await checkConverged();
-  await step("refresh", async () => {
-    if (state) state = await engine.refresh(state);
-  });
-  await step("delete", async () => {
-    if (state) {
-      await engine.destroy(state);
-      state = undefined;
-    }
-  });
+  await step("refresh", () => stack.refresh());
+  await step("delete", () => stack.destroy());
   const remaining = new Map(emulator.control.faults().map((f) => [f.id, f.remainingTimes]));
   for (const rule of injected) {
     const fired = rule.remainingTimes - (remaining.get(rule.id) ?? 0);

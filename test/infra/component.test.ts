@@ -144,15 +144,11 @@ describe("CalendlyWebhookReceiver, constructed with its signing keys only", () =
     await exposedAndRegistered(receiver, before);
     const start = registered.length;
     const subscription = { uri: pulumi.output("https://api.calendly.com/webhook_subscriptions/S1") };
-    const monitoring = receiver.monitor({
-      subscriptions: { bookings: subscription },
-      calendlyToken: "t",
-      alarmEmail: "a@b.co",
-    });
+    const monitoring = receiver.monitor({ subscriptions: { bookings: subscription }, alarmEmail: "a@b.co" });
     expect(receiver.monitoring).toBe(monitoring);
     const { exposed, children } = await exposedAndRegistered(monitoring, start);
     expect(exposed.map((r) => `${r.type} ${r.name}`).sort()).toEqual(children);
-    expect(children).toHaveLength(17);
+    expect(children).toHaveLength(18);
     for (const r of exposed) expect(r.urn, r.name).toContain(`::${RECEIVER_TYPE}$`);
 
     expect(monitoring.settings).toMatchObject({
@@ -164,11 +160,17 @@ describe("CalendlyWebhookReceiver, constructed with its signing keys only", () =
       MONITORING_DEFAULTS.watchdogSchedule,
     );
     expect(Object.keys(monitoring.alarms.subscriptions)).toEqual(["bookings"]);
+    expect(Object.keys(monitoring.alarms.deliveryFailures)).toEqual(["bookings"]);
     expect((await registrationOf(monitoring.alarms.lambdaErrors)).inputs.threshold).toBe(
       MONITORING_DEFAULTS.alarmLambdaErrors,
     );
     expect(await resolved(monitoring.alarmTopicArn)).toBe(await resolved(monitoring.alarmTopic!.arn));
-    expect(() => receiver.monitor({ subscriptions: {}, calendlyToken: "t" })).toThrow(/already called/);
+    // The token is no argument and no resource: the function is told where it is, and may read it.
+    expect(monitoring.watchdog.tokenParameterName).toBe("/component-test/component/watchdog/calendly-token");
+    expect(await resolved(monitoring.watchdog.tokenParameterArn)).toBe(
+      "arn:aws:ssm:us-east-1:123456789012:parameter/component-test/component/watchdog/calendly-token",
+    );
+    expect(() => receiver.monitor({ subscriptions: {} })).toThrow(/already called/);
   });
 });
 
@@ -210,9 +212,32 @@ describe("CalendlyWebhookReceiver's settings", () => {
 
   it("monitor() judges its own, naming args.<setting>", () => {
     const receiver = new CalendlyWebhookReceiver("watched", { signingKeys: "[]", code });
-    expect(() =>
-      receiver.monitor({ subscriptions: {}, calendlyToken: "t", watchdogSchedule: "cron(0 * * * ? *)" }),
-    ).toThrow(/CalendlyWebhookReceiver "watched".monitor\(\):\s+- args.watchdogSchedule a cron expression/);
+    expect(() => receiver.monitor({ subscriptions: {}, watchdogSchedule: "cron(0 * * * ? *)" })).toThrow(
+      /CalendlyWebhookReceiver "watched".monitor\(\):\s+- args.watchdogSchedule a cron expression/,
+    );
+    expect(receiver.monitoring).toBeUndefined();
+  });
+
+  it("monitor() refuses the calendlyToken of releases up to 0.2.0, before anything is declared: it would be stored in the state", () => {
+    const receiver = new CalendlyWebhookReceiver("upgraded", { signingKeys: "[]", code });
+    const before = registered.length;
+    // A JavaScript program, or one cast past the type, still passing the old argument.
+    const old = { subscriptions: {}, calendlyToken: "secret-token-never-echoed" } as unknown as Parameters<
+      typeof receiver.monitor
+    >[0];
+    let message = "";
+    try {
+      receiver.monitor(old);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(
+      /args.calendlyToken is no longer taken: a token in a resource input is stored in Pulumi's state/,
+    );
+    expect(message).toContain("/component-test/component/watchdog/calendly-token");
+    expect(message).toContain("`calendly-webhooks token put --stack component`");
+    expect(message).not.toContain("secret-token-never-echoed");
+    expect(registered.length).toBe(before);
     expect(receiver.monitoring).toBeUndefined();
   });
 });
@@ -248,7 +273,7 @@ describe("the example in docs/deployment.md", () => {
   it("runs: the receiver, the subscription, its monitoring and the two resources built on its children", async () => {
     const result = await runScenario({
       stack: "test-example",
-      config: configWith({ calendlyToken: "t" }),
+      config: configWith({}),
       programDir: EXAMPLE_DIR,
     });
     expect(result.error).toBeUndefined();

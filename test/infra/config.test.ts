@@ -329,7 +329,10 @@ describe("readStackConfig (through pulumi.Config)", () => {
     set({ "calendly:token": FAKE_TOKEN }, []);
     const error = read();
     expect(error.problems).toEqual([
-      { key: "calendly:token", message: expect.stringMatching(/plain text.*revoke.*config set --secret/) },
+      {
+        key: "calendly:token",
+        message: expect.stringMatching(/plain text.*revoke.*config rm calendly:token.*CALENDLY_TOKEN/),
+      },
     ]);
     expect(error.message).not.toContain(FAKE_TOKEN);
   });
@@ -339,6 +342,7 @@ describe("readStackConfig (through pulumi.Config)", () => {
     expect(read().problems).toEqual([
       { key: "calendly:token", message: expect.stringMatching(/is not set, and neither is CALENDLY_TOKEN/) },
     ]);
+    expect(read().message).not.toMatch(/config set/);
     set({}, [], true);
     expect(() => readStackConfig()).not.toThrow();
   });

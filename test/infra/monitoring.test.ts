@@ -1,18 +1,18 @@
 /**
  * "Never silently disabled", as the stack declares it (setMocks, harness/main.ts): the watchdog's
- * token parameter, function, IAM and schedule; the alarms with their thresholds and missing-data
+ * function, the token parameter it is told and may read (but that no resource holds), IAM and schedule; the alarms with their thresholds and missing-data
  * treatment; the SNS topic (or an existing one) and the email subscription; the outputs; and
  * `watchdog: false`, which turns all of it off.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { resourcePrefix } from "../../infra/naming";
-import { RECEIVER_METRICS } from "../../infra/receiver/alarms";
+import { deliveryFailurePeriods, RECEIVER_METRICS } from "../../infra/receiver/alarms";
 import { WATCHDOG_HANDLER } from "../../lambda/build";
 import { createObservability } from "../../lambda/observability";
 import { loadWatchdogConfig } from "../../lambda/watchdog-config";
 import { captureStdout } from "../lambda/support";
 import { ACCOUNT, REGION } from "./harness/mocks";
-import { isArchive, isSecretValue, mentions, named, ofType, reveal } from "./harness/report";
+import { isArchive, mentions, named, ofType, reveal } from "./harness/report";
 import { configWith, FAKE_TOKEN, runScenario, type ScenarioResult } from "./harness/run";
 import type { RegisteredResource } from "./harness/types";
 
@@ -41,14 +41,16 @@ const TWO = [
 
 /** A token exported beside a stale one in stack config, as after a rotation. */
 const EXPORTED_TOKEN = "exported-calendly-token-after-rotation";
+const TOKEN_PARAMETER = "/calendly-webhooks/test-watch/watchdog/calendly-token";
 
 let standard: ScenarioResult;
 let custom: ScenarioResult;
 let off: ScenarioResult;
 let exported: ScenarioResult;
+let tokenless: ScenarioResult;
 
 beforeAll(async () => {
-  [standard, custom, off, exported] = await Promise.all([
+  [standard, custom, off, exported, tokenless] = await Promise.all([
     runScenario({ stack: "test-watch", config: configWith({ alarmEmail: "oncall@example.com" }) }),
     runScenario({
       stack: "test-watch-custom",
@@ -69,6 +71,12 @@ beforeAll(async () => {
     }),
     runScenario({ stack: "test-watch-off", config: configWith({ watchdog: false }) }),
     runScenario({ stack: "test-watch-env", config: configWith({}), env: { CALENDLY_TOKEN: EXPORTED_TOKEN } }),
+    // The same stack with no token anywhere: the pull-request preview's case.
+    runScenario({
+      stack: "test-watch-env",
+      config: configWith({ "calendly:token": undefined }),
+      preview: true,
+    }),
   ]);
 }, 120_000);
 
@@ -94,19 +102,26 @@ describe("the watchdog", () => {
     }
   });
 
-  it("keeps the Calendly token in its own SecureString parameter, marked secret", () => {
-    const parameter = named(standard, T.parameter, "calendly-test-watch-calendly-token");
-    expect(input(parameter, "type")).toBe("SecureString");
-    expect(input(parameter, "name")).toBe("/calendly-webhooks/test-watch/calendly-token");
-    expect(isSecretValue(parameter.inputs.value)).toBe(true);
-    expect(input(parameter, "value")).toBe(FAKE_TOKEN);
+  it("holds no token: no resource keeps one, and the token parameter is not a resource of the stack", () => {
+    expect(ofType(standard, T.parameter).map((r) => r.name)).toEqual(["calendly-test-watch-signing-keys"]);
+    for (const r of standard.resources) {
+      expect(mentions(reveal(r.inputs), FAKE_TOKEN), `${r.name} inputs`).toBe(false);
+      expect(mentions(reveal(r.state), FAKE_TOKEN), `${r.name} outputs`).toBe(false);
+    }
+    expect(standard.outputs.watchdogTokenParameterName).toEqual({ value: TOKEN_PARAMETER, secret: false });
   });
 
-  it("is given the token the provider uses: an exported CALENDLY_TOKEN wins over calendly:token", () => {
+  it("declares the same inputs with an exported CALENDLY_TOKEN (beside calendly:token) as with no token at all", () => {
     expect(exported.error).toBeUndefined();
-    const parameter = named(exported, T.parameter, "calendly-test-watch-env-calendly-token");
-    expect(isSecretValue(parameter.inputs.value)).toBe(true);
-    expect(input(parameter, "value")).toBe(EXPORTED_TOKEN);
+    expect(tokenless.error).toBeUndefined();
+    for (const r of exported.resources) {
+      expect(mentions(reveal(r.inputs), EXPORTED_TOKEN), r.name).toBe(false);
+      expect(mentions(reveal(r.inputs), FAKE_TOKEN), r.name).toBe(false);
+    }
+    // What a tokenless preview would diff against: every resource, every input, the same.
+    const inputs = (report: ScenarioResult) =>
+      Object.fromEntries(report.resources.map((r) => [r.urn, reveal(r.inputs)]));
+    expect(inputs(tokenless)).toEqual(inputs(exported));
   });
 
   it("is the watchdog bundle on Node 22/arm64, configured by names only, in a form its own config reader accepts", () => {
@@ -123,7 +138,7 @@ describe("the watchdog", () => {
     const subscription = named(standard, T.subscription, "bookings");
     expect(variables).toEqual({
       WATCHED_SUBSCRIPTIONS: JSON.stringify({ bookings: output(subscription, "uri") }),
-      CALENDLY_TOKEN_PARAMETER: "/calendly-webhooks/test-watch/calendly-token",
+      CALENDLY_TOKEN_PARAMETER: TOKEN_PARAMETER,
       CALENDLY_API_URL: "https://api.calendly.com",
       RETRYING_WINDOW_SECONDS: "86400",
       WATCHDOG_DEADLINE_SECONDS: "45",
@@ -133,7 +148,7 @@ describe("the watchdog", () => {
     });
     expect(loadWatchdogConfig(variables)).toMatchObject({
       watched: [{ name: "bookings", uri: output(subscription, "uri") }],
-      token: { source: "ssm", parameterName: "/calendly-webhooks/test-watch/calendly-token" },
+      token: { source: "ssm", parameterName: TOKEN_PARAMETER },
       retryingWindowMs: 86_400_000,
     });
     expect(mentions(reveal(fn.inputs), FAKE_TOKEN)).toBe(false);
@@ -151,11 +166,8 @@ describe("the watchdog", () => {
     expect(grants).toEqual([
       ["logs:CreateLogStream", [`${logGroup}:*`], "Allow"],
       ["logs:PutLogEvents", [`${logGroup}:log-stream:*`], "Allow"],
-      [
-        "ssm:GetParameter",
-        [output(named(standard, T.parameter, "calendly-test-watch-calendly-token"), "arn")],
-        "Allow",
-      ],
+      // The stack's account and region (the invoked getCallerIdentity, getRegion, getPartition).
+      ["ssm:GetParameter", [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${TOKEN_PARAMETER}`], "Allow"],
     ]);
     const role = named(standard, T.role, "calendly-test-watch-watchdog-role");
     expect(JSON.parse(String(input(role, "assumeRolePolicy"))).Statement).toEqual([
@@ -167,6 +179,9 @@ describe("the watchdog", () => {
       input(named(standard, T.rolePolicy, "calendly-test-watch-receiver-policy"), "policy"),
     );
     expect(receiverPolicy).not.toContain("calendly-token");
+    expect(
+      input(named(custom, T.rolePolicy, "calendly-test-watch-custom-watchdog-policy"), "policy"),
+    ).toContain(`parameter/calendly-webhooks/test-watch-custom/watchdog/calendly-token"`);
   });
 
   it("runs on a schedule (every 5 minutes by default): a rule whose target is the function, allowed by that rule only", () => {
@@ -202,7 +217,7 @@ describe("the alarms", () => {
   it("all notify the stack's one topic, on alarm and on recovery; the topic ARN is an output", () => {
     expect(ofType(standard, T.topic)).toHaveLength(1);
     const alarms = ofType(standard, T.alarm);
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(8);
     for (const a of alarms) {
       expect(input(a, "alarmActions"), a.name).toEqual([topicArn()]);
       expect(input(a, "okActions"), a.name).toEqual([topicArn()]);
@@ -248,6 +263,39 @@ describe("the alarms", () => {
     expect(input(alarm(custom, "forms-unhealthy"), "period")).toBe(900);
   });
 
+  it("one per subscription: the receiver's SubscriptionFailures within the retrying window (at most a day, 5-minute periods)", () => {
+    expect(alarm(standard, "bookings-delivery-failures").inputs).toMatchObject({
+      namespace: "CalendlyWebhooks",
+      metricName: RECEIVER_METRICS.subscriptionFailures,
+      dimensions: { service: "calendly-receiver-test-watch", Subscription: "bookings" },
+      statistic: "Sum",
+      period: 300,
+      // 24 hours of 5-minute periods: the longest CloudWatch looks back over periods under an hour.
+      evaluationPeriods: 288,
+      datapointsToAlarm: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    expect(String(input(alarm(standard, "bookings-delivery-failures"), "alarmDescription"))).toMatch(
+      /"bookings".*24 hour\(s\).*disables the subscription/,
+    );
+    // The receiver emits the metric under these very names (test/lambda/subscription-failures.test.ts).
+    expect(RECEIVER_METRICS.subscriptionDimension).toBe("Subscription");
+    // watchdogRetryingWindowHours: 6 → six hours of periods.
+    expect(
+      ofType(custom, T.alarm)
+        .filter((a) => a.name.endsWith("-delivery-failures"))
+        .map((a) => [a.name, input(a, "evaluationPeriods"), input(a, "period")]),
+    ).toEqual([
+      ["calendly-test-watch-custom-bookings-delivery-failures", 72, 300],
+      ["calendly-test-watch-custom-forms-delivery-failures", 72, 300],
+    ]);
+    // A longer window is cut to the day CloudWatch allows, which covers Calendly's 24 hours.
+    expect([1, 24, 48, 720].map(deliveryFailurePeriods)).toEqual([12, 288, 288, 288]);
+    for (const hours of [1, 24, 720]) expect(deliveryFailurePeriods(hours) * 300).toBeLessThanOrEqual(86_400);
+  });
+
   it("the check failing: ChecksFailed, with missing data breaching, so a watchdog that stopped running alarms", () => {
     expect(alarm(standard, "watchdog-checks-failing").inputs).toMatchObject({
       namespace: "CalendlyWebhooks",
@@ -266,6 +314,39 @@ describe("the alarms", () => {
       evaluationPeriods: 3,
       datapointsToAlarm: 3,
     });
+  });
+
+  it("the token not set: TokenNotSet in one interval, with the exact command that sets it for this stack", () => {
+    const notSet = alarm(standard, "watchdog-token-not-set");
+    expect(notSet.inputs).toMatchObject({
+      namespace: "CalendlyWebhooks",
+      metricName: "TokenNotSet",
+      dimensions: { service: "calendly-watchdog-test-watch" },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+    });
+    const text = String(input(notSet, "alarmDescription"));
+    expect(text).toContain(TOKEN_PARAMETER);
+    expect(text).toContain("`calendly-webhooks token put --stack test-watch`");
+    expect(String(input(alarm(custom, "watchdog-token-not-set"), "alarmDescription"))).toContain(
+      "`calendly-webhooks token put --stack test-watch-custom`",
+    );
+  });
+
+  it("name the stack's one token path as the remedy, never stack config, within CloudWatch's 1024 characters", () => {
+    for (const report of [standard, custom]) {
+      for (const a of ofType(report, T.alarm)) {
+        const text = String(input(a, "alarmDescription"));
+        expect(text, a.name).not.toMatch(/config set|calendly:token/);
+        expect(text.length, a.name).toBeLessThanOrEqual(1024);
+      }
+    }
+    const checks = String(input(alarm(standard, "watchdog-checks-failing"), "alarmDescription"));
+    expect(checks).toMatch(/http_401 .*`calendly-webhooks token put --stack test-watch`/);
   });
 
   it("the receiver: its 5xx (forward failures and errors), sustained signature mismatches, Lambda errors and throttles", () => {
@@ -382,7 +463,7 @@ describe("names", () => {
     expect(`${longest}-watchdog-1234567`.length).toBeLessThanOrEqual(64); // Lambda
     expect(`${longest}-watchdog-role-1234567`.length).toBeLessThanOrEqual(64); // IAM role
     expect(`${longest}-watchdog-schedule-1234567`.length).toBeLessThanOrEqual(64); // EventBridge rule
-    expect(`${longest}-${"s".repeat(32)}-unhealthy-1234567`.length).toBeLessThanOrEqual(255); // alarm
+    expect(`${longest}-${"s".repeat(32)}-delivery-failures-1234567`.length).toBeLessThanOrEqual(255); // alarm
   });
 });
 

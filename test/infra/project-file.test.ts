@@ -139,7 +139,10 @@ describe("Pulumi.yaml", () => {
   it("documents the provider's keys: calendly:apiUrl declared, calendly:token explained, never valued", () => {
     expect(project.config["calendly:apiUrl"]).toMatchObject({ value: "https://api.calendly.com" });
     expect(project.config["calendly:token"]).toBeUndefined();
-    expect(read("Pulumi.yaml")).toMatch(/pulumi config set --secret calendly:token/);
+    // Explained as what not to do: this stack's token goes through CALENDLY_TOKEN and `token put`.
+    expect(read("Pulumi.yaml")).not.toMatch(/config set[^\n]*calendly:token/);
+    expect(read("Pulumi.yaml")).toMatch(/calendly-webhooks token put --stack <stack>/);
+    expect(read("Pulumi.yaml")).toMatch(/Never `calendly:token` in a stack's config/);
   });
 });
 

@@ -37,6 +37,32 @@ function bash(script: string | undefined, env: Record<string, string>) {
   return { status: run.status, stdout: run.stdout };
 }
 
+/**
+ * Runs a step's script with a recording `npx` first on PATH: what it was called with (one argument
+ * a line) and what it read on stdin, as the real CLI would receive them.
+ */
+function withRecordingNpx(script: string | undefined, env: Record<string, string>) {
+  const dir = mkdtempSync(path.join(tmpdir(), "workflow-npx-"));
+  try {
+    writeFileSync(
+      path.join(dir, "npx"),
+      `#!/bin/sh
+printf '%s\n' "$@" > "${dir}/argv"
+cat > "${dir}/stdin"
+`,
+      { mode: 0o755 },
+    );
+    const run = bash(script, { ...env, PATH: `${dir}${path.delimiter}${process.env.PATH}` });
+    return {
+      ...run,
+      argv: readFileSync(path.join(dir, "argv"), "utf8").split("\n").filter(Boolean),
+      stdin: readFileSync(path.join(dir, "stdin"), "utf8"),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("the GitHub workflows", () => {
   interface Step {
     if?: string;
@@ -160,17 +186,20 @@ describe("the GitHub workflows", () => {
     });
   });
 
-  it("pulumi-stack.yml hands the token to the Pulumi step alone, as CALENDLY_TOKEN, never into stack config", () => {
+  it("pulumi-stack.yml hands the token to the Pulumi step and to token put alone, never into stack config", () => {
     const w = workflow("pulumi-stack.yml");
     const job = w.jobs.pulumi;
     const all = job.steps ?? [];
     const run = all.find((s) => s.uses?.startsWith("pulumi/actions@") && s.with?.command);
     expect(run?.env).toEqual({ CALENDLY_TOKEN: gh("secrets.CALENDLY_TOKEN") });
-    // Not for the job (npm ci's install scripts), only for the Pulumi step and the check that it is set.
+    // Not for the job (npm ci's install scripts), only for the Pulumi step, the watchdog's token put
+    // and the check that it is set.
     expect(JSON.stringify(job.env ?? {})).not.toMatch(/CALENDLY/);
     const holders = all.filter((s) => JSON.stringify(s).includes("secrets.CALENDLY_TOKEN"));
-    expect(holders).toHaveLength(2);
-    const isSet = holders.find((s) => s !== run);
+    expect(holders).toHaveLength(3);
+    const put = all.find((s) => s.run?.includes("token put"));
+    expect(holders).toContain(put);
+    const isSet = holders.find((s) => s !== run && s !== put);
     expect(bash(isSet?.run, { CALENDLY_TOKEN: "", ENVIRONMENT: "prod" }).stdout).toMatch(
       /::error::CALENDLY_TOKEN is not set in the 'prod' environment/,
     );
@@ -178,6 +207,43 @@ describe("the GitHub workflows", () => {
     // No workflow writes the token into config.
     for (const file of readdirSync(path.join(ROOT, ".github/workflows")))
       expect(read(`.github/workflows/${file}`), file).not.toMatch(/config set[^\n]*calendly:token/);
+  });
+
+  it("pulumi-stack.yml puts the watchdog's token with calendly-webhooks token put before pulumi up, for up only, on stdin", () => {
+    const all = workflow("pulumi-stack.yml").jobs.pulumi.steps ?? [];
+    const put = all.find((s) => s.run?.includes("calendly-webhooks token put"));
+    expect(put?.if).toBe("inputs.command == 'up'");
+    expect(put?.env).toEqual({
+      CALENDLY_TOKEN: gh("secrets.CALENDLY_TOKEN"),
+      STACK_NAME: gh("inputs.stack"),
+    });
+    // After what it needs (the dependencies, the deploy role), before the Pulumi step.
+    const at = (step: Step | undefined) => all.indexOf(step as Step);
+    const pulumiStep = all.find((s) => s.uses?.startsWith("pulumi/actions@"));
+    expect(at(put)).toBeGreaterThan(all.findIndex((s) => s.run === "npm ci"));
+    expect(at(put)).toBeGreaterThan(
+      all.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")),
+    );
+    expect(at(put)).toBeLessThan(at(pulumiStep));
+    // What the CLI receives: the token on stdin, exactly, and nowhere on its command line.
+    const token = "tok-workflow-3f9a";
+    const ran = withRecordingNpx(put?.run, { CALENDLY_TOKEN: token, STACK_NAME: "prod" });
+    expect(ran.status).toBe(0);
+    expect(ran.argv).toEqual(["--no-install", "calendly-webhooks", "token", "put", "--stack", "prod"]);
+    expect(ran.stdin).toBe(token);
+    expect(put?.run).not.toMatch(/token put[^\n]*\$CALENDLY_TOKEN/);
+  });
+
+  it("pulumi-stack.yml deletes the watchdog's token parameter after pulumi destroy, for destroy only", () => {
+    const all = workflow("pulumi-stack.yml").jobs.pulumi.steps ?? [];
+    const del = all.find((s) => s.run?.includes("calendly-webhooks token delete"));
+    expect(del?.if).toBe("inputs.command == 'destroy'");
+    expect(JSON.stringify(del)).not.toMatch(/CALENDLY_TOKEN/);
+    expect(all.indexOf(del as Step)).toBeGreaterThan(
+      all.findIndex((s) => s.uses?.startsWith("pulumi/actions@")),
+    );
+    const ran = withRecordingNpx(del?.run, { STACK_NAME: "dev" });
+    expect(ran.argv).toEqual(["--no-install", "calendly-webhooks", "token", "delete", "--stack", "dev"]);
   });
 
   it("pulumi-stack.yml refuses a stack whose config holds calendly:token, before npm ci", () => {

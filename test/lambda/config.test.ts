@@ -24,7 +24,7 @@ describe("loadConfig", () => {
       keysRefreshSeconds: 60,
       keysMaxAgeSeconds: 300,
       maxBodyBytes: 1024 * 1024,
-      forwardDeadlineMs: 5000,
+      deliveryDeadlineMs: 5000,
       maxEntryBytes: 256 * 1024,
     });
   });
@@ -38,7 +38,7 @@ describe("loadConfig", () => {
       SIGNING_KEYS_REFRESH_SECONDS: "1",
       SIGNING_KEYS_MAX_AGE_SECONDS: "0",
       MAX_BODY_BYTES: "65536",
-      FORWARD_DEADLINE_MS: "2000",
+      DELIVERY_DEADLINE_MS: "2000",
       EVENTBRIDGE_MAX_ENTRY_BYTES: "1048576",
     });
     expect(config).toMatchObject({
@@ -48,7 +48,7 @@ describe("loadConfig", () => {
       keysRefreshSeconds: 1,
       keysMaxAgeSeconds: 0,
       maxBodyBytes: 65536,
-      forwardDeadlineMs: 2000,
+      deliveryDeadlineMs: 2000,
       maxEntryBytes: 1048576,
     });
   });
@@ -62,12 +62,12 @@ describe("loadConfig", () => {
   });
 
   it("names each missing or invalid variable and its fix", () => {
-    const message = problemsOf({ EVENT_BUS_NAME: "", FORWARD_DEADLINE_MS: "20000", MAX_BODY_BYTES: "lots" });
+    const message = problemsOf({ EVENT_BUS_NAME: "", DELIVERY_DEADLINE_MS: "20000", MAX_BODY_BYTES: "lots" });
     expect(message).toContain(
       "EVENT_BUS_NAME is not set; set it to the name (or ARN) of the EventBridge bus",
     );
     expect(message).toContain("CLAIM_CHECK_BUCKET is not set");
-    expect(message).toMatch(/FORWARD_DEADLINE_MS is not valid .*well under Calendly's 15 s/);
+    expect(message).toMatch(/DELIVERY_DEADLINE_MS is not valid .*well under Calendly's 15 s/);
     expect(message).toMatch(/MAX_BODY_BYTES is not valid \(not a whole decimal number/);
   });
 
@@ -79,7 +79,7 @@ describe("loadConfig", () => {
         "SIGNING_KEYS_REFRESH_SECONDS",
         "SIGNING_KEYS_MAX_AGE_SECONDS",
         "SIGNATURE_TOLERANCE_SECONDS",
-        "FORWARD_DEADLINE_MS",
+        "DELIVERY_DEADLINE_MS",
       ]) {
         const message = problemsOf({ ...base, [variable]: value });
         expect(message).toMatch(new RegExp(`^receiver configuration is invalid: ${variable} is not valid`));
@@ -91,11 +91,18 @@ describe("loadConfig", () => {
   it("accepts whole decimal numbers, leading zeros included, and refuses them outside the range", () => {
     expect(loadConfig({ ...base, SIGNING_KEYS_REFRESH_SECONDS: "060" }).keysRefreshSeconds).toBe(60);
     expect(loadConfig({ ...base, SIGNING_KEYS_MAX_AGE_SECONDS: "0" }).keysMaxAgeSeconds).toBe(0);
-    expect(problemsOf({ ...base, FORWARD_DEADLINE_MS: "99" })).toMatch(
-      /FORWARD_DEADLINE_MS is not valid \(outside 100\.\.14000\)/,
+    expect(problemsOf({ ...base, DELIVERY_DEADLINE_MS: "99" })).toMatch(
+      /DELIVERY_DEADLINE_MS is not valid \(outside 100\.\.14000\)/,
     );
     expect(problemsOf({ ...base, EVENTBRIDGE_MAX_ENTRY_BYTES: "1024" })).toMatch(
       /EVENTBRIDGE_MAX_ENTRY_BYTES is not valid \(outside 8192\.\./,
+    );
+  });
+
+  it("still reads FORWARD_DEADLINE_MS, the deadline's former name, but not together with the new one", () => {
+    expect(loadConfig({ ...base, FORWARD_DEADLINE_MS: "2500" }).deliveryDeadlineMs).toBe(2500);
+    expect(problemsOf({ ...base, FORWARD_DEADLINE_MS: "2500", DELIVERY_DEADLINE_MS: "2500" })).toMatch(
+      /FORWARD_DEADLINE_MS is set together with DELIVERY_DEADLINE_MS, its new name; remove FORWARD_DEADLINE_MS/,
     );
   });
 

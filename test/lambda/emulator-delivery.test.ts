@@ -55,7 +55,7 @@ async function startReceiver(deadlineMs: number): Promise<LocalReceiver> {
       ...stubs.env,
       CALENDLY_SIGNING_KEYS: SIGNING_KEY,
       EVENT_BUS_NAME: "calendly-e2e",
-      FORWARD_DEADLINE_MS: String(deadlineMs),
+      DELIVERY_DEADLINE_MS: String(deadlineMs),
       POWERTOOLS_LOG_LEVEL: "SILENT",
       POWERTOOLS_METRICS_DISABLED: "true",
     },

@@ -39,11 +39,18 @@ const receiver = (env: Record<string, string> = {}) =>
       CLAIM_CHECK_BUCKET: BUCKET,
       CALENDLY_SIGNING_KEYS: KEY,
       // Generous, so retries succeed on a loaded machine; deadline tests set their own.
-      FORWARD_DEADLINE_MS: "5000",
+      DELIVERY_DEADLINE_MS: "5000",
       ...env,
     },
   });
 const sha256 = (data: string) => createHash("sha256").update(data).digest("hex");
+
+/** A delivery answered 503 because forwarding failed: its log line and its metric. */
+function expectForwardFailure(result: Awaited<ReturnType<typeof invoke>>, reason: string) {
+  expect(result.response.statusCode).toBe(503);
+  expect(result.logs[0]).toMatchObject({ outcome: "failed", status: 503, level: "ERROR", reason });
+  expect(result.lines.join("\n")).toContain('"ForwardFailures":1');
+}
 
 /** An invitee.created whose answers make the body exactly `bytes` long. */
 function bigBody(bytes: number): string {
@@ -123,6 +130,23 @@ describe("failures EventBridge reports", () => {
     });
   });
 
+  it.each([
+    ["{}", "{}"],
+    ["no entries", '{"Entries":[]}'],
+    ["null", "null"],
+    ["an empty body", ""],
+    ["an entry without an EventId", '{"FailedEntryCount":0,"Entries":[{}]}'],
+    ["an empty EventId", '{"FailedEntryCount":0,"Entries":[{"EventId":""}]}'],
+    ["two entries for one", '{"FailedEntryCount":0,"Entries":[{"EventId":"a"},{"EventId":"b"}]}'],
+  ])("a 200 that confirms no entry (%s) is a failure: 503, never a 200", async (_name, answer) => {
+    stubs.eventBridge.injectFaults({ type: "answer", body: answer }, 1);
+    expectForwardFailure(
+      await invoke(receiver(), delivery(JSON.stringify(envelope()))),
+      "forward_unconfirmed",
+    );
+    expect(stubs.eventBridge.requests.map((r) => r.outcome)).toEqual(["answered"]);
+  });
+
   it("request throttling is retried (by the SDK) and the event arrives once", async () => {
     stubs.eventBridge.injectFaults({ type: "throttle" }, 1);
     const { response } = await invoke(receiver(), delivery(JSON.stringify(envelope())));
@@ -133,20 +157,12 @@ describe("failures EventBridge reports", () => {
 
   it("an outage answers 503 within the deadline, so Calendly retries; the retry then succeeds", async () => {
     stubs.eventBridge.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
-    const r = receiver({ FORWARD_DEADLINE_MS: "800" });
+    const r = receiver({ DELIVERY_DEADLINE_MS: "800" });
     const body = JSON.stringify(envelope());
-    const { response, lines, logs } = await invoke(r, delivery(body));
-    expect(response.statusCode).toBe(503);
+    expectForwardFailure(await invoke(r, delivery(body)), "forward_deadline");
     expect(stubs.eventBridge.requests.length).toBeGreaterThanOrEqual(1);
     expect(stubs.eventBridge.requests.every((request) => request.outcome === "outage")).toBe(true);
     expect(stubs.eventBridge.entries).toHaveLength(0);
-    expect(logs[0]).toMatchObject({
-      outcome: "failed",
-      status: 503,
-      level: "ERROR",
-      reason: "forward_deadline",
-    });
-    expect(lines.join("\n")).toContain('"ForwardFailures":1');
 
     stubs.eventBridge.clearFaults();
     // Calendly's retry, to a receiver with the default deadline (robust on a loaded machine).
@@ -157,7 +173,7 @@ describe("failures EventBridge reports", () => {
   it("a bus slower than the deadline answers 503", async () => {
     stubs.eventBridge.injectFaults({ type: "latency", ms: 1500 }, 1);
     const { response, logs } = await invoke(
-      receiver({ FORWARD_DEADLINE_MS: "300" }),
+      receiver({ DELIVERY_DEADLINE_MS: "300" }),
       delivery(JSON.stringify(envelope())),
     );
     expect(response.statusCode).toBe(503);
@@ -185,6 +201,8 @@ describe("the claim check", () => {
       payloadRef: { bucket: BUCKET, key: `calendly/${id}.json` },
       validation: "valid",
     });
+    // The bytes are in the object, not a second time in the entry.
+    expect(detail.rawBody).toBeUndefined();
     expect(logs[0]).toMatchObject({ claimChecked: true, outcome: "accepted" });
   });
 
@@ -222,6 +240,18 @@ describe("the claim check", () => {
     expect((stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail).payloadRef).toBeDefined();
   });
 
+  it("counts the body twice, parsed and raw: about 125 KiB of body is where it starts", async () => {
+    const r = receiver();
+    const fits = bigBody(100 * 1024);
+    await invoke(r, delivery(fits));
+    const inline = stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail;
+    expect(inline.payloadRef).toBeUndefined();
+    expect(inline.rawBody).toBe(fits);
+    stubs.eventBridge.reset();
+    await invoke(r, delivery(bigBody(130 * 1024)));
+    expect((stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail).payloadRef).toBeDefined();
+  });
+
   it("an S3 outage answers 503", async () => {
     stubs.s3.injectFaults({ type: "outage" }, Number.POSITIVE_INFINITY);
     const { response, logs } = await invoke(receiver(), delivery(bigBody(300 * 1024)));
@@ -239,6 +269,7 @@ describe("a claim-checked entry", () => {
     createdAt: "t".repeat(MAX_CREATED_AT_LENGTH),
     createdBy: "u".repeat(MAX_CREATED_BY_LENGTH),
     payload: { huge: "p".repeat(400_000) },
+    rawBody: "r".repeat(800_000),
     envelopeExtra: { also: "x".repeat(100_000) },
     receivedAt: new Date(0).toISOString(),
     validation: "invalid_payload",
@@ -253,7 +284,13 @@ describe("a claim-checked entry", () => {
     const entry = claimCheckedEntry("bus", detail, ref, 256 * 1024);
     expect(entrySize(entry)).toBeLessThan(MIN_ENTRY_BYTES);
     const sent = JSON.parse(entry.Detail!) as CalendlyEventDetail;
-    expect(sent).toEqual({ ...detail, payload: null, payloadRef: ref, envelopeExtra: undefined });
+    expect(sent).toEqual({
+      ...detail,
+      payload: null,
+      payloadRef: ref,
+      rawBody: undefined,
+      envelopeExtra: undefined,
+    });
     expect(entrySize(claimCheckedEntry("bus", detail, ref, MIN_ENTRY_BYTES))).toBeLessThan(MIN_ENTRY_BYTES);
   });
 

@@ -8,6 +8,7 @@ import {
   UNPARSED_DETAIL_TYPE,
   type UnparsedDeliveryDetail,
 } from "../../lambda/handler";
+import { RECEIVER_METRICS } from "../../lambda/receiver-metrics";
 import { type AwsStubs, startAwsStubs } from "../../tools/aws-stubs";
 import { apiGatewayEvent, delivery, envelope, invoke, KEY, nowSeconds, OTHER_KEY } from "./support";
 
@@ -33,7 +34,7 @@ function receiver(env: Record<string, string> = {}) {
       EVENT_BUS_NAME: BUS,
       CLAIM_CHECK_BUCKET: BUCKET,
       CALENDLY_SIGNING_KEYS: JSON.stringify([KEY]),
-      FORWARD_DEADLINE_MS: "5000",
+      DELIVERY_DEADLINE_MS: "5000",
       ...env,
     },
   });
@@ -59,6 +60,7 @@ describe("a genuine delivery", () => {
       createdAt: sample.created_at,
       createdBy: sample.created_by,
       payload: sample.payload,
+      rawBody: body,
       receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       validation: "valid",
     });
@@ -91,6 +93,35 @@ describe("a genuine delivery", () => {
     const detail = stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail;
     expect(detail.id).toBe(sha256(body));
     expect(detail.payload?.name).toBe("Zoë Ångström 東京");
+  });
+
+  it("reaches consumers exactly as received: big numbers, duplicate keys, spacing and escapes", async () => {
+    // What JSON.parse cannot keep: a number beyond double precision, the first of two equal keys,
+    // the writer's spacing and escapes. The parsed payload is JSON.parse's reading; rawBody is the body.
+    const text = JSON.stringify(envelope("invitee.created"), null, 1);
+    const body = text.replace(
+      '"payload": {',
+      '"payload": {"big": 123456789012345678901234567890, "dup": 1, "dup": 2, "esc": "\\u00e9\\/",',
+    );
+    expect(body).not.toBe(text);
+    const { response } = await invoke(receiver(), delivery(body));
+    expect(response.statusCode).toBe(200);
+    const { entry } = stubs.eventBridge.entries[0]!;
+    const sent = JSON.parse(entry.Detail!) as CalendlyEventDetail;
+    expect(sent.rawBody).toBe(body);
+    expect(sha256(Buffer.from(sent.rawBody!, "utf8"))).toBe(sent.id);
+    expect(sent.payload).toMatchObject({ big: 1.2345678901234568e29, dup: 2, esc: "é/" });
+  });
+
+  it("keeps a byte-order mark and non-ASCII bytes in rawBody, byte for byte", async () => {
+    const sample = envelope("invitee.created");
+    sample.payload.name = "Zoë 東京 😀";
+    const raw = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(sample))]);
+    const { response } = await invoke(receiver(), delivery(raw, { base64: true }));
+    expect(response.statusCode).toBe(200);
+    const detail = stubs.eventBridge.entries[0]!.detail as CalendlyEventDetail;
+    expect(Buffer.compare(Buffer.from(detail.rawBody!, "utf8"), raw)).toBe(0);
+    expect(detail.id).toBe(sha256(raw));
   });
 
   it("gets the same id on every retry of the same body", async () => {
@@ -191,13 +222,49 @@ describe("an unauthentic request", () => {
     ]);
   });
 
-  it("is rejected by a receiver with no key configured (fails closed)", async () => {
-    const r = receiver({ CALENDLY_SIGNING_KEYS: "" });
-    const { response, logs, lines } = await invoke(r, delivery(body, { key: "" }));
+  it("that could never verify is still refused without reading the keys when none are configured", async () => {
+    const r = receiver({ CALENDLY_SIGNING_KEYS: "," });
+    const { response, logs } = await invoke(r, apiGatewayEvent({ body }));
     expect(response.statusCode).toBe(401);
-    expect(logs[0]).toMatchObject({ reason: "no_keys" });
-    expect(lines.join("\n")).toContain("no signing key configured");
+    expect(logs[0]).toMatchObject({ reason: "missing" });
   });
+});
+
+describe("a receiver without a single signing key fails loudly", () => {
+  const body = JSON.stringify(envelope());
+  const emfOf = (lines: string[]) => lines.map((l) => JSON.parse(l)).find((l) => l._aws !== undefined);
+
+  it.each([
+    ["no key variable at all", { CALENDLY_SIGNING_KEYS: "" }, /no signing key configured/],
+    ["only separators", { CALENDLY_SIGNING_KEYS: "," }, /CALENDLY_SIGNING_KEYS holds no signing key/],
+    [
+      "a JSON list of one empty key",
+      { CALENDLY_SIGNING_KEYS: '[""]' },
+      /CALENDLY_SIGNING_KEYS holds no signing key/,
+    ],
+    ["an empty JSON list", { CALENDLY_SIGNING_KEYS: "[]" }, /CALENDLY_SIGNING_KEYS holds no signing key/],
+  ])(
+    "with %s: 503 (Calendly retries), an error naming the fix, the alarmed Errors metric, nothing forwarded",
+    async (_name, env, advice) => {
+      const r = receiver(env);
+      for (const key of [KEY, OTHER_KEY]) {
+        const { response, logs, lines } = await invoke(r, delivery(body, { key }));
+        expect(response.statusCode).toBe(503);
+        expect(logs[0]).toMatchObject({
+          outcome: "failed",
+          status: 503,
+          level: "ERROR",
+          reason: "no_signing_keys",
+        });
+        expect(String(logs[0]!.errorCode)).toMatch(advice);
+        expect(String(logs[0]!.errorCode)).not.toContain(KEY);
+        const emf = emfOf(lines);
+        expect(emf).toMatchObject({ [RECEIVER_METRICS.errors]: 1 });
+        expect(emf[RECEIVER_METRICS.rejected]).toBeUndefined();
+      }
+      expect(stubs.eventBridge.requests).toHaveLength(0);
+    },
+  );
 });
 
 describe("answers other than 200 and 401", () => {
@@ -208,11 +275,13 @@ describe("answers other than 200 and 401", () => {
   });
 
   it("500 naming the variable when the configuration is invalid", async () => {
-    const r = receiver({ EVENT_BUS_NAME: "", FORWARD_DEADLINE_MS: "soon" });
+    const r = receiver({ EVENT_BUS_NAME: "", DELIVERY_DEADLINE_MS: "soon" });
     const { response, logs } = await invoke(r, delivery(JSON.stringify(envelope())));
     expect(response.statusCode).toBe(500);
     expect(logs[0]).toMatchObject({ reason: "config_error", level: "ERROR" });
-    expect(String(logs[0]!.errorCode)).toMatch(/EVENT_BUS_NAME is not set.*FORWARD_DEADLINE_MS is not valid/);
+    expect(String(logs[0]!.errorCode)).toMatch(
+      /EVENT_BUS_NAME is not set.*DELIVERY_DEADLINE_MS is not valid/,
+    );
   });
 });
 

@@ -153,16 +153,19 @@ export function parameterReader(env: Record<string, string>): ParameterReader {
 
 /**
  * How the stubs hold the last delivery of exactly `body`: as an event on the bus, or as an unparsed
- * delivery whose claim-check object holds these very bytes (the properties' `kept` oracle).
+ * delivery, and in either case with these very bytes within reach of a consumer (the event's
+ * `rawBody`, or the claim-check object its `payloadRef` names): the properties' `kept` oracle.
  */
 export function keptOracle(stubs: AwsStubs): (body: Buffer) => "event" | "unparsed" | undefined {
   return (body) => {
     const id = createHash("sha256").update(body).digest("hex");
     const entry = stubs.eventBridge.entries.findLast((e) => (e.detail as { id?: string }).id === id);
     if (entry === undefined) return undefined;
-    if (entry.entry.DetailType !== UNPARSED_DETAIL_TYPE) return "event";
-    const ref = (entry.detail as { payloadRef?: PayloadRef }).payloadRef;
+    const { payloadRef: ref, rawBody } = entry.detail as { payloadRef?: PayloadRef; rawBody?: string };
     const stored = ref && stubs.s3.getObject(ref.bucket, ref.key);
-    return stored && Buffer.compare(stored.body, body) === 0 ? "unparsed" : undefined;
+    const bytes = stored ? stored.body : rawBody !== undefined ? Buffer.from(rawBody, "utf8") : undefined;
+    if (bytes === undefined || Buffer.compare(bytes, body) !== 0) return undefined;
+    if (entry.entry.DetailType !== UNPARSED_DETAIL_TYPE) return "event";
+    return stored ? "unparsed" : undefined;
   };
 }

@@ -58,7 +58,13 @@ describe("parseEnvelope", () => {
   it("returns the parsed JSON itself: extra keys kept, nothing coerced", () => {
     const envelope = { ...sampleEnvelope("contact.created"), extra: 1 };
     const result = parseEnvelope(bytes(envelope));
-    expect(result).toEqual({ ok: true, envelope });
+    expect(result).toEqual({ ok: true, envelope, text: JSON.stringify(envelope) });
+  });
+
+  it("returns the body as text whole, a byte-order mark included, and parses what follows the mark", () => {
+    const json = JSON.stringify(sampleEnvelope("contact.created"));
+    const result = parseEnvelope(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]));
+    expect(result).toMatchObject({ ok: true, text: `\uFEFF${json}` });
   });
 
   it.each([

@@ -20,7 +20,7 @@ import { captureStdout } from "./support";
 
 const OWNER_TOKEN = "watchdog-owner-token-5e1f0c2a-never-logged";
 const REVOKED_TOKEN = "watchdog-revoked-token-77aa31-never-logged";
-const PARAMETER = "/calendly-webhooks/test/calendly-token";
+const PARAMETER = "/calendly-webhooks/test/watchdog/calendly-token";
 const SERVICE = "calendly-watchdog-test";
 
 let emulator: Emulator;
@@ -186,19 +186,24 @@ describe("a pass over every state", () => {
     }
   });
 
-  it("emits the pass's ChecksFailed and SubscriptionsRetrying, with the service dimension only", () => {
+  it("emits the pass's ChecksFailed, SubscriptionsRetrying and TokenNotSet, with the service dimension only", () => {
     const pass = r.emf.find((line) => WATCHDOG_METRICS.checksFailed in line)!;
     expect(pass).toMatchObject({
       ChecksFailed: 0,
       SubscriptionsRetrying: 1,
+      TokenNotSet: 0,
       service: SERVICE,
     });
     const directive = (
       pass._aws as { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] }
     ).CloudWatchMetrics[0]!;
     expect(directive.Dimensions).toEqual([["service"]]);
-    // Each metric is billed: exactly these two per pass, plus one per subscription.
-    expect(directive.Metrics.map((m) => m.Name).sort()).toEqual(["ChecksFailed", "SubscriptionsRetrying"]);
+    // Each metric is billed: exactly these three per pass, plus one per subscription.
+    expect(directive.Metrics.map((m) => m.Name).sort()).toEqual([
+      "ChecksFailed",
+      "SubscriptionsRetrying",
+      "TokenNotSet",
+    ]);
     expect(r.emf).toHaveLength(4 + 1);
   });
 
@@ -318,18 +323,45 @@ describe("a failed check is unknown, never a healthy quiet", () => {
     expect(checkLine(failing5xx, "old")).toMatchObject({ reason: "http_503", httpStatus: 503 });
   });
 
-  it("the token parameter unreadable: every check unknown (token_unavailable), no Calendly call", async () => {
+  it("the token not set yet (no parameter): every check unknown (token_not_set), TokenNotSet 1, no Calendly call", async () => {
     ssm.deleteParameter(PARAMETER);
+    const r = await run();
+    expect(r.calls).toBe(0);
+    expect(r.pass.result.unknown).toHaveLength(4);
+    expect(checkLine(r, "recaps")).toMatchObject({ status: "unknown", reason: "token_not_set" });
+    const error = r.json.find((line) => line.level === "ERROR" && String(line.message).includes("token"));
+    expect(error).toMatchObject({
+      message: "the Calendly token is not set; no subscription was checked",
+      reason: "token_not_set",
+      parameter: PARAMETER,
+    });
+    expect(error?.error).toMatch(/calendly-webhooks token put --stack <stack>/);
+    expect(r.emf.find((line) => WATCHDOG_METRICS.checksFailed in line)).toMatchObject({
+      ChecksFailed: 4,
+      TokenNotSet: 1,
+    });
+    expect(r.json.find((line) => line.message === "watchdog pass")).toMatchObject({ tokenNotSet: true });
+
+    // Once `token put` wrote it, the next pass uses it, and TokenNotSet goes back to 0.
+    ssm.putParameter(PARAMETER, OWNER_TOKEN);
+    const after = await run();
+    expect(after.pass.result.healthy).toEqual(["bookings"]);
+    expect(after.emf.find((line) => WATCHDOG_METRICS.checksFailed in line)).toMatchObject({ TokenNotSet: 0 });
+  });
+
+  it("the token parameter unreadable (SSM failing): every check unknown (token_unavailable), TokenNotSet 0", async () => {
+    ssm.injectFaults({ type: "outage", status: 500 }, 10);
     const r = await run();
     expect(r.calls).toBe(0);
     expect(r.pass.result.unknown).toHaveLength(4);
     expect(checkLine(r, "recaps")).toMatchObject({ status: "unknown", reason: "token_unavailable" });
     expect(
       r.json.find((line) => line.level === "ERROR" && String(line.message).includes("token"))?.error,
-    ).toMatch(
-      /SSM parameter \/calendly-webhooks\/test\/calendly-token \(GetParameterError: ParameterNotFound\)/,
-    );
-    expect(r.emf.find((line) => WATCHDOG_METRICS.checksFailed in line)).toMatchObject({ ChecksFailed: 4 });
+    ).toMatch(/SSM parameter \/calendly-webhooks\/test\/watchdog\/calendly-token \(GetParameterError/);
+    expect(r.emf.find((line) => WATCHDOG_METRICS.checksFailed in line)).toMatchObject({
+      ChecksFailed: 4,
+      TokenNotSet: 0,
+    });
   });
 
   it("checks not started before the Lambda runs out of time are unknown (deadline), without a call", async () => {

@@ -21,7 +21,7 @@
  * Prints throughput, latency and the mix of answers; exits 1 if any check fails.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { DEFAULT_FORWARD_DEADLINE_MS } from "../../lambda/config";
+import { DEFAULT_DELIVERY_DEADLINE_MS } from "../../lambda/config";
 import type { CalendlyEventDetail } from "../../lambda/detail";
 import { startAwsStubs } from "../../tools/aws-stubs";
 import { type CommandLine, positiveInteger, runProgram, wholeNumber } from "../../tools/command-line";
@@ -75,7 +75,7 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
     : startFaultSchedule(stubs.eventBridge, {
         seed,
         durationMs: duration * 1000,
-        deadlineMs: DEFAULT_FORWARD_DEADLINE_MS,
+        deadlineMs: DEFAULT_DELIVERY_DEADLINE_MS,
       });
   console.error(
     `load: ${duration} s, ${connections} connections, seed ${seed}${faults ? "" : ", no faults"}, receiver pid ${receiver.pid}`,

@@ -69,6 +69,30 @@ describe.skipIf(skipWithoutMoto())("the receiver against moto", () => {
     expect(detail).toMatchObject({ id: sha256(body), validation: "valid", payload: sample.payload });
   });
 
+  it("carries the body exactly as received through the bus, rule and queue (rawBody)", async () => {
+    const before = (await aws.busEvents()).length;
+    const body = JSON.stringify(envelope("invitee.created"), null, 1).replace(
+      '"payload": {',
+      '"payload": {"big": 123456789012345678901234567890, "dup": 1, "dup": 2, "esc": "\\u00e9\\/",',
+    );
+    const { response } = await invoke(receiver(), delivery(body));
+    expect(response.statusCode).toBe(200);
+    const [event] = await newEvents(before);
+    const detail = event!.detail as unknown as CalendlyEventDetail;
+    expect(detail.rawBody).toBe(body);
+    expect(sha256(Buffer.from(detail.rawBody!, "utf8"))).toBe(detail.id);
+  });
+
+  it("fails loudly on a SecureString that holds no key: 503, no_signing_keys", async () => {
+    await aws.putParameter("/moto/empty-keys", "[]");
+    const { response, logs } = await invoke(
+      receiver({ CALENDLY_SIGNING_KEY_PARAMETER: "/moto/empty-keys" }),
+      delivery(JSON.stringify(envelope())),
+    );
+    expect(response.statusCode).toBe(503);
+    expect(logs[0]).toMatchObject({ outcome: "failed", level: "ERROR", reason: "no_signing_keys" });
+  });
+
   it("claim-checks a large delivery into the bucket with PutObject, and the event points at it", async () => {
     const before = (await aws.busEvents()).length;
     const body = JSON.stringify({ ...envelope("invitee.created"), padding: "p".repeat(300 * 1024) });

@@ -12,19 +12,24 @@
  * - the package's command line, every `npx pulumi-calendly` line of its README run as written in
  *   the program's folder (none may reach the registry), and `adopt`'s declarations pasted into the
  *   program's index.ts, whose preview then says it will take the subscription over, and whose up
- *   does.
+ *   does;
+ * - the native plugin as the package installs it: its bin serves the schema.
+ *
+ * The program's own dependencies come from npm's cache, at the versions this repository's lockfile
+ * pins, in npm's offline mode (offline-install.ts): a registry that stalls cannot fail the run. The
+ * README's `npm install <that file>` then runs as written, offline too.
  *
  * Nothing of the repository is on that program's module path, so the code every operation runs is
  * the tarball's, required by the shim from the program's own node_modules.
  */
 import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   realpathSync,
-  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -44,22 +49,28 @@ import {
   resourcesOfType,
   type Workspace,
 } from "../engine/support/pulumi";
+import {
+  type InstallRecord,
+  installOffline,
+  type LockEntry,
+  programLock,
+  writeProgramPackage,
+} from "./offline-install";
 
 const PINNED_SHIM = readFileSync(
   join(REPO_ROOT, "test/fixtures/pulumi/webhook-subscription-provider.js"),
   "utf8",
 );
-const packageJson = JSON.parse(readFileSync(join(PACKAGE_DIR, "package.json"), "utf8")) as {
+const packageJson = JSON.parse(readFileSync(join(PACKAGE_DIR, "package.json"), "utf8")) as LockEntry & {
   name: string;
   version: string;
   bin: Record<string, string>;
 };
 const README = readFileSync(join(PACKAGE_DIR, "README.md"), "utf8");
 const rootLock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as {
-  packages: Record<string, { version?: string }>;
+  packages: Record<string, LockEntry>;
 };
-/** The versions this repository tests with, for the program's own dependencies. */
-const pinned = (name: string) => rootLock.packages[`node_modules/${name}`]!.version!;
+const PROGRAM_NAME = "calendly-package-proof";
 
 /** A Node.js older than the package wants, where the machine has one (Node 20 here). */
 const OLD_NODE = "/usr/bin/node";
@@ -79,30 +90,34 @@ let programDir: string;
 let tarball: string;
 let emulator: Emulator;
 let ws: Workspace;
+let install: InstallRecord;
 
 function npm(args: string[], cwd: string): string {
   return execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /** `pulumi new typescript`'s layout, with the package's README example as index.ts. */
-function writeProgram(dir: string) {
+function writeProgram(dir: string, packed: { file: string; integrity: string }) {
   writeFileSync(
     join(dir, "Pulumi.yaml"),
-    "name: calendly-package-proof\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
+    `name: ${PROGRAM_NAME}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
   );
-  writeFileSync(
-    join(dir, "package.json"),
-    `${JSON.stringify(
-      {
-        name: "calendly-package-proof",
-        private: true,
-        main: "index.ts",
-        dependencies: { "@pulumi/pulumi": pinned("@pulumi/pulumi") },
-        devDependencies: { "@types/node": pinned("@types/node"), typescript: pinned("typescript") },
+  // The repository's versions of the program's own dependencies; the package from its tarball.
+  const { version, license, dependencies, peerDependencies, engines } = packageJson;
+  writeProgramPackage(
+    dir,
+    PROGRAM_NAME,
+    programLock(rootLock.packages, {
+      name: PROGRAM_NAME,
+      dependencies: ["@pulumi/pulumi"],
+      devDependencies: ["@types/node", "typescript"],
+      tarball: {
+        name: packageJson.name,
+        file: relative(dir, packed.file),
+        integrity: packed.integrity,
+        manifest: { version, license, dependencies, peerDependencies, engines },
       },
-      null,
-      2,
-    )}\n`,
+    }),
   );
   writeFileSync(
     join(dir, "tsconfig.json"),
@@ -197,19 +212,20 @@ beforeAll(async () => {
   if (given) {
     tarball = given;
   } else {
-    // The README's command, in the repository (`npm ci` ran already: its root has tsc and esbuild);
-    // the package's `prepack` builds dist/ afresh. The file it writes is moved out of the checkout.
-    const [packed] = JSON.parse(npm(["pack", "-w", "pulumi-calendly", "--json"], REPO_ROOT)) as {
-      filename: string;
-    }[];
+    // The README's command, in the repository (`npm ci` ran already: its root has tsc and esbuild),
+    // writing the file outside the checkout; the package's `prepack` builds dist/ afresh.
+    const [packed] = JSON.parse(
+      npm(["pack", "-w", "pulumi-calendly", "--json", "--pack-destination", root], REPO_ROOT),
+    ) as { filename: string }[];
     tarball = join(root, basename(packed!.filename));
-    renameSync(join(REPO_ROOT, basename(packed!.filename)), tarball);
   }
+  const integrity = `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`;
   programDir = join(root, "program");
   mkdirSync(programDir);
-  writeProgram(programDir);
-  // The README's command (the flags only keep the output short and use the npm cache first).
-  npm(["install", tarball, "--no-audit", "--no-fund", "--prefer-offline"], programDir);
+  writeProgram(programDir, { file: tarball, integrity });
+  install = installOffline(programDir);
+  // The README's command, as written (the flags keep the output short and the registry out).
+  npm(["install", tarball, "--offline", "--no-audit", "--no-fund"], programDir);
   emulator = await startEngineEmulator();
   ws = await createWorkspace({ programDir, stack: "proof" });
   await ws.setConfig("calendly:apiUrl", emulator.url);
@@ -223,7 +239,7 @@ afterAll(async () => {
 });
 
 describe("the packed package, installed as the README says", () => {
-  it("holds the built JavaScript, its declarations, its command line, README and LICENSE, and no sources or tests", () => {
+  it("holds the built JavaScript, its declarations, its command line, the plugin and its schema, README and LICENSE, and no sources or tests", () => {
     const files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" })
       .trim()
       .split("\n")
@@ -240,27 +256,38 @@ describe("the packed package, installed as the README says", () => {
       "dist/provider/shim.js",
       "dist/calendly/index.d.ts",
       "dist/calendly/signature.js",
+      "dist/plugin/index.js",
+      "dist/pulumi-resource-calendly.js",
+      "bin/pulumi-resource-calendly",
+      "schema.json",
     ]) {
       expect(files).toContain(file);
     }
-    expect(files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(f))).toEqual(
-      [],
-    );
+    const shipped =
+      /^(dist\/.*\.(js|d\.ts)|bin\/pulumi-resource-calendly|schema\.json|package\.json|README\.md|LICENSE)$/;
+    expect(files.filter((f) => !shipped.test(f))).toEqual([]);
     expect(basename(tarball)).toBe(`${packageJson.name}-${packageJson.version}.tgz`);
     // The README names the file `npm pack -w pulumi-calendly` writes.
     expect(README).toContain(`npm install /path/to/the/clone/${basename(tarball)}`);
     expect(README).toContain("npm ci && npm pack -w pulumi-calendly");
   });
 
+  it("is installed with its dependencies from npm's cache, offline", () => {
+    expect(
+      install.attempts.map((a) => a.mode),
+      JSON.stringify(install.attempts),
+    ).toEqual(["offline"]);
+  });
+
   it("is installed from the tarball into a program outside the repository, as a folder of its own", () => {
     expect(relative(REPO_ROOT, programDir).startsWith("..")).toBe(true);
     const installed = realpathSync(join(programDir, "node_modules", "pulumi-calendly"));
     expect(installed).toBe(join(programDir, "node_modules", "pulumi-calendly"));
-    // Its dependencies came from the registry, beside it, and its command is linked.
+    // Its dependencies came from npm's cache, beside it, and its command is linked.
     for (const dependency of ["undici", "zod"]) {
       expect(realpathSync(join(programDir, "node_modules", dependency)).startsWith(programDir)).toBe(true);
     }
-    expect(packageJson.bin).toEqual({ "pulumi-calendly": "dist/cli.js" });
+    expect(packageJson.bin).toMatchObject({ "pulumi-calendly": "dist/cli.js" });
     expect(realpathSync(join(programDir, "node_modules", ".bin", "pulumi-calendly"))).toBe(
       join(installed, "dist", "cli.js"),
     );
@@ -501,5 +528,22 @@ describe("the package's command line, from the program's folder", () => {
     expect(emulator.control.subscriptions().filter((s) => s.callback_url === handmadeUrl)).toHaveLength(1);
     await ws.destroy([], DEPLOY);
     expect(emulator.control.subscriptions()).toHaveLength(0);
+  });
+});
+
+describe("the native plugin as the package installs it", () => {
+  it("node_modules/.bin/pulumi-resource-calendly starts with the registry's dependencies and serves the schema", () => {
+    const plugin = join(programDir, "node_modules", ".bin", "pulumi-resource-calendly");
+    const schema = execFileSync(join(findPulumiCli().binDir, "pulumi"), ["package", "get-schema", plugin], {
+      encoding: "utf8",
+      env: { ...ws.env },
+    });
+    expect(JSON.parse(schema)).toMatchObject({ name: "calendly", version: packageJson.version });
+    // gRPC and protobuf came from the registry, beside it, as dependencies of the package.
+    for (const dependency of ["@grpc/grpc-js", "google-protobuf"]) {
+      expect(
+        realpathSync(join(programDir, "node_modules", dependency)).startsWith(realpathSync(programDir)),
+      ).toBe(true);
+    }
   });
 });

@@ -16,6 +16,7 @@ import {
 } from "../../tools/pulumi-host/engine";
 import { type DynamicProviderHost, startDynamicProviderHost } from "../../tools/pulumi-host/host";
 import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../../tools/pulumi-host/serialize";
+import { createStatefulEngine } from "../../tools/pulumi-host/state";
 import { createOutcomeLost } from "../support/faults";
 import { type Receiver, startReceiver } from "../support/receiver";
 import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
@@ -301,6 +302,32 @@ describe("faults during create and delete: never a duplicate, an orphan or a los
     });
     await expectEmulatorMatches(up.state);
     await engine.destroy(up.state);
+  });
+
+  it("a create-first replacement whose old delete fails keeps the old one as a pending delete, and the next up deletes it", async () => {
+    // A new URL (as markedUrl gives the stack's), so the new subscription is created first.
+    const stack = createStatefulEngine(engine);
+    await stack.up(inputs("first?v=1"));
+    const old = stack.state.live!;
+    emulator.control.injectFaults({
+      match: { method: "DELETE", path: "/webhook_subscriptions/*" },
+      fault: { kind: "status", status: 500 },
+      times: 6,
+    });
+    const failed = await stack.up(inputs("first?v=2")).catch((e) => e);
+    expect(failed).toBeInstanceOf(UpFailedError);
+    expect((failed as UpFailedError).pendingDeletes.map((r) => r.id)).toEqual([old.id]);
+    // Both exist at Calendly, and the state knows both (Pulumi's `delete: true`).
+    expect(emulator.control.subscriptions().map((s) => s.uuid)).toEqual([old.id, stack.state.live!.id]);
+    expect(stack.state.pendingDeletes.map((r) => r.id)).toEqual([old.id]);
+    await stack.refresh();
+    expect(stack.state.pendingDeletes.map((r) => r.id)).toEqual([old.id]);
+
+    const next = await stack.up(inputs("first?v=2"));
+    expect(next.operation).toBe("same");
+    expect(stack.state.pendingDeletes).toEqual([]);
+    await expectEmulatorMatches(stack.state.live!);
+    await stack.destroy();
   });
 
   it("connection reset before a create is applied: retried safely", async () => {

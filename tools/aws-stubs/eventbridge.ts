@@ -9,7 +9,15 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { FaultQueue, isSigned, listen, type StubListenOptions, sendJson, sendJsonError } from "./http";
+import {
+  FaultQueue,
+  isSigned,
+  listen,
+  requestId,
+  type StubListenOptions,
+  sendJson,
+  sendJsonError,
+} from "./http";
 
 /** EventBridge's limit on the summed size of a PutEvents request's entries. */
 export const EVENTBRIDGE_MAX_REQUEST_BYTES = 256 * 1024;
@@ -42,14 +50,20 @@ export type EventBridgeFault =
   /** 200 with `FailedEntryCount`: the first `count` entries (default all) fail with `errorCode`. */
   | { type: "partial"; errorCode?: string; errorMessage?: string; count?: number }
   /** Answer normally after `ms` milliseconds. */
-  | { type: "latency"; ms: number };
+  | { type: "latency"; ms: number }
+  /**
+   * Answer with exactly `body` (status default 200) and put nothing on the bus: a 200 that does
+   * not confirm the entry (`{}`, `{"Entries":[]}`, `null`, an empty body), as a proxy or a
+   * misbehaving endpoint might send.
+   */
+  | { type: "answer"; body: string; status?: number };
 
 export interface RecordedPutEventsRequest {
   target: string;
   headers: IncomingHttpHeaders;
   /** The parsed request body (`{Entries: [...]}`), or the raw text when it was not JSON. */
   body: unknown;
-  outcome: "accepted" | "partial" | "throttled" | "outage" | "rejected";
+  outcome: "accepted" | "partial" | "throttled" | "outage" | "answered" | "rejected";
 }
 
 export interface EventBridgeStub {
@@ -147,6 +161,15 @@ export async function startEventBridgeStub(options: StubListenOptions = {}): Pro
     if (fault?.type === "outage") {
       record.outcome = "outage";
       return sendJsonError(res, fault.status ?? 500, "InternalException", "stub outage");
+    }
+    if (fault?.type === "answer") {
+      record.outcome = "answered";
+      res.writeHead(fault.status ?? 200, {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amzn-requestid": requestId(),
+      });
+      res.end(fault.body);
+      return;
     }
 
     const failCount = fault?.type === "partial" ? (fault.count ?? typed.length) : 0;

@@ -8,6 +8,7 @@
  */
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { type Emulator, startEmulator } from "../../emulator/server";
+import { watchdogTokenParameterName } from "../../infra/watchdog-token";
 import { formatSigningKeys } from "../../lambda/signing-key-list";
 import { createWatchdog, type WatchdogPass } from "../../lambda/watchdog";
 import { type AwsStubs, startAwsStubs } from "../aws-stubs";
@@ -17,8 +18,8 @@ import { PROJECT_ROOT, serializeWebhookSubscriptionProvider } from "../pulumi-ho
 import { type LocalReceiver, startLocalReceiver } from "./receiver/server";
 
 export const LOCAL_KEY_PARAMETER = "/calendly-webhooks/local/signing-keys";
-/** The watchdog's token parameter, as the stack writes it from calendly:token. */
-export const LOCAL_TOKEN_PARAMETER = "/calendly-webhooks/local/calendly-token";
+/** The watchdog's token parameter, named as the stack names it (`calendly-webhooks token put` writes it). */
+export const LOCAL_TOKEN_PARAMETER = watchdogTokenParameterName("calendly-webhooks", "local");
 export const LOCAL_BUS_NAME = "calendly-local";
 /** The emulator's seeded owner (paid plan): every event is available to it. */
 export const LOCAL_TOKEN = "emu-owner-token";

@@ -27,7 +27,10 @@ const CLI_SOURCES = ["cli", "calendly", "lambda", "tools/command-line", "tools/p
   (path) => resolve(PACKAGE_DIR, "../..", path),
 );
 
-/** Whether dist/ is older than the sources, package.json or tsconfig.json (or missing). */
+/**
+ * Whether dist/ is older than the sources, package.json, tsconfig.json, schema.json or the sources
+ * the CLI bundles (or missing).
+ */
 export function packageBuildIsStale(): boolean {
   let built: number;
   try {
@@ -37,8 +40,11 @@ export function packageBuildIsStale(): boolean {
   } catch {
     return true;
   }
+  // schema.json is built into the single-file plugin (scripts/bundle-plugin.js).
   const inputs = [
-    ...["src", "package.json", "tsconfig.json"].map((name) => newestMtime(join(PACKAGE_DIR, name))),
+    ...["src", "package.json", "tsconfig.json", "schema.json"].map((name) =>
+      newestMtime(join(PACKAGE_DIR, name)),
+    ),
     ...CLI_SOURCES.map(newestMtime),
   ];
   return Math.max(...inputs) > built;

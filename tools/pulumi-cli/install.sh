@@ -3,18 +3,24 @@
 #
 #   pulumi                          the CLI (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi), pinned in cli/go.mod
 #   pulumi-language-nodejs          the Node.js language host, pinned in nodejs-host/go.mod (README.md: why that version)
+#   pulumi-language-yaml            the YAML language host (github.com/pulumi/pulumi-yaml), pinned in yaml-host/go.mod
 #   pulumi-resource-pulumi-nodejs   the launcher of dynamic providers, copied from node_modules/@pulumi/pulumi,
 #                                   which ships it (it starts @pulumi/pulumi/cmd/dynamic-provider)
 #
-# Builds only what is missing or whose pin changed (a stamp of the go.mod/go.sum files and the Go
-# version), reuses Go's module and build caches, and prints the folder as its last line, so that
+# Each Go program is built only when it is missing or its pin changed: its own stamp (its folder's
+# go.mod and go.sum, the package and flags it is built with, the Go version) in .cache/pulumi/bin/.stamps.
+# Go's module and build caches are reused. The script prints the folder as its last line, so that
 #   PATH="$(npm run -s pulumi:install | tail -n 1):$PATH"
 # works. Nothing is downloaded at run time: test runs set PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION.
+#
+# Another program is one more `build_program` line below, with its own pinned module folder beside
+# this script (a go.mod requiring the program's module, and a tools.go importing it blank).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 bin="$root/.cache/pulumi/bin"
+stamps="$bin/.stamps"
 
 say() { echo "pulumi:install: $*" >&2; }
 
@@ -32,33 +38,48 @@ if [ ! -f "$launcher_src" ]; then
   exit 1
 fi
 
-# The CLI reports this version (`pulumi version`), which requiredPulumiVersion and the Automation
-# API check; Pulumi's own Makefile sets it the same way.
-cli_version="$(cd "$here/cli" && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3)"
-host_version="$(cd "$here/nodejs-host" && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/sdk/v3)"
-version_flag="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
+go_version="$(go env GOVERSION)"
+mkdir -p "$bin" "$stamps"
+built=()
 
-stamp="$(cat "$here"/cli/go.mod "$here"/cli/go.sum "$here"/nodejs-host/go.mod "$here"/nodejs-host/go.sum \
-  "$here/install.sh" | sha256sum | cut -c1-16)-$(go env GOVERSION)"
-stamp_file="$bin/.stamp"
+# build_program <output name> <module folder> <package> <module whose version it reports> <version variable>
+#   Builds <package> inside the pinned module folder (so its go.sum checks every dependency) into
+#   $bin/<output name>, stamping <version variable> with the pinned version of <module> (-ldflags -X,
+#   as Pulumi's own Makefiles do, so the program reports a real version).
+build_program() {
+  local name="$1" dir="$here/$2" package="$3" version_module="$4" version_variable="$5"
+  local version ldflags stamp
+  version="$(cd "$dir" && go list -m -f '{{.Version}}' "$version_module")"
+  ldflags="-X $version_variable=$version"
+  stamp="$(cat "$dir/go.mod" "$dir/go.sum" <(echo "$package $ldflags") | sha256sum | cut -c1-16)-$go_version"
+  if [ -x "$bin/$name" ] && [ "$(cat "$stamps/$name" 2>/dev/null)" = "$stamp" ]; then
+    say "up to date: $name $version"
+    return
+  fi
+  rm -f "$stamps/$name"
+  local start=$SECONDS
+  say "building $name $version"
+  (cd "$dir" && go build -trimpath -ldflags "$ldflags" -o "$bin/$name" "$package")
+  say "built $name $version in $((SECONDS - start)) s"
+  echo "$stamp" >"$stamps/$name"
+  built+=("$name")
+}
 
-mkdir -p "$bin"
-if [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
-  say "up to date: pulumi $cli_version, pulumi-language-nodejs $host_version"
-else
-  rm -f "$stamp_file"
-  start=$SECONDS
-  say "building pulumi $cli_version (a first build downloads about 300 modules, 1.7 GB of Go module cache, and compiles for about 12 minutes on 2 cores)"
-  (cd "$here/cli" && go build -trimpath -ldflags "-X $version_flag=$cli_version" -o "$bin/pulumi" \
-    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
-  say "built pulumi in $((SECONDS - start)) s; building pulumi-language-nodejs $host_version"
-  (cd "$here/nodejs-host" && go build -trimpath -ldflags "-X $version_flag=$host_version" \
-    -o "$bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
-  say "built both in $((SECONDS - start)) s"
-  echo "$stamp" >"$stamp_file"
-fi
+pulumi_version_variable="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
+
+# A first build of the CLI (empty caches) downloads about 300 modules (1.7 GB of Go module cache) and
+# compiles for about 12 minutes on 2 cores; the hosts after it reuse most of what it compiled.
+build_program pulumi cli github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+  github.com/pulumi/pulumi/pkg/v3 "$pulumi_version_variable"
+build_program pulumi-language-nodejs nodejs-host github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+  github.com/pulumi/pulumi/sdk/v3 "$pulumi_version_variable"
+build_program pulumi-language-yaml yaml-host github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
+  github.com/pulumi/pulumi-yaml github.com/pulumi/pulumi-yaml/pkg/version.Version
+
+# One stamp for the whole folder (what other checks look for): the programs' stamps together.
+cat "$stamps"/* | sha256sum | cut -c1-16 >"$bin/.stamp"
 
 # Always refreshed: it belongs to the installed @pulumi/pulumi, not to the Go pins.
 install -m 0755 "$launcher_src" "$bin/pulumi-resource-pulumi-nodejs"
-say "$("$bin/pulumi" version) in $bin"
+say "$("$bin/pulumi" version) in $bin${built[*]:+ (built: ${built[*]})}"
 echo "$bin"

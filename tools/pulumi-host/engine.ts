@@ -1,11 +1,13 @@
 /**
  * The steps Pulumi's engine takes for one dynamic resource, over a real provider host:
  * `up` = Check, then Create, or Diff and then nothing / Update / Replace (Check again without the
- * old inputs, then create and delete, delete first when the provider asks for deleteBeforeReplace);
- * `refresh` = Read; `destroy` = Delete.
+ * old inputs, as Pulumi's step generator does, then delete first when the provider asks for
+ * deleteBeforeReplace, else create first); `refresh` = Read; `destroy` = Delete.
  *
  * It mirrors what `pulumi up/refresh/destroy` does with state for this one resource, so that
- * tests, `npm run dev` and the fault runs exercise the provider as a deployment would.
+ * tests, `npm run dev` and the fault runs exercise the provider as a deployment would. What the
+ * state keeps between operations when a create-first replacement cannot delete the old resource
+ * (Pulumi's pending deletes) is state.ts's.
  */
 import { type DiffResult, type DynamicProviderHost, HostCallError, type PropertyMap } from "./host";
 
@@ -36,12 +38,19 @@ export class CheckFailedError extends Error {
 /**
  * An `up` that failed part-way, with the state it leaves, as Pulumi records it: unchanged when
  * nothing happened, none when a delete-first replacement deleted the old resource and then failed
- * to create the new one.
+ * to create the new one, the new one when a create-first replacement created it (even partially:
+ * a create that reported an id) and then failed. That old resource is not forgotten: Pulumi's CreateStep marks it `delete:
+ * true` once the new one exists (pkg/resource/deploy/step.go, `s.old.Delete = true`), a failed
+ * DeleteStep leaves it so, and the next `up` or `destroy` deletes it (step_generator.go,
+ * GenerateDeletes: "If this resource is explicitly marked for deletion ... delete it"). It is in
+ * `pendingDeletes`.
  */
 export class UpFailedError extends Error {
   constructor(
     readonly state: ResourceState | undefined,
     override readonly cause: unknown,
+    /** Old resources the state keeps as pending deletes (`delete: true`). */
+    readonly pendingDeletes: readonly ResourceState[] = [],
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
     this.name = "UpFailedError";
@@ -126,9 +135,22 @@ export function createEngine(host: DynamicProviderHost, provider: string): Engin
           current = undefined;
           return { operation, diff, state: await create(inputs) };
         }
-        const next = await create(inputs);
+        let next: ResourceState;
+        try {
+          next = await create(inputs);
+        } catch (error) {
+          // A create that reported an id, however partial, is recorded, and the old resource is
+          // marked for deletion with it: step.go sets `s.old.Delete = true` before it looks at
+          // the create's error. A create that reported none leaves the old one as it was.
+          if (error instanceof UpFailedError) throw new UpFailedError(error.state, error.cause, [state!]);
+          throw error;
+        }
         current = next;
-        await host.delete(state!.id, state!.outputs, state!.inputs);
+        try {
+          await host.delete(state!.id, state!.outputs, state!.inputs);
+        } catch (error) {
+          throw new UpFailedError(next, error, [state!]);
+        }
         return { operation, diff, state: next };
       } catch (error) {
         if (error instanceof UpFailedError) throw error;

@@ -19,10 +19,13 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
+import { type ProcessInfo, processesWith } from "./leftover-processes";
 
 export const REPO_ROOT = join(__dirname, "..", "..", "..");
 const INSTALLED_BIN = join(REPO_ROOT, ".cache", "pulumi", "bin");
 export const PASSPHRASE = "engine-test-passphrase";
+/** The environment variable that marks the processes of one workspace's CLI runs. */
+const WORKSPACE_MARKER = "CALENDLY_TEST_WORKSPACE";
 
 export interface PulumiCli {
   /** Folder to put first on PATH (the CLI, the Node.js language host, the dynamic-provider launcher). */
@@ -98,6 +101,15 @@ export interface Workspace {
   stateFileText(): string;
   /** `pulumi stack output --json`. */
   outputs(options?: { showSecrets?: boolean }): Promise<Record<string, unknown>>;
+  /**
+   * Processes of this workspace's CLI runs still alive: every process a run starts (its language
+   * host, plugins, the dynamic-provider host's `node`) inherits WORKSPACE_MARKER from it. A CLI
+   * that exited leaves none; one killed with SIGKILL leaves its plugins running, orphaned.
+   */
+  leftovers(): ProcessInfo[];
+  /** Kills every leftover. */
+  reap(): void;
+  /** Reaps, then removes the workspace's folder. */
   dispose(): void;
 }
 
@@ -126,7 +138,7 @@ export interface StateExport {
 }
 
 /** Commands that read the stack's config and so accept --config-file. */
-const TAKES_CONFIG_FILE = new Set(["up", "preview", "refresh", "destroy", "config"]);
+const TAKES_CONFIG_FILE = new Set(["up", "preview", "refresh", "destroy", "config", "import"]);
 
 export async function createWorkspace(options: WorkspaceOptions): Promise<Workspace> {
   const cli = findPulumiCli();
@@ -148,6 +160,8 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
+    // Marks every process this workspace's runs start (leftovers()).
+    [WORKSPACE_MARKER]: root,
     // The language host and the dynamic-provider launcher run `node`: the same Node 22 as this process.
     PATH: [cli.binDir, ...(options.extraPath ?? []), nodeDir, env.PATH ?? ""].join(delimiter),
     NO_COLOR: "1",
@@ -236,7 +250,18 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
       if (opts.showSecrets) args.push("--show-secrets");
       return JSON.parse((await run(args)).stdout) as Record<string, unknown>;
     },
+    leftovers: () => processesWith(WORKSPACE_MARKER, root),
+    reap() {
+      for (const { pid } of workspace.leftovers()) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Gone meanwhile.
+        }
+      }
+    },
     dispose() {
+      workspace.reap();
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -32,6 +32,10 @@ export interface StackSetup {
   subscriptions?: DeclaredSubscription[];
   /** The secret `signingKeys` config: name → key. */
   signingKeys?: Record<string, string>;
+  /** Extra environment for every CLI call (e.g. a PATH without the native plugin). */
+  env?: Record<string, string | undefined>;
+  /** Folders to put on PATH after the CLI's (e.g. the native plugin's). */
+  extraPath?: string[];
 }
 
 /** A new stack (its own backend) whose provider reaches `emulator` as Calendly's API. */
@@ -40,7 +44,12 @@ export async function emulatorWorkspace(
   stack: string,
   setup: StackSetup = {},
 ): Promise<Workspace> {
-  const ws = await createWorkspace({ programDir: setup.programDir ?? SUBSCRIPTIONS_PROGRAM, stack });
+  const ws = await createWorkspace({
+    programDir: setup.programDir ?? SUBSCRIPTIONS_PROGRAM,
+    stack,
+    env: setup.env,
+    extraPath: setup.extraPath,
+  });
   const token = setup.token === undefined ? OWNER_TOKEN : setup.token;
   if (token !== null) await ws.setConfig("calendly:token", token, { secret: true });
   await ws.setConfig("calendly:apiUrl", emulator.url);

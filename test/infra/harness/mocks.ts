@@ -183,6 +183,21 @@ export const mocks: pulumi.runtime.Mocks = {
     return { id: `${args.name}-id`, state: { ...inputs } };
   },
   call(args) {
-    return args.inputs;
+    // The functions the program invokes, answered as the stack's account and region would.
+    switch (args.token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return {
+          id: ACCOUNT,
+          accountId: ACCOUNT,
+          arn: `arn:aws:iam::${ACCOUNT}:user/deployer`,
+          userId: "AIDA",
+        };
+      case "aws:index/getRegion:getRegion":
+        return { id: REGION, region: REGION, name: REGION, description: "US East (N. Virginia)" };
+      case "aws:index/getPartition:getPartition":
+        return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+      default:
+        return args.inputs;
+    }
   },
 };

@@ -17,8 +17,8 @@
  * that second check are the ones the new subscription is created with and stored with. So the first
  * check remembers the key it carried over (`KeyCarrier`), and the second, finding no old inputs,
  * takes it from there before it would generate one. Both run in the same provider process, one
- * after the other, for the same program inputs: the dynamic adapter recognizes them by their
- * fingerprint (it is given no URN); a provider that is given the URN can use that.
+ * after the other, for the same resource: the dynamic adapter recognizes them by the program's
+ * inputs' fingerprint (it is given no URN), the native plugin by the URN.
  *
  * The engine stores the inputs check returns, in plain text unless marked secret: `SECRET_INPUTS`
  * names what the adapter must mark (the dynamic host: provider.ts).
@@ -44,6 +44,12 @@ export interface CheckDeps {
   generateSigningKey: () => string;
   /** Keys carried over by a check with old inputs, for the engine's second check of a replacement. */
   carrier?: KeyCarrier;
+  /**
+   * What names this resource to the carrier across its two checks: its URN where the provider is
+   * given one (the native plugin); by default the program's inputs (`inputsFingerprint`: the
+   * dynamic host hands `check` no URN).
+   */
+  identity?: string;
 }
 
 /**
@@ -51,9 +57,9 @@ export interface CheckDeps {
  * resource exists, and the key the provider holds for it (none when the program gives the key).
  */
 export interface KeyCarrier {
-  remember(news: Record<string, unknown>, key: string | undefined): void;
-  /** What was remembered for these program inputs, if anything (each entry is recalled once). */
-  recall(news: Record<string, unknown>): { key: string | undefined } | undefined;
+  remember(identity: string, key: string | undefined): void;
+  /** What was remembered for this resource, if anything (each entry is recalled once). */
+  recall(identity: string): { key: string | undefined } | undefined;
 }
 
 /** The program's inputs as text, keys sorted, the serialized provider left out. */
@@ -73,15 +79,14 @@ export function inputsFingerprint(news: Record<string, unknown>): string {
   return JSON.stringify(canonical(rest));
 }
 
-/** A KeyCarrier for one provider process, matching the two checks by the program's inputs. */
+/** A KeyCarrier for one provider process. */
 export function createKeyCarrier(): KeyCarrier {
   const entries = new Map<string, { key: string | undefined }>();
   return {
-    remember: (news, key) => entries.set(inputsFingerprint(news), { key }),
-    recall(news) {
-      const fingerprint = inputsFingerprint(news);
-      const entry = entries.get(fingerprint);
-      entries.delete(fingerprint);
+    remember: (identity, key) => entries.set(identity, { key }),
+    recall(identity) {
+      const entry = entries.get(identity);
+      entries.delete(identity);
       return entry;
     },
   };
@@ -138,7 +143,8 @@ export function checkSubscription(
   }
 
   // The engine's second check of a replacement finds what its first check remembered.
-  const replacement = existing(olds) ? undefined : deps.carrier?.recall(news);
+  const identity = deps.identity ?? inputsFingerprint(news);
+  const replacement = existing(olds) ? undefined : deps.carrier?.recall(identity);
 
   if (!given) {
     const oldKey =
@@ -162,7 +168,7 @@ export function checkSubscription(
   }
   if (existing(olds)) {
     const key = keyHeldByProvider(inputs) && !isUnknown(inputs.signingKey) ? inputs.signingKey : undefined;
-    deps.carrier?.remember(news, typeof key === "string" ? key : undefined);
+    deps.carrier?.remember(identity, typeof key === "string" ? key : undefined);
   }
 
   inputs.state = DESIRED_STATE;

@@ -31,6 +31,30 @@ export interface SubscriptionDiff {
 }
 
 /**
+ * An imported subscription's key is unknown (""; Calendly never returns one): the first key the
+ * program gives is taken as the one it was created with, in place (update.ts).
+ */
+function importedKeyTaken(olds: Partial<StoredOutputs>, news: Record<string, unknown>): boolean {
+  return olds.signingKey === "" && news.signingKey !== undefined;
+}
+
+/** Whether the generation of the key changes (1 where a state predates it). */
+function generationChanged(olds: Partial<StoredOutputs>, news: Record<string, unknown>): boolean {
+  const next = news.signingKeyGeneration ?? 1;
+  return isUnknown(next) || next !== (olds.signingKeyGeneration ?? 1);
+}
+
+/** The properties whose change is recorded in place, with no Calendly call (update.ts). */
+export function inPlaceUpdates(olds: Partial<StoredOutputs>, news: Record<string, unknown>): string[] {
+  const updates: string[] = [];
+  if ((news.adoptExisting ?? false) !== (olds.adoptExisting ?? false)) updates.push("adoptExisting");
+  if (importedKeyTaken(olds, news)) updates.push("signingKey");
+  // Beside a key the program gives, the generation is only a label (check.ts).
+  if (!keyHeldByProvider(news) && generationChanged(olds, news)) updates.push("signingKeyGeneration");
+  return updates;
+}
+
+/**
  * @param olds the stored outputs (the engine passes outputs as `olds` to a dynamic provider)
  * @param news the checked new inputs
  */
@@ -61,12 +85,12 @@ export function diffSubscription(
   }
 
   // The key the program gives, or the one check carried over (the same) or generated for a raised
-  // signingKeyGeneration (a new one): a key that differs rotates it.
-  if (news.signingKey !== undefined) replaceIf("signingKey", differs(news.signingKey, olds.signingKey));
+  // signingKeyGeneration (a new one): a key that differs rotates it (but see importedKeyTaken).
+  if (news.signingKey !== undefined && !importedKeyTaken(olds, news))
+    replaceIf("signingKey", differs(news.signingKey, olds.signingKey));
   // The generation names a rotation of a key the provider holds; next to a key the program gives,
-  // it is only recorded (an update in place), as the key itself decides.
-  const generationChanged = differs(news.signingKeyGeneration ?? 1, olds.signingKeyGeneration ?? 1);
-  if (keyHeldByProvider(news)) replaceIf("signingKeyGeneration", generationChanged);
+  // it is only recorded (an update in place, inPlaceUpdates), as the key itself decides.
+  if (keyHeldByProvider(news)) replaceIf("signingKeyGeneration", generationChanged(olds, news));
 
   // Calendly has no re-enable call: a disabled subscription is deleted and created again. A create
   // whose outcome stayed unknown is replaced too: its delete removes whatever it left.
@@ -76,12 +100,11 @@ export function diffSubscription(
     throw new Error(keyNotCarriedMessage(replaces));
   }
 
-  const adoptChanged = (news.adoptExisting ?? false) !== (olds.adoptExisting ?? false);
   // An unknown URL (preview) may turn out the same: up diffs again with the real value.
   const sameUrlAsBefore =
     typeof news.url === "string" && !isUnknown(news.url) && sameUrl(news.url, olds.url ?? "");
   return {
-    changes: replaces.length > 0 || adoptChanged || generationChanged || storedCodeDiffers(olds, news),
+    changes: replaces.length > 0 || inPlaceUpdates(olds, news).length > 0 || storedCodeDiffers(olds, news),
     replaces,
     deleteBeforeReplace: replaces.length > 0 && sameUrlAsBefore,
   };

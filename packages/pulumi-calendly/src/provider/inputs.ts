@@ -4,13 +4,17 @@
  * Shared by the provider's `check` and by the stack's configuration validation, so a bad config is
  * reported with the same words before any resource is touched.
  */
-import { runtime } from "@pulumi/pulumi";
 import { z } from "zod";
 import { eventScopeProblems, isScope, SCOPES, type Scope } from "../calendly/events";
 import { isLoopbackHost, secureUrlProblem } from "../calendly/secure-url";
 
-/** The string the engine sends for a value not known yet (during preview): Pulumi's own constant. */
-export const UNKNOWN = runtime.unknownValue;
+/**
+ * The string the engine sends for a value not known yet (during preview): Pulumi's own constant
+ * (`runtime.unknownValue`), written out so that loading the core does not load all of
+ * @pulumi/pulumi (a quarter of a second), which the native plugin never needs; a test keeps the
+ * two equal (packages/pulumi-calendly/test/plugin-values.test.ts).
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const EVENT_LIST = z.array(z.string()).min(1);
 

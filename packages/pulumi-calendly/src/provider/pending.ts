@@ -45,6 +45,9 @@ export function pendingCreationError(
     organization: request.organization,
     user: request.user ?? null,
     group: request.group ?? null,
+    // Plain here, encrypted in the state: the engine applies the resource's additionalSecretOutputs
+    // (resource.ts) to a failed create's outputs too. Proved on the real engine, every backend file
+    // searched: test/engine/failures.test.ts.
     signingKey: resolved.signingKey,
     signingKeyGeneration: resolved.signingKeyGeneration,
     adoptExisting: resolved.adoptExisting,

@@ -23,9 +23,10 @@ import { providerConfigProblem, resolveApiUrl } from "./config";
 import { createSubscription } from "./create";
 import { diffSubscription } from "./diff";
 import { checkSubscriptionInputs, isUnknown, type SubscriptionInputs } from "./inputs";
-import type { ProviderDefault, StoredOutputs, SubscriptionOutputs } from "./outputs";
+import type { StoredOutputs, SubscriptionOutputs } from "./outputs";
 import { isPendingCreationError, withSerializedProvider } from "./pending";
 import { deleteSubscription, readSubscription } from "./read";
+import { updateSubscription } from "./update";
 
 export const MISSING_TOKEN_MESSAGE =
   "No Calendly token: export it as CALENDLY_TOKEN (`read -rs CALENDLY_TOKEN && export CALENDLY_TOKEN`, then " +
@@ -123,37 +124,15 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
   }
 
   /**
-   * Every remote change is a replacement (diff), so an update only records inputs that change
-   * nothing at Calendly (adoptExisting) or stores the program's `__provider` in place of an older
-   * release's (the host adds it to the outputs), keeping every other output.
+   * Records what changes nothing at Calendly (update.ts), or stores the program's `__provider` in
+   * place of an older release's (the host adds it to the outputs).
    */
   async update(
     _id: string,
     olds: Partial<StoredOutputs>,
     news: Record<string, unknown>,
   ): Promise<pulumi.dynamic.UpdateResult> {
-    const { replaces } = diffSubscription(olds, news);
-    if (replaces.length > 0) {
-      throw new Error(
-        `Calendly cannot update ${replaces.join(", ")} in place; this change must be a replacement`,
-      );
-    }
-    const providerDefaults: ProviderDefault[] = (olds.providerDefaults ?? []).filter(
-      (d) => d !== "signingKey",
-    );
-    if (
-      keyHeldByProvider(news) ||
-      (news.signingKey === undefined && olds.providerDefaults?.includes("signingKey"))
-    )
-      providerDefaults.push("signingKey");
-    const outs: Record<string, unknown> = {
-      ...olds,
-      adoptExisting: news.adoptExisting === true,
-      signingKeyGeneration: typeof news.signingKeyGeneration === "number" ? news.signingKeyGeneration : 1,
-      providerDefaults,
-    };
-    delete outs.__provider;
-    return { outs };
+    return { outs: updateSubscription(olds, news) };
   }
 
   async delete(id: string, props: Partial<StoredOutputs>): Promise<void> {

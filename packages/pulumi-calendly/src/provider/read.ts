@@ -25,8 +25,9 @@ export async function readSubscription(
     const remote = await client.getWebhookSubscription(id);
     const outs = toOutputs(remote, {
       url: stored.url ?? remote.callbackUrl,
-      // Calendly never returns the key: keep the one we have.
-      signingKey: stored.signingKey,
+      // Calendly never returns the key: keep the one we have. An import has none: "" records that
+      // it is unknown, until the program declares it (diff.ts, update.ts).
+      signingKey: stored.signingKey ?? "",
       signingKeyGeneration: stored.signingKeyGeneration ?? 1,
       adoptExisting: stored.adoptExisting ?? false,
       providerDefaults: stored.providerDefaults ?? [],
