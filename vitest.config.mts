@@ -4,7 +4,14 @@ import { defineConfig } from "vitest/config";
 // and live outside these globs.
 export default defineConfig({
   test: {
-    exclude: ["**/node_modules/**", "test/faults/**", "test/load/**", "test/engine/**", "test/package/**"],
+    exclude: [
+      "**/node_modules/**",
+      "test/faults/**",
+      "test/load/**",
+      "test/engine/**",
+      "test/package/**",
+      "test/languages/**",
+    ],
     // Tests load the pulumi-calendly package from its dist/ (the shim requires it): rebuilt if stale.
     // Then: the run fails if a process it started (a server, a provider host) outlives it.
     globalSetup: ["tools/package/build.ts", "test/engine/support/leftover-processes.ts"],

@@ -25,9 +25,12 @@
  * 4. sizes:      bundle vs its sources; `__provider` vs the rest of a resource's state (bench/sizes.ts)
  * 5. calls:      Calendly calls per provider operation vs the minimum (bench/calendly-calls.ts)
  * 6. scale:      a stack of 200 subscriptions through the real Pulumi CLI (npm run pulumi:install)
- *                against the emulator: up, state size, preview, refresh, destroy; up against what
- *                Calendly's rate limit allows (bench/scale.ts). Only with `--only scale`:
- *                  npm run bench -- --only scale [--subscriptions 200] [--rate-limit 500/60]
+ *                against the emulator, three ways: the native plugin, the dynamic resource, and
+ *                200 stand-in RandomStrings (the engine's floor): up, state size, preview, refresh,
+ *                destroy, each a ratio to the floor, and against what Calendly's rate limit allows
+ *                (bench/scale.ts). Only with `--only scale`:
+ *                  npm run bench -- --only scale [--subscriptions 200] [--rate-limit 500/60,50/60]
+ *                                  [--variants floor,dynamic,native] [--rounds 3]
  *                                  [--program <a copy of test/engine/programs/subscriptions>]
  * Numbers go to stdout; nothing asserts on them, except that the work itself succeeded. With
  * `--write-docs`, each area's rows also replace its generated block in docs/benchmarks.md
@@ -37,7 +40,13 @@ import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
-import { type CommandLine, CommandLineError, positiveInteger, runProgram } from "../tools/command-line";
+import {
+  type CommandLine,
+  CommandLineError,
+  positiveInteger,
+  runProgram,
+  someOf,
+} from "../tools/command-line";
 import { type Bundles, buildBundles } from "./bundles";
 import { type CallsResult, measureCalendlyCalls } from "./calendly-calls";
 import { type ColdStartResult, measureColdStart } from "./cold-start";
@@ -45,9 +54,15 @@ import { markdownTable, writeDocBlocks } from "./doc-blocks";
 import { measureWarmHandler, type WarmHandlerResult } from "./handler";
 import { measureParts, type PartFigure } from "./parts";
 import { measureProfiles, type ProfileResult } from "./profile";
-import { DEFAULT_SCALE_PROGRAM, measureScale, parseRateLimit, type ScaleResult } from "./scale";
+import {
+  DEFAULT_SCALE_PROGRAM,
+  measureScale,
+  parseRateLimit,
+  SCALE_VARIANTS,
+  type ScaleResult,
+} from "./scale";
 import { type BundleSize, measureBundle, measureProvider, type ProviderSize } from "./sizes";
-import { formatSpread, type Spread, table } from "./stats";
+import { formatSpread, median, type Spread, spread, table } from "./stats";
 import { measureThroughput, type ThroughputResult } from "./throughput";
 import { measureWarm, type WarmResult } from "./warm";
 
@@ -318,46 +333,94 @@ function sizeRows(bundle: BundleSize, provider: ProviderSize, calls: CallsResult
   return rows;
 }
 
-function scaleRows(r: ScaleResult, command: string): Row[] {
-  const { subscriptions, limit, windowSeconds } = r.options;
-  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  const step = (area: string, name: string, f: ScaleResult["up"]): Row => [
-    area,
-    `${name} (${f.calls} Calendly calls${f.rateLimited > 0 ? `, ${f.rateLimited} answered 429` : ""})`,
-    s(f.ms),
-    `the limit (${limit} per ${windowSeconds} s) allows it in ${s(f.lowerBoundMs)}`,
-    f.lowerBoundMs > 0 ? `${(f.ms / f.lowerBoundMs).toFixed(2)}×` : "",
-    command,
-  ];
-  const size = (name: string, bytes: number, goal: number): Row => [
-    "",
-    name,
-    `${bytes} B`,
-    `goal ≤ ${goal / 1024} KB`,
-    `${(bytes / goal).toFixed(3)}×`,
-    command,
-  ];
-  return [
-    step("6 scale", `up from empty, ${subscriptions} subscriptions`, r.up),
-    step("", "  preview, no changes", r.preview),
-    step("", "  refresh", r.refresh),
-    step("", "  destroy", r.destroy),
-    size(
-      "  one subscription in state (its resource, compact JSON as the checkpoint holds it)",
-      r.resourceBytesCompact,
-      8192,
-    ),
-    size("  the same as pulumi stack export prints it (indented, in place)", r.resourceBytesInExport, 8192),
-    size("  __provider (stored twice: inputs and outputs)", r.providerBytes, 4096),
-    [
+/** One variant's rounds under one rate limit. */
+interface ScaleRounds {
+  variant: ScaleResult["variant"];
+  runs: ScaleResult[];
+}
+
+const SCALE_STEPS = ["up", "preview", "refresh", "destroy"] as const;
+const SCALE_STEP_NAMES = {
+  up: "up from empty",
+  preview: "preview, no changes",
+  refresh: "refresh",
+  destroy: "destroy",
+};
+
+/** One rate limit's rows: each variant's steps (wall and CPU time) and state as ratios to the floor's. */
+function scaleRows(floor: ScaleRounds | undefined, all: ScaleRounds[], command: string): Row[] {
+  const sec = (s: Spread) =>
+    formatSpread({ ...s, median: s.median / 1000, min: s.min / 1000, max: s.max / 1000 }, 1, " s");
+  const x = (value: number, base: number | undefined) => (base ? `${(value / base).toFixed(2)}×` : "");
+  const rows: Row[] = [];
+  for (const { variant, runs } of all) {
+    const first = runs[0]!;
+    const { subscriptions, limit, windowSeconds } = first.options;
+    const area = rows.length === 0 ? `6 scale, ${limit}/${windowSeconds} s` : "";
+    for (const name of SCALE_STEPS) {
+      const wall = spread(runs.map((r) => r[name].ms));
+      const cpu = spread(runs.map((r) => r[name].cpuMs));
+      const base = floor && {
+        wall: spread(floor.runs.map((r) => r[name].ms)),
+        cpu: spread(floor.runs.map((r) => r[name].cpuMs)),
+      };
+      const f = first[name];
+      const bound =
+        f.lowerBoundMs > 0 ? `; the limit allows it in ${(f.lowerBoundMs / 1000).toFixed(1)} s` : "";
+      const calendly = median(runs.map((r) => r[name].calendlyMs));
+      const calls = `${f.calls} Calendly calls${f.rateLimited > 0 ? `, ${f.rateLimited} answered 429` : ""}${
+        f.calls > 0 ? `, answered in ${(calendly / 1000).toFixed(1)} s summed` : ""
+      }`;
+      rows.push([
+        name === "up" ? area : "",
+        `${name === "up" ? `${variant}, ${subscriptions}, limit ${limit}/${windowSeconds} s, ${runs.length} rounds: ` : "  "}${SCALE_STEP_NAMES[name]} (${calls})`,
+        `${sec(wall)}; CPU ${sec(cpu)}`,
+        variant === "floor" || !base
+          ? `the floor${bound}`
+          : `floor ${sec(base.wall)}; CPU ${sec(base.cpu)}${bound}`,
+        variant === "floor" || !base
+          ? "1.00×"
+          : `${x(wall.median, base.wall.median)}; CPU ${x(cpu.median, base.cpu.median)}`,
+        command,
+      ]);
+    }
+    const ref = floor?.runs[0];
+    rows.push([
       "",
-      "  the whole pulumi stack export (with the program's outputs and config)",
-      `${r.exportBytes} B, ${r.exportBytesPerSubscription} B per subscription`,
-      "",
-      "",
+      "  one resource in state, less Pulumi's stackTrace and sourcePosition",
+      `${first.resourceBytesOwn} B`,
+      `${ref ? `floor ${ref.resourceBytesOwn} B; ` : ""}goal ≤ 2 KB (native)`,
+      x(first.resourceBytesOwn, ref?.resourceBytesOwn),
       command,
-    ],
-  ];
+    ]);
+    rows.push([
+      "",
+      "  the same whole, as the checkpoint holds it (compact JSON)",
+      `${first.resourceBytesCompact} B`,
+      ref ? `floor ${ref.resourceBytesCompact} B` : "",
+      x(first.resourceBytesCompact, ref?.resourceBytesCompact),
+      command,
+    ]);
+    if (first.providerBytes > 0) {
+      rows.push([
+        "",
+        "  of which __provider (stored twice: inputs and outputs)",
+        `${first.providerBytes} B`,
+        "",
+        "",
+        command,
+      ]);
+    }
+    rows.push([
+      "",
+      "  the whole pulumi stack export, per subscription",
+      `${first.exportBytesPerSubscription} B`,
+      ref ? `floor ${ref.exportBytesPerSubscription} B` : "",
+      x(first.exportBytesPerSubscription, ref?.exportBytesPerSubscription),
+      command,
+    ]);
+  }
+  return rows;
 }
 
 function callRows(r: CallsResult): Row[] {
@@ -398,7 +461,8 @@ function docBlock(command: string, rows: readonly Row[], before: Machine, after:
 const program = {
   name: "npm run bench",
   help: `Usage: npm run bench -- [--quick] [--only <areas>] [--json <file>] [--sdk-external] [--write-docs]
-                       [--subscriptions <n>] [--rate-limit <requests>/<s>] [--program <folder>]
+                       [--subscriptions <n>] [--rate-limit <requests>/<s>[,...]]
+                       [--variants floor,dynamic,native] [--program <folder>]
 
 Every benchmark, each figure a ratio against a baseline measured in the same run (see bench/run.ts
 and docs/benchmarks.md).
@@ -411,8 +475,14 @@ and docs/benchmarks.md).
                                 docs/benchmarks.md (not with --quick)
   --sdk-external                both bundles on the runtime's SDK (left out of the bundle)
   --subscriptions <n>           scale: subscriptions in the stack (default 200)
-  --rate-limit <requests>/<s>   scale: the emulator's rate limit (default 500/60)
-  --program <folder>            scale: the Pulumi program (default: test/engine/programs/subscriptions)
+  --rate-limit <requests>/<s>   scale: the emulator's rate limit (default 500/60); several,
+                                comma-separated, run the stack under each (500/60,50/60)
+  --variants <list>             scale: some of ${SCALE_VARIANTS.join(", ")} (default all; ratios
+                                are to the floor)
+  --rounds <n>                  scale: rounds of each variant, in a rotating order (default 3;
+                                --quick: 1); figures are medians (min–max)
+  --program <folder>            scale: the dynamic variant's Pulumi program
+                                (default: test/engine/programs/subscriptions)
   --help                        this text`,
   options: {
     quick: { type: "boolean", default: false },
@@ -422,22 +492,16 @@ and docs/benchmarks.md).
     "sdk-external": { type: "boolean", default: false },
     subscriptions: { type: "string", default: "200" },
     "rate-limit": { type: "string", default: "500/60" },
+    variants: { type: "string", default: SCALE_VARIANTS.join(",") },
+    rounds: { type: "string", default: "3" },
     program: { type: "string", default: DEFAULT_SCALE_PROGRAM },
   },
 } as const;
 
 async function main({ values }: CommandLine<typeof program.options>): Promise<number> {
-  const only = values.only?.split(",").map((s) => s.trim()) ?? [...DEFAULT_AREAS];
-  const bad = only.filter((area) => !(AREAS as readonly string[]).includes(area));
-  if (bad.length > 0) {
-    throw new CommandLineError(
-      `--only takes ${AREAS.join(", ")}, got "${bad.join(", ")}"`,
-      "ERR_INVALID_VALUE",
-      "--only",
-    );
-  }
+  const only = someOf("only", values.only, AREAS) ?? [...DEFAULT_AREAS];
   const subscriptions = positiveInteger("subscriptions", values.subscriptions);
-  const rateLimit = parseRateLimit(values["rate-limit"]);
+  const rateLimits = values["rate-limit"].split(",").map(parseRateLimit);
   const want = (area: Area) => only.includes(area);
   const quick = values.quick;
   if (quick && values["write-docs"]) {
@@ -527,18 +591,40 @@ async function main({ values }: CommandLine<typeof program.options>): Promise<nu
   }
   if (calls) add(callRows(calls));
   if (want("scale")) {
-    const options = { subscriptions, program: values.program, ...rateLimit };
-    step(
-      `scale: ${options.subscriptions} subscriptions through the real Pulumi CLI, limit ${values["rate-limit"]}`,
-    );
-    const r = await measureScale(options, (line) => step(`scale: ${line}`));
-    results.scale = r;
-    const flags = [
-      options.subscriptions === 200 ? "" : ` --subscriptions ${options.subscriptions}`,
-      values["rate-limit"] === "500/60" ? "" : ` --rate-limit ${values["rate-limit"]}`,
-      options.program === DEFAULT_SCALE_PROGRAM ? "" : ` --program ${options.program}`,
-    ].join("");
-    add(scaleRows(r, `${COMMANDS.scale}${flags}`));
+    const variants = someOf("variants", values.variants, SCALE_VARIANTS);
+    const rounds = quick ? 1 : positiveInteger("rounds", values.rounds);
+    const chosen = SCALE_VARIANTS.filter((v) => variants.includes(v));
+    const scale: ScaleResult[] = [];
+    // The floor has no Calendly behind it, so the floor of the first rate limit serves them all.
+    let floor: ScaleRounds | undefined;
+    for (const [index, rateLimit] of rateLimits.entries()) {
+      const options = { subscriptions, program: values.program, ...rateLimit };
+      const here = chosen.filter((v) => v !== "floor" || index === 0);
+      const byVariant = new Map(here.map((v) => [v, [] as ScaleResult[]]));
+      for (let round = 0; round < rounds; round++) {
+        // A different order each round, so a drift in the machine's load hits every variant.
+        const order = here.map((_, i) => here[(i + round) % here.length]!);
+        for (const variant of order) {
+          step(
+            `scale: round ${round + 1}/${rounds}, ${variant}, ${options.subscriptions} through the real Pulumi CLI, limit ${rateLimit.limit}/${rateLimit.windowSeconds} s`,
+          );
+          const r = await measureScale(options, variant, (line) => step(`scale: ${line}`));
+          byVariant.get(variant)!.push(r);
+          scale.push(r);
+        }
+      }
+      const all = [...byVariant].map(([variant, runs]) => ({ variant, runs }));
+      floor ??= all.find((r) => r.variant === "floor");
+      const flags = [
+        options.subscriptions === 200 ? "" : ` --subscriptions ${options.subscriptions}`,
+        values["rate-limit"] === "500/60" ? "" : ` --rate-limit ${values["rate-limit"]}`,
+        values.variants === SCALE_VARIANTS.join(",") ? "" : ` --variants ${values.variants}`,
+        values.rounds === "3" ? "" : ` --rounds ${values.rounds}`,
+        options.program === DEFAULT_SCALE_PROGRAM ? "" : ` --program ${options.program}`,
+      ].join("");
+      add(scaleRows(floor, all, `${COMMANDS.scale}${flags}`));
+    }
+    results.scale = scale;
   }
 
   const after = machine();

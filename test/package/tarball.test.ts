@@ -102,8 +102,9 @@ function writeProgram(dir: string, packed: { file: string; integrity: string }) 
     join(dir, "Pulumi.yaml"),
     `name: ${PROGRAM_NAME}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`,
   );
-  // The repository's versions of the program's own dependencies; the package from its tarball.
-  const { version, license, dependencies, peerDependencies, engines } = packageJson;
+  // The repository's versions of the program's own dependencies; the package from its tarball,
+  // with its `bin`: npm ci links node_modules/.bin/pulumi-resource-calendly from the lockfile's entry.
+  const { version, license, dependencies, peerDependencies, engines, bin } = packageJson;
   writeProgramPackage(
     dir,
     PROGRAM_NAME,
@@ -115,7 +116,7 @@ function writeProgram(dir: string, packed: { file: string; integrity: string }) 
         name: packageJson.name,
         file: relative(dir, packed.file),
         integrity: packed.integrity,
-        manifest: { version, license, dependencies, peerDependencies, engines },
+        manifest: { version, license, dependencies, peerDependencies, engines, bin },
       },
     }),
   );

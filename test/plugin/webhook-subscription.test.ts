@@ -342,6 +342,59 @@ describe("import", () => {
   });
 });
 
+describe("a state the dynamic resource wrote, reached through an alias (the migration)", () => {
+  // What the dynamic resource keeps beside Calendly's answer: its provider's serialized code.
+  const DYNAMIC_CODE = "exports.handler = __f0; function __f0() { /* the dynamic provider */ }";
+
+  async function dynamicState() {
+    const { id, checked, outputs } = await created({
+      url: RECEIVER,
+      events: ["invitee.created"],
+      scope: "user",
+      signingKey: KEY,
+    });
+    return {
+      id,
+      checked,
+      olds: { ...outputs, __provider: DYNAMIC_CODE },
+      oldInputs: { ...checked, __provider: DYNAMIC_CODE },
+    };
+  }
+
+  it("the same declaration: an update in place that drops __provider, with a warning and no Calendly call", async () => {
+    const { id, checked, olds, oldInputs } = await dynamicState();
+    const before = calls();
+    const diff = await plugin.diff(id, olds, checked, oldInputs);
+    expect(diff).toMatchObject({
+      changes: "some",
+      replaces: [],
+      deleteBeforeReplace: false,
+      detailedDiff: { __provider: { kind: "delete", inputDiff: false } },
+    });
+    expect(plugin.messages).toHaveLength(1);
+    // A warning: the CLI prints no info with --diff.
+    expect(plugin.messages[0]).toMatchObject({ severity: "warning" });
+    expect(plugin.messages[0]!.message).toMatch(/state was written by the dynamic resource/);
+    const outs = await plugin.update(id, olds, checked);
+    expect(calls()).toBe(before);
+    expect(outs).not.toHaveProperty("__provider");
+    expect(outs.signingKey).toEqual(secretValue(KEY));
+    // Once rewritten, the state is the calendly provider's own: nothing left to change or say.
+    plugin.messages.length = 0;
+    expect((await plugin.diff(id, outs, checked, checked)).changes).toBe("none");
+    expect(plugin.messages).toEqual([]);
+  });
+
+  it("a declaration that changes what Calendly holds: the replacement alone, no word of the move", async () => {
+    const { id, checked, olds, oldInputs } = await dynamicState();
+    const news = (await plugin.check({ ...checked, events: ["invitee.created", "invitee.canceled"] })).inputs;
+    const diff = await plugin.diff(id, olds, news, oldInputs);
+    expect(diff).toMatchObject({ replaces: ["events"], deleteBeforeReplace: true });
+    expect(diff.detailedDiff).not.toHaveProperty("__provider");
+    expect(plugin.messages.map((m) => m.message).join(" ")).not.toMatch(/dynamic resource/);
+  });
+});
+
 describe("delete", () => {
   it("one DELETE; one already gone counts as deleted", async () => {
     const { id, outputs } = await created({ url: RECEIVER, events: ["invitee.created"], scope: "user" });

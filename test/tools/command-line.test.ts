@@ -16,6 +16,7 @@ import {
   required,
   seconds,
   secondsInMs,
+  someOf,
   wholeNumber,
 } from "../../tools/command-line/values";
 
@@ -69,6 +70,11 @@ describe("option values", () => {
     }
   });
 
+  it("read a comma-separated list of choices, each trimmed", () => {
+    expect(someOf("only", "scale, calls", ["handler", "calls", "scale"])).toEqual(["scale", "calls"]);
+    expect(someOf("only", undefined, ["handler"])).toBeUndefined();
+  });
+
   it("read durations in the unit their name says", () => {
     expect(seconds("tolerance", "180")).toBe(180);
     expect(secondsInMs("retry-initial", "0.2")).toBe(200);
@@ -97,6 +103,10 @@ describe("option values", () => {
     [
       '--duplicate-url must be one of owner, organization, got "ownr" (did you mean "owner"?)',
       () => oneOf("duplicate-url", "ownr", ["owner", "organization"]),
+    ],
+    [
+      '--variants must be one of floor, dynamic, native, got "natve" (did you mean "native"?)',
+      () => someOf("variants", "floor,natve", ["floor", "dynamic", "native"]),
     ],
     ["--url is required", () => required("url", undefined)],
     ["--url is required", () => required("url", "")],

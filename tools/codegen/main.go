@@ -109,6 +109,14 @@ func under(files map[string][]byte, prefix string) map[string][]byte {
 	return kept
 }
 
+// pkgName is the Python package's folder: the schema's language.python.packageName.
+func pkgName(pkg *schema.Package) string {
+	if info, ok := pkg.Language["python"].(python.PackageInfo); ok && info.PackageName != "" {
+		return info.PackageName
+	}
+	return python.PyPack(pkg.Namespace, pkg.Name)
+}
+
 func generate(language, schemaPath, out string) error {
 	pkg, err := bind(schemaPath)
 	if err != nil {
@@ -127,6 +135,14 @@ func generate(language, schemaPath, out string) error {
 		if err != nil {
 			return err
 		}
+		// pyproject.toml names README.md at the distribution's root as its long description, and
+		// the generator writes the README only into the package; Pulumi's providers copy it up in
+		// their Makefiles before building, so `pip install sdk/python` works from the folder as it is.
+		readme, ok := files[filepath.Join(pkgName(pkg), "README.md")]
+		if !ok {
+			return errors.New("the Python generator wrote no README.md into the package")
+		}
+		files["README.md"] = readme
 		return write(filepath.Join(out, "python"), files)
 	case "go":
 		files, err := gogen.GeneratePackage(tool, pkg, nil)

@@ -115,6 +115,17 @@ export function oneOf<C extends string>(option: string, text: string | undefined
   );
 }
 
+/** Some of `choices`, comma-separated (`--only handler,scale`), each read as `oneOf` reads it. */
+export function someOf<C extends string>(option: string, text: string, choices: readonly C[]): C[];
+export function someOf<C extends string>(
+  option: string,
+  text: string | undefined,
+  choices: readonly C[],
+): C[] | undefined;
+export function someOf<C extends string>(option: string, text: string | undefined, choices: readonly C[]) {
+  return text?.split(",").map((item) => oneOf(option, item.trim(), choices));
+}
+
 /** The value of an option that must be given (and not empty). */
 export function required(option: string, text: string | undefined): string {
   if (text === undefined || text.length === 0) {

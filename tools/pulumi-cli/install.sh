@@ -4,6 +4,9 @@
 #   pulumi                          the CLI (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi), pinned in cli/go.mod
 #   pulumi-language-nodejs          the Node.js language host, pinned in nodejs-host/go.mod (README.md: why that version)
 #   pulumi-language-yaml            the YAML language host (github.com/pulumi/pulumi-yaml), pinned in yaml-host/go.mod
+#   pulumi-language-python          the Python language host (sdk/v3 v3.68.0), pinned in python-host/go.mod,
+#   pulumi-language-python-exec     with the exec script it runs, copied from the same pinned module
+#   pulumi-language-go              the Go language host (sdk/v3 v3.62.0), pinned in go-host/go.mod
 #   pulumi-resource-pulumi-nodejs   the launcher of dynamic providers, copied from node_modules/@pulumi/pulumi,
 #                                   which ships it (it starts @pulumi/pulumi/cmd/dynamic-provider)
 #
@@ -75,6 +78,15 @@ build_program pulumi-language-nodejs nodejs-host github.com/pulumi/pulumi/sdk/v3
   github.com/pulumi/pulumi/sdk/v3 "$pulumi_version_variable"
 build_program pulumi-language-yaml yaml-host github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
   github.com/pulumi/pulumi-yaml github.com/pulumi/pulumi-yaml/pkg/version.Version
+build_program pulumi-language-python python-host github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python \
+  github.com/pulumi/pulumi/sdk/v3 "$pulumi_version_variable"
+build_program pulumi-language-go go-host github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go \
+  github.com/pulumi/pulumi/sdk/v3 "$pulumi_version_variable"
+
+# The Python host runs the exec script that sits beside its own executable. The script is a file of
+# the same pinned module (go.sum checks the module's zip), so it is copied from Go's module cache.
+python_exec_src="$(cd "$here/python-host" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)/python/cmd/pulumi-language-python-exec"
+install -m 0755 "$python_exec_src" "$bin/pulumi-language-python-exec"
 
 # One stamp for the whole folder (what other checks look for): the programs' stamps together.
 cat "$stamps"/* | sha256sum | cut -c1-16 >"$bin/.stamp"

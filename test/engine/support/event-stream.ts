@@ -1,7 +1,8 @@
 /**
  * Events fired at a steady pace while a Pulumi command runs, and what became of each: the
- * no-gap and stack-upgrade scenarios count the events Calendly never delivered and those that
- * reached the bus twice.
+ * no-gap and stack-upgrade scenarios, the native provider's (native-lifecycle.ts, and the Python and
+ * Go programs' in test/languages) and the migration off the dynamic resource count the events
+ * Calendly never delivered and those that reached the bus twice.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "vitest";
@@ -15,6 +16,9 @@ export interface StreamOptions {
   /** Events fired before the step starts and after it ends. */
   marginMs: number;
 }
+
+/** The native scenarios' stream: an event every 50 ms, from a second before the step to a second after. */
+export const NATIVE_STREAM: StreamOptions = { everyMs: 50, marginMs: 1_000 };
 
 /**
  * Fires `invitee.created` every `everyMs` from `marginMs` before `step` until `marginMs` after it,

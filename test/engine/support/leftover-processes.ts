@@ -1,6 +1,6 @@
 /**
  * Processes a suite started that outlive it. As a vitest globalSetup (vitest.engine.config.mts,
- * vitest.package.config.mts): before any test, the run gets a marker in its environment, which
+ * vitest.package.config.mts, vitest.languages.config.mts): before any test, the run gets a marker in its environment, which
  * every process it starts inherits (the test workers, the Pulumi CLI, its language host and
  * plugins, the dynamic-provider host's `node`); after the last test, any process still carrying
  * it, other than this one and vitest's own workers on their way out, is killed and named in an

@@ -16,7 +16,7 @@ export interface EngineReceiver {
   url: string;
   /** The `detail` of every event the receiver put on the bus, in order. */
   details(): CalendlyEventDetail[];
-  /** Replaces the keys it accepts (its SSM parameter), as a deployment would. */
+  /** Replaces the keys in the SSM parameter, as a deploy does; a failed signature makes the receiver re-read them. */
   setKeys(keys: readonly string[]): void;
   close(): Promise<void>;
 }
@@ -42,7 +42,7 @@ export async function startEngineReceiver(
   return {
     url: receiver.url,
     details: () => aws.eventBridge.entries.map((e) => e.detail as CalendlyEventDetail),
-    setKeys: (next) => aws.ssm.putParameter(KEY_PARAMETER, formatSigningKeys(next)),
+    setKeys: (keys) => aws.ssm.putParameter(KEY_PARAMETER, formatSigningKeys(keys)),
     async close() {
       await receiver.close();
       await aws.close();

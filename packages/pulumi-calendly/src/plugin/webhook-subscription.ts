@@ -5,8 +5,9 @@
  * into the inputs, kept across replacements, new for a raised `signingKeyGeneration`: check.ts,
  * whose two checks of a replacement the plugin tells apart by URN). What is the plugin's own:
  * - secrets: values arrive wrapped and leave wrapped (values.ts), `signingKey` always;
- * - a detailed diff, and the reason for a replacement or an in-place update as a message the
- *   preview prints (a disabled subscription, a replacement that must delete first, an imported key);
+ * - a detailed diff, and the reason for a replacement or an in-place update as a warning the
+ *   preview prints (a disabled subscription, a replacement that must delete first, an imported key,
+ *   a state the dynamic resource wrote);
  * - preview answers with unknowns where Calendly will decide;
  * - import: Read with no state adopts the subscription by id, with its key recorded as unknown,
  *   and an id that names nothing is an error that says so.
@@ -108,53 +109,68 @@ function diffKind(key: string, oldInputs: Properties, news: Properties, replace:
   return replace ? "deleteReplace" : "delete";
 }
 
+/** Where the dynamic resource keeps its provider's serialized code, in its inputs and outputs. */
+const DYNAMIC_PROVIDER_CODE = "__provider";
+
+/**
+ * A state the dynamic resource wrote, reached through an alias to its type (the package README,
+ * "Moving a stack from the dynamic resource"): its outputs still hold the dynamic provider's code.
+ * An update in place drops it (update.ts); nothing changes at Calendly.
+ */
+function writtenByDynamicResource(olds: Partial<StoredOutputs>): boolean {
+  return typeof olds[DYNAMIC_PROVIDER_CODE] === "string";
+}
+
 /**
  * Why this diff replaces or updates, in words: what the preview prints with the resource. Phrased
  * as what `pulumi up` does, since a refresh diffs too (to show what the next `up` would change).
+ * Each is said as a warning, not an info: the CLI prints only warnings and errors with a diff (--diff).
  */
-function reasons(olds: Partial<StoredOutputs>, news: Properties, deleteFirst: boolean, updates: string[]) {
-  const said: { severity: Severity; message: string }[] = [];
+function reasons(
+  olds: Partial<StoredOutputs>,
+  news: Properties,
+  deleteFirst: boolean,
+  updates: string[],
+  fromDynamic: boolean,
+): string[] {
+  const said: string[] = [];
+  if (fromDynamic) {
+    said.push(
+      "This subscription's state was written by the dynamic resource (pulumi-nodejs:dynamic/calendly:" +
+        "WebhookSubscription): `pulumi up` rewrites it for the calendly provider in place, with the same id and " +
+        "signing key, without calling Calendly.",
+    );
+  }
   if (olds.state === "disabled") {
-    said.push({
-      severity: "warning",
-      message:
-        "Calendly disabled this subscription (24 hours of failed deliveries) and cannot re-enable it: " +
+    said.push(
+      "Calendly disabled this subscription (24 hours of failed deliveries) and cannot re-enable it: " +
         "`pulumi up` replaces it.",
-    });
+    );
   }
   if (olds.state === "unknown") {
-    said.push({
-      severity: "warning",
-      message:
-        "An earlier create of this subscription got no answer from Calendly and could not be looked up: " +
+    said.push(
+      "An earlier create of this subscription got no answer from Calendly and could not be looked up: " +
         "`pulumi up` replaces it, and deleting the old one removes whatever that create left.",
-    });
+    );
   }
   if (deleteFirst) {
-    said.push({
-      severity: "warning",
-      message:
-        `Keeping the URL ${String(news.url)}, \`pulumi up\` must delete the old subscription before creating ` +
+    said.push(
+      `Keeping the URL ${String(news.url)}, \`pulumi up\` must delete the old subscription before creating ` +
         "the new one (Calendly allows one subscription per URL): events in between are never delivered. Mark " +
         "the URL with the markedUrl function to create the new one first.",
-    });
+    );
   }
   if (updates.includes("signingKey")) {
-    // A warning, not an info: the CLI prints only warnings and errors with a diff (--diff).
-    said.push({
-      severity: "warning",
-      message:
-        "This subscription was imported, and Calendly never returns a signing key: `pulumi up` records the " +
+    said.push(
+      "This subscription was imported, and Calendly never returns a signing key: `pulumi up` records the " +
         "declared signingKey as its key, in place, without calling Calendly. Deliveries verify only if it is " +
         "the key the subscription was created with.",
-    });
+    );
   } else if (olds.signingKey === "" && news.signingKey === undefined) {
-    said.push({
-      severity: "warning",
-      message:
-        "This subscription's signing key is unknown (it was imported, and Calendly never returns a key): declare " +
+    said.push(
+      "This subscription's signing key is unknown (it was imported, and Calendly never returns a key): declare " +
         "signingKey, the key it was created with, so that its deliveries can be verified.",
-    });
+    );
   }
   return said;
 }
@@ -177,14 +193,13 @@ export async function diffSubscriptionResource(
   for (const key of updates) {
     detailedDiff[key] = { kind: diffKind(key, priorInputs, after, false), inputDiff: isInput(key) };
   }
+  const fromDynamic = diff.replaces.length === 0 && writtenByDynamicResource(before);
+  if (fromDynamic) detailedDiff[DYNAMIC_PROVIDER_CODE] = { kind: "delete", inputDiff: false };
   // One message per diff: the CLI repeats a resource's latest message on each of its step lines.
-  const said = reasons(before, after, diff.deleteBeforeReplace, updates);
-  if (said.length > 0) {
-    const severity = said.some((r) => r.severity === "warning") ? "warning" : "info";
-    await context.log(severity, said.map((r) => r.message).join(" "));
-  }
+  const said = reasons(before, after, diff.deleteBeforeReplace, updates, fromDynamic);
+  if (said.length > 0) await context.log("warning", said.join(" "));
   return {
-    changes: diff.changes,
+    changes: diff.changes || fromDynamic,
     replaces: diff.replaces,
     deleteBeforeReplace: diff.deleteBeforeReplace,
     diffs: Object.keys(detailedDiff),

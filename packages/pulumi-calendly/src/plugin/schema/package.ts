@@ -5,6 +5,7 @@
  */
 import { PROJECT_VERSION } from "../../calendly/version";
 import { functionSpecs, INVITEE_TYPES } from "./functions";
+import { PYTHON_README } from "./readme";
 import type { PackageSpec, PropertySpec } from "./spec";
 import {
   SCOPE_TOKEN,
@@ -72,7 +73,13 @@ export function packageSchema(): PackageSpec {
       },
       python: {
         packageName: PYTHON_PACKAGE,
-        requires: { pulumi: ">=3.0.0,<4.0.0" },
+        // No `requires`: the generator then requires the oldest `pulumi` its code runs on
+        // (">=3.269.0,<4.0.0" for pkg/v3 v3.276.0: every resource class calls
+        // pulumi.runtime.exists_resource). A hand-written ">=3.0.0" let pip keep a `pulumi` on
+        // which `import pulumi_calendly` works and the first `get` fails.
+        readme: PYTHON_README,
+        // pyproject.toml instead of setup.py, as Pulumi's own providers now generate.
+        pyproject: { enabled: true },
         respectSchemaVersion: true,
       },
       go: {
