@@ -9,9 +9,11 @@
  *   the provider.
  * - else `CALENDLY_TOKEN`.
  * API URL: `--api-url`, else the stack's `calendly:apiUrl`, else `CALENDLY_API_URL`, else Calendly's.
+ * Whichever it is, the token is sent there: https only, or plain http to a loopback host (the
+ * emulator), the rule the provider applies to `calendly:apiUrl` (`apiUrlProblem`).
  */
 import { execFile } from "node:child_process";
-import { DEFAULT_API_URL } from "../calendly";
+import { apiUrlProblem, DEFAULT_API_URL } from "../calendly";
 import { CliError } from "./args";
 
 export interface Credentials {
@@ -92,6 +94,16 @@ export async function resolveCredentials(
   options: CredentialOptions,
   readConfig: PulumiConfigReader = pulumiConfigGet,
 ): Promise<Credentials> {
+  const { apiUrlSource, ...credentials } = await credentialsFrom(options, readConfig);
+  const problem = apiUrlProblem(credentials.apiUrl, apiUrlSource);
+  if (problem) throw new CliError(problem);
+  return credentials;
+}
+
+async function credentialsFrom(
+  options: CredentialOptions,
+  readConfig: PulumiConfigReader,
+): Promise<Credentials & { apiUrlSource: string }> {
   const { env, stack } = options;
   if (stack !== undefined) {
     const token = await readConfig(stack, "calendly:token", env);
@@ -102,15 +114,21 @@ export async function resolveCredentials(
       );
     }
     if (env.CALENDLY_TOKEN) options.note?.(`using the token of stack "${stack}"; CALENDLY_TOKEN is ignored`);
-    const apiUrl =
-      options.apiUrl ??
-      (await stackApiUrl(readConfig, stack, env)) ??
-      (env.CALENDLY_API_URL || DEFAULT_API_URL);
-    return { token: token.value, tokenSource: `stack "${stack}"`, apiUrl };
+    const fromStack = options.apiUrl === undefined ? await stackApiUrl(readConfig, stack, env) : undefined;
+    const [apiUrl, apiUrlSource] =
+      options.apiUrl !== undefined
+        ? [options.apiUrl, "--api-url"]
+        : fromStack !== undefined
+          ? [fromStack, `calendly:apiUrl of stack "${stack}"`]
+          : [env.CALENDLY_API_URL || DEFAULT_API_URL, "CALENDLY_API_URL"];
+    return { token: token.value, tokenSource: `stack "${stack}"`, apiUrl, apiUrlSource };
   }
-  const apiUrl = options.apiUrl ?? (env.CALENDLY_API_URL || DEFAULT_API_URL);
+  const [apiUrl, apiUrlSource] =
+    options.apiUrl !== undefined
+      ? [options.apiUrl, "--api-url"]
+      : [env.CALENDLY_API_URL || DEFAULT_API_URL, "CALENDLY_API_URL"];
   const token = env.CALENDLY_TOKEN || undefined;
-  return { token, tokenSource: token === undefined ? undefined : "CALENDLY_TOKEN", apiUrl };
+  return { token, tokenSource: token === undefined ? undefined : "CALENDLY_TOKEN", apiUrl, apiUrlSource };
 }
 
 async function stackApiUrl(

@@ -97,21 +97,26 @@ export function planAdoption(subscriptions: readonly WebhookSubscription[]): Ado
 
 const str = (value: string) => JSON.stringify(value);
 
-/** The plan as TypeScript to paste into the Pulumi program (index.ts). */
+/**
+ * The plan as TypeScript to paste into an existing Pulumi program (index.ts), below its imports:
+ * no import and no top-level name of its own, so nothing in it can clash with what the program
+ * already declares (a second `import * as pulumi` or `const config` would not compile). It uses
+ * `pulumi` (which every Pulumi TypeScript program imports) and `WebhookSubscription`, and says so.
+ */
 export function renderTypeScript(plan: AdoptionPlan, heading: string): string {
   const lines = [`// ${heading}`];
   if (plan.adoptions.length > 0) {
     lines.push(
       "//",
+      "// Paste this below the imports of your index.ts. It needs these two, which most programs",
+      "// that use the package have already; add whichever yours lacks:",
+      '//   import * as pulumi from "@pulumi/pulumi";',
+      '//   import { WebhookSubscription } from "pulumi-calendly";',
+      "//",
       "// Calendly never returns signing keys: each declaration needs the key its subscription was",
       "// created with. Set them first; `pulumi config set --secret` prompts, so the key stays out of",
       "// your shell history:",
       ...plan.adoptions.map((a) => `//   pulumi config set --secret ${a.keyConfig}`),
-      "",
-      'import * as pulumi from "@pulumi/pulumi";',
-      'import { WebhookSubscription } from "pulumi-calendly";',
-      "",
-      "const config = new pulumi.Config();",
     );
   }
   for (const adoption of plan.adoptions) {
@@ -127,7 +132,7 @@ export function renderTypeScript(plan: AdoptionPlan, heading: string): string {
       ...(args.user !== undefined ? [`  user: ${str(args.user)},`] : []),
       ...(args.group !== undefined ? [`  group: ${str(args.group)},`] : []),
       "  // Calendly never returns signing keys: this must be the key the subscription was created with.",
-      `  signingKey: config.requireSecret(${str(adoption.keyConfig)}),`,
+      `  signingKey: new pulumi.Config().requireSecret(${str(adoption.keyConfig)}),`,
       "  adoptExisting: true,",
       "});",
     );

@@ -61,6 +61,9 @@ export function calendlySubscriptions(
           user: config.user,
           group: config.group,
           signingKey: keys.current,
+          // Recorded with the subscription, so a rotation's preview names the field
+          // (`[diff: ~signingKey,signingKeyGeneration,url]`); the key given here decides.
+          signingKeyGeneration: config.signingKeyGeneration,
           // A 409 for this subscription's exact URL can only be one this stack created with this
           // very key: the marker in the URL covers the key generation, and the key of a generation
           // is stable in state. Such a subscription is one a killed `pulumi up` created but never

@@ -20,11 +20,12 @@ export const adoptCommand: Command = {
   ...spec,
   help: `${spec.usage}
 
-Lists the subscriptions of a scope and prints, for each active one, a ready-to-paste TypeScript
-declaration for the Pulumi program:
+Lists the subscriptions of a scope and prints, for each active one, a TypeScript declaration to
+paste below the imports of the Pulumi program's index.ts (it adds no import and no top-level name,
+so nothing clashes with what the program declares):
 
   new WebhookSubscription("<name>", { url, events, scope, organization, user/group,
-    signingKey: config.requireSecret("<name>-signing-key"), adoptExisting: true })
+    signingKey: new pulumi.Config().requireSecret("<name>-signing-key"), adoptExisting: true })
 
 and the \`pulumi config set --secret\` line for its signing key. Calendly never returns signing
 keys: set each to the key its subscription was created with. Disabled subscriptions are skipped

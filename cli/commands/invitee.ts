@@ -2,7 +2,9 @@
  * `invitee`: the last step of Calendly's manual procedure, from a terminal. Takes the invitee URI a
  * delivery carries (`payload.uri`) and shows who booked, what they answered and where the booking
  * stands now (GET the invitee, then its scheduled event); `--json` prints the invitee exactly as
- * Calendly returned it.
+ * Calendly returned it, whatever else it holds, as long as it is a JSON answer with a `resource`.
+ * An invitee whose meeting cannot be fetched is still shown, with the reason in place of the
+ * meeting (exit code 1).
  */
 
 import type { Invitee, ScheduledEvent } from "../../calendly";
@@ -25,7 +27,8 @@ const spec = {
 };
 
 /** `2026-12-02T17:00:00.000000Z` → `2026-12-02 17:00 UTC`; anything else as it came. */
-function utc(iso: string): string {
+function utc(iso: string | null): string {
+  if (iso === null) return "(time not given)";
   const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?Z$/.exec(iso);
   return match ? `${match[1]} ${match[2]} UTC` : iso;
 }
@@ -53,8 +56,11 @@ function tracking(invitee: Invitee): string | undefined {
   return pairs.length === 0 ? undefined : pairs.map(([key, value]) => `${key}=${value}`).join(" ");
 }
 
+/** The meeting, or why it could not be fetched. */
+export type MeetingOrWhy = ScheduledEvent | { unavailable: string };
+
 /** The readable summary: who, the meeting, the state of the booking, then answers and links. */
-export function formatInvitee(invitee: Invitee, event: ScheduledEvent): string {
+export function formatInvitee(invitee: Invitee, meeting: MeetingOrWhy): string {
   const rows: string[][] = [
     ["invitee:", invitee.uri],
     ["name:", `${invitee.name} <${invitee.email}>`],
@@ -62,7 +68,8 @@ export function formatInvitee(invitee: Invitee, event: ScheduledEvent): string {
   ];
   if (invitee.cancellation) {
     const c = invitee.cancellation;
-    rows.push(["canceled:", `by ${c.canceledBy} (${c.cancelerType})${c.reason ? `: ${c.reason}` : ""}`]);
+    const by = [c.canceledBy, c.cancelerType && `(${c.cancelerType})`].filter(Boolean).join(" ");
+    rows.push(["canceled:", `${by ? `by ${by}` : "yes"}${c.reason ? `: ${c.reason}` : ""}`]);
   }
   if (invitee.rescheduled) rows.push(["rescheduled:", `to ${invitee.newInvitee ?? "(not given)"}`]);
   if (invitee.oldInvitee) rows.push(["rescheduled from:", invitee.oldInvitee]);
@@ -76,18 +83,23 @@ export function formatInvitee(invitee: Invitee, event: ScheduledEvent): string {
   }
   rows.push(["booked:", utc(invitee.createdAt)]);
   if (invitee.timezone) rows.push(["time zone:", invitee.timezone]);
-  rows.push(["meeting:", `${event.name ?? "(unnamed)"}, ${meetingTime(event)} (${event.status})`]);
-  if (event.location) {
+  const event = "unavailable" in meeting ? undefined : meeting;
+  if (event === undefined) {
+    rows.push(["meeting:", `not shown: ${"unavailable" in meeting ? meeting.unavailable : ""}`]);
+  } else {
+    rows.push(["meeting:", `${event.name ?? "(unnamed)"}, ${meetingTime(event)} (${event.status})`]);
+  }
+  if (event?.location) {
     const where = [event.location.location, event.location.joinUrl].filter((p) => p !== null).join(" ");
     rows.push(["location:", `${event.location.type}${where ? ` ${where}` : ""}`]);
   }
-  const hosts = event.eventMemberships.map((m) => m.userName ?? m.userEmail ?? m.user);
+  const hosts = (event?.eventMemberships ?? []).map((m) => m.userName ?? m.userEmail ?? m.user);
   if (hosts.length > 0) rows.push(["hosts:", hosts.join(", ")]);
   if (invitee.payment) {
     const p = invitee.payment;
     rows.push([
       "payment:",
-      `${p.amount} ${p.currency} via ${p.provider}${p.successful ? "" : " (not successful)"}`,
+      `${p.amount} ${p.currency} via ${p.provider}${p.successful === false ? " (not successful)" : ""}`,
     ]);
   }
   const utm = tracking(invitee);
@@ -95,7 +107,7 @@ export function formatInvitee(invitee: Invitee, event: ScheduledEvent): string {
   if (invitee.routingFormSubmission) rows.push(["routing form:", invitee.routingFormSubmission]);
   if (invitee.cancelUrl) rows.push(["cancel:", invitee.cancelUrl]);
   if (invitee.rescheduleUrl) rows.push(["reschedule:", invitee.rescheduleUrl]);
-  rows.push(["event:", event.uri]);
+  rows.push(["event:", event?.uri ?? invitee.event]);
 
   const lines = [formatColumns(rows)];
   const answers = [...invitee.questionsAndAnswers].sort((a, b) => a.position - b.position);
@@ -124,9 +136,13 @@ token sees only the meetings it hosts; an owner's or admin's, every one of the o
 Arguments:
   <invitee-uri>         https://api.calendly.com/scheduled_events/<uuid>/invitees/<uuid>
 
+If the meeting cannot be fetched (a 403 for a member's token, a 404, a network failure), the
+invitee is still shown, with the reason in place of the meeting, and the exit code is 1.
+
 Options:
   --json                print the invitee resource exactly as Calendly returned it (the "resource"
-                        of the answer, keys this tool does not know included) and nothing else
+                        of the answer, keys this tool does not know included, whatever their
+                        values) and nothing else
 
 ${API_OPTIONS_HELP}`,
 
@@ -148,23 +164,35 @@ ${API_OPTIONS_HELP}`,
     }
 
     const session = (await openSession(values, context))!;
+    const explained =
+      (what: "invitee" | "scheduled event", target: string) =>
+      (error: unknown): never => {
+        throw explainInviteeError(error, what, target, session.apiUrl);
+      };
     try {
-      const invitee = await session.call("fetch the invitee", (client) =>
-        client.getInvitee(uri).catch((error: unknown) => {
-          throw explainInviteeError(error, "invitee", uri, session.apiUrl);
-        }),
-      );
       if (values.json) {
-        context.io.stdout.write(`${JSON.stringify(invitee.raw, null, 2)}\n`);
+        const resource = await session.call("fetch the invitee", (client) =>
+          client.getInviteeResource(uri).catch(explained("invitee", uri)),
+        );
+        context.io.stdout.write(`${JSON.stringify(resource, null, 2)}\n`);
         return 0;
       }
-      const event = await session.call("fetch the invitee's scheduled event", (client) =>
-        client.getScheduledEvent(invitee.event).catch((error: unknown) => {
-          throw explainInviteeError(error, "scheduled event", invitee.event, session.apiUrl);
-        }),
+      const invitee = await session.call("fetch the invitee", (client) =>
+        client.getInvitee(uri).catch(explained("invitee", uri)),
       );
-      context.io.stdout.write(`${formatInvitee(invitee, event)}\n`);
-      return 0;
+      let meeting: MeetingOrWhy;
+      try {
+        meeting = await session.call("fetch the invitee's scheduled event", (client) =>
+          client.getScheduledEvent(invitee.event).catch(explained("scheduled event", invitee.event)),
+        );
+      } catch (error) {
+        // The invitee is worth showing without its meeting; say why the meeting is missing.
+        const why = error instanceof Error ? error.message.replace(/\s*\n\s*/g, " ") : String(error);
+        meeting = { unavailable: why };
+        context.reporter.note(`calendly-webhooks invitee: the meeting could not be fetched: ${why}`);
+      }
+      context.io.stdout.write(`${formatInvitee(invitee, meeting)}\n`);
+      return "unavailable" in meeting ? 1 : 0;
     } finally {
       await session.close();
     }

@@ -88,9 +88,13 @@ export class WebhookSubscription extends pulumi.CustomResource {
      */
     declare public readonly scope: pulumi.Output<enums.Scope>;
     /**
-     * The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+     * The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
      */
     declare public readonly signingKey: pulumi.Output<string>;
+    /**
+     * Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
+     */
+    declare public readonly signingKeyGeneration: pulumi.Output<number>;
     /**
      * `active`; `disabled` once Calendly gave up delivering (after 24 hours of failures), which a refresh records and the next `up` repairs by replacing the subscription (Calendly cannot re-enable one); `unknown` for a create whose outcome could not be found out, which the next `up` replaces too.
      */
@@ -138,6 +142,7 @@ export class WebhookSubscription extends pulumi.CustomResource {
             resourceInputs["organization"] = args?.organization;
             resourceInputs["scope"] = args?.scope;
             resourceInputs["signingKey"] = args?.signingKey ? pulumi.secret(args.signingKey) : undefined;
+            resourceInputs["signingKeyGeneration"] = args?.signingKeyGeneration;
             resourceInputs["url"] = args?.url;
             resourceInputs["user"] = args?.user;
             resourceInputs["callbackUrl"] = undefined /*out*/;
@@ -160,6 +165,7 @@ export class WebhookSubscription extends pulumi.CustomResource {
             resourceInputs["retryStartedAt"] = undefined /*out*/;
             resourceInputs["scope"] = undefined /*out*/;
             resourceInputs["signingKey"] = undefined /*out*/;
+            resourceInputs["signingKeyGeneration"] = undefined /*out*/;
             resourceInputs["state"] = undefined /*out*/;
             resourceInputs["updatedAt"] = undefined /*out*/;
             resourceInputs["uri"] = undefined /*out*/;
@@ -198,9 +204,13 @@ export interface WebhookSubscriptionArgs {
      */
     scope: pulumi.Input<enums.Scope>;
     /**
-     * The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+     * The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
      */
     signingKey?: pulumi.Input<string | undefined>;
+    /**
+     * Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
+     */
+    signingKeyGeneration?: pulumi.Input<number | undefined>;
     /**
      * The receiver's callback URL: https, or plain http for a loopback host (a local receiver or an emulator). Calendly cannot change a subscription, so a new URL is a new subscription, created before the old one is deleted. Give each subscription a URL marked with what forces a replacement (`markedUrl`) and every replacement happens that way, with no moment in which no subscription exists.
      */

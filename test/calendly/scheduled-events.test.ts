@@ -189,14 +189,38 @@ describe("getInvitee", () => {
   });
 
   it("a body missing a field consumers need is a response error naming it", async () => {
-    const { email: _email, ...withoutEmail } = invitee();
-    answer(IN1, 200, { resource: { ...withoutEmail, status: "pending" } });
+    const { email: _email, event: _event, ...withoutEmail } = invitee();
+    answer(IN1, 200, { resource: withoutEmail });
     const error = await client()
       .getInvitee("EV1", "IN1")
       .catch((e) => e);
     expect(isResponseError(error)).toBe(true);
     expect(error.message).toContain("resource.email");
-    expect(error.message).toContain("resource.status");
+    expect(error.message).toContain("resource.event");
+  });
+
+  it("a status it does not know, and null for every optional part, pass: only what code relies on is checked", async () => {
+    const optional = Object.fromEntries(
+      [
+        "tracking",
+        "cancellation",
+        "payment",
+        "no_show",
+        "reconfirmation",
+        "questions_and_answers",
+        "rescheduled",
+      ].map((key) => [key, null]),
+    );
+    answer(IN1, 200, { resource: { ...invitee(), ...optional, status: "pending" } });
+    const parsed = await client().getInvitee("EV1", "IN1");
+    expect(parsed).toMatchObject({
+      status: "pending",
+      cancellation: null,
+      tracking: null,
+      payment: null,
+      questionsAndAnswers: [],
+      rescheduled: false,
+    });
   });
 
   it("404, 403 and 403 Insufficient scope are typed; nothing about them shows the token", async () => {

@@ -1,6 +1,8 @@
 /**
- * `adopt` prints code meant to be pasted into the Pulumi program: typecheck it, as index.ts would
- * be, against the real WebhookSubscription (virtual files at the project root, nothing written).
+ * `adopt` prints code meant to be pasted into an existing Pulumi program: typecheck it pasted below
+ * the imports of an index.ts that already imports `pulumi` and `WebhookSubscription` and declares a
+ * `config` and a subscription of its own (no duplicate import or name may result), against the
+ * real WebhookSubscription (virtual files at the project root, nothing written).
  */
 import { join } from "node:path";
 import * as ts from "typescript";
@@ -92,16 +94,41 @@ describe("adopt output", () => {
     expect(group.stdout).toContain(`group: "${emu.group}",`);
     expect(organization.stdout).not.toContain("  user:");
 
+    // A program that already uses the package (`pulumi new typescript`, then the README's example).
+    const existing = [
+      'import * as pulumi from "@pulumi/pulumi";',
+      'import { WebhookSubscription } from "pulumi-calendly";',
+      "",
+      "const config = new pulumi.Config();",
+      'const bookings = new WebhookSubscription("bookings", {',
+      '  url: config.get("url") ?? "https://hooks.example.com/calendly",',
+      '  events: ["invitee.created"],',
+      '  scope: "user",',
+      "});",
+      "export const uri = bookings.uri;",
+      "",
+    ].join("\n");
+    const pasted = (output: string) => `${existing}\n${output}`;
     const diagnostics = typecheck({
-      "__adopt_user.ts": user.stdout,
-      "__adopt_organization.ts": organization.stdout,
-      "__adopt_group.ts": group.stdout,
-      // The same check must catch a declaration that does not fit WebhookSubscription.
-      "__adopt_broken.ts": user.stdout.replace('"invitee.created"', '"invitee.cancelled"'),
+      "__adopt_user.ts": pasted(user.stdout),
+      "__adopt_organization.ts": pasted(organization.stdout),
+      "__adopt_group.ts": pasted(group.stdout),
+      // The same check must catch a declaration that does not fit WebhookSubscription...
+      "__adopt_broken.ts": pasted(user.stdout.replace('"invitee.created"', '"invitee.cancelled"')),
+      // ...and an output that declared its own imports again, as it once did.
+      "__adopt_twice.ts": pasted(
+        `import * as pulumi from "@pulumi/pulumi";\nconst config = new pulumi.Config();\n${user.stdout}`,
+      ),
     });
     expect(diagnostics["__adopt_user.ts"]).toEqual([]);
     expect(diagnostics["__adopt_organization.ts"]).toEqual([]);
     expect(diagnostics["__adopt_group.ts"]).toEqual([]);
     expect(diagnostics["__adopt_broken.ts"]!.join("\n")).toContain('"invitee.cancelled"');
+    expect(diagnostics["__adopt_twice.ts"]!.join("\n")).toMatch(
+      /Duplicate identifier 'pulumi'|Cannot redeclare/,
+    );
+    // The imports it needs are named in its comments, for a program that lacks one.
+    expect(user.stdout).toContain('//   import { WebhookSubscription } from "pulumi-calendly";');
+    expect(user.stdout).not.toMatch(/^import /m);
   }, 30_000);
 });

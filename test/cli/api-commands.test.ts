@@ -202,7 +202,7 @@ describe("adopt", () => {
     expect(out).toContain(`  organization: "${emu.org}",`);
     expect(out).toContain(`  user: "${emu.users.owner}",`);
     expect(out.match(/ {2}adoptExisting: true,/g)).toHaveLength(2);
-    expect(out).toContain('signingKey: config.requireSecret("calendly-bookings-signing-key"),');
+    expect(out).toContain('signingKey: new pulumi.Config().requireSecret("calendly-bookings-signing-key"),');
     expect(out).toContain("//   pulumi config set --secret calendly-bookings-signing-key");
     expect(out).toContain("Calendly never returns signing keys");
     expect(out).not.toContain('url: "https://old.example.com/hook"');

@@ -2,6 +2,7 @@
  * `invitee <invitee-uri>` against the emulator: the readable summary, `--json` as Calendly returned
  * it, the one-line failures (exit 1) and the usage errors (exit 2), through the real binary.
  */
+import { MockAgent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatInvitee } from "../../cli/commands/invitee";
 import { type Json, seedWithScopedTokens, startTestEmulator, type TestEmulator } from "../emulator/helpers";
@@ -195,4 +196,128 @@ describe("formatInvitee", () => {
       "No answers to custom questions.",
     );
   });
+});
+
+/**
+ * Answers Calendly may give that the emulator does not: optional fields as `null` rather than
+ * absent, values this tool does not know, a meeting that cannot be fetched. Through an undici
+ * MockAgent as the client's dispatcher (the CLI's test seam), so each answer is exactly as written.
+ */
+describe("invitee, lenient where Calendly is", () => {
+  const API = "https://calendly.test";
+  const EVENT = `${API}/scheduled_events/E1`;
+  const URI = `${EVENT}/invitees/I1`;
+  /** Every optional field null, a status and keys this tool has never seen. */
+  const resource = {
+    uri: URI,
+    email: "grace@example.com",
+    name: "Grace Hopper",
+    first_name: null,
+    last_name: null,
+    status: "awaiting_confirmation",
+    questions_and_answers: null,
+    timezone: null,
+    event: EVENT,
+    created_at: "2026-12-01T10:00:00.000000Z",
+    updated_at: "2026-12-01T10:00:00.000000Z",
+    tracking: null,
+    text_reminder_number: null,
+    rescheduled: null,
+    old_invitee: null,
+    new_invitee: null,
+    cancel_url: null,
+    reschedule_url: null,
+    routing_form_submission: null,
+    cancellation: null,
+    payment: null,
+    no_show: null,
+    reconfirmation: null,
+    scheduling_method: null,
+    invitee_scheduled_by: null,
+    brand_new_field: { nested: [1, 2] },
+  };
+  const meeting = {
+    uri: EVENT,
+    name: null,
+    status: "active",
+    start_time: "2026-12-02T17:00:00.000000Z",
+    end_time: "2026-12-02T17:30:00.000000Z",
+    event_type: null,
+    location: null,
+    created_at: null,
+    updated_at: null,
+    event_memberships: null,
+    cancellation: null,
+    calendar_event: null,
+  };
+
+  async function run(args: string[], answers: { invitee: object; event?: { status: number; body: object } }) {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const pool = agent.get(API);
+    const json = { headers: { "content-type": "application/json" } };
+    pool
+      .intercept({ path: "/scheduled_events/E1/invitees/I1", method: "GET" })
+      .reply(200, answers.invitee, json);
+    const event = answers.event ?? { status: 200, body: { resource: meeting } };
+    pool
+      .intercept({ path: "/scheduled_events/E1", method: "GET" })
+      .reply(event.status, event.body, json)
+      .persist();
+    try {
+      return await runInProcess(
+        ["invitee", URI, ...args],
+        { CALENDLY_API_URL: API, CALENDLY_TOKEN: "a-token" },
+        { clientOptions: { dispatcher: agent, retry: { maxAttempts: 1 } } },
+      );
+    } finally {
+      await agent.close();
+    }
+  }
+
+  it("accepts null for every optional field and a status it does not know", async () => {
+    const result = await run([], { invitee: { resource } });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^name:\s+Grace Hopper <grace@example\.com>$/m);
+    expect(result.stdout).toMatch(/^status:\s+awaiting_confirmation$/m);
+    expect(result.stdout).toMatch(/^meeting:\s+\(unnamed\), 2026-12-02 17:00–17:30 UTC \(active\)$/m);
+    expect(result.stdout).toContain("No answers to custom questions.");
+    expect(result.stdout).not.toMatch(/^canceled:/m);
+  });
+
+  it("--json prints any JSON answer with a resource, even one the summary could not use", async () => {
+    const odd = { ...resource, email: null, event: 42, questions_and_answers: "none" };
+    const result = await run(["--json"], { invitee: { resource: odd } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual(odd);
+  });
+
+  it("--json still refuses an answer without a resource, naming what is wrong", async () => {
+    const result = await run(["--json"], { invitee: { collection: [] } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/resource/);
+  });
+
+  it.each([
+    [403, { title: "Permission Denied", message: "You do not have permission" }, /permission denied \(403/],
+    [
+      404,
+      { title: "Resource Not Found", message: "The server could not find the requested resource." },
+      /no such scheduled event/,
+    ],
+    [200, { resource: { uri: EVENT } }, /start_time/],
+  ])(
+    "shows the invitee when its meeting cannot be fetched (%i), saying why, exit 1",
+    async (status, body, why) => {
+      const result = await run([], { invitee: { resource }, event: { status, body } });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/^name:\s+Grace Hopper <grace@example\.com>$/m);
+      expect(result.stdout).toMatch(new RegExp(`^meeting:\\s+not shown: .*${why.source}`, "m"));
+      expect(result.stdout).toMatch(new RegExp(`^event:\\s+${EVENT}$`, "m"));
+      expect(result.stderr).toMatch(/invitee: the meeting could not be fetched/);
+    },
+  );
 });

@@ -155,23 +155,46 @@ describe("credentials", () => {
       tokenSource: "CALENDLY_TOKEN",
       apiUrl: "https://api.calendly.com",
     });
-    expect((await resolveCredentials({ env: { CALENDLY_API_URL: "http://e" } })).apiUrl).toBe("http://e");
+    expect((await resolveCredentials({ env: { CALENDLY_API_URL: "https://e" } })).apiUrl).toBe("https://e");
     expect(
-      (await resolveCredentials({ env: { CALENDLY_API_URL: "http://e" }, apiUrl: "http://o" })).apiUrl,
-    ).toBe("http://o");
+      (await resolveCredentials({ env: { CALENDLY_API_URL: "https://e" }, apiUrl: "http://127.0.0.1:4010" }))
+        .apiUrl,
+    ).toBe("http://127.0.0.1:4010");
     expect((await resolveCredentials({ env: {} })).token).toBeUndefined();
   });
 
   it("with --stack: the stack's values win over the environment, --api-url over everything", async () => {
-    const read = reader({ "dev/calendly:token": "stack-token", "dev/calendly:apiUrl": "http://stack" });
-    const env = { CALENDLY_TOKEN: "env-token", CALENDLY_API_URL: "http://env" };
+    const read = reader({ "dev/calendly:token": "stack-token", "dev/calendly:apiUrl": "https://stack" });
+    const env = { CALENDLY_TOKEN: "env-token", CALENDLY_API_URL: "https://env" };
     const notes: string[] = [];
     const resolved = await resolveCredentials({ env, stack: "dev", note: (l) => notes.push(l) }, read);
-    expect(resolved).toEqual({ token: "stack-token", tokenSource: 'stack "dev"', apiUrl: "http://stack" });
+    expect(resolved).toEqual({ token: "stack-token", tokenSource: 'stack "dev"', apiUrl: "https://stack" });
     expect(notes).toHaveLength(1);
-    expect((await resolveCredentials({ env, stack: "dev", apiUrl: "http://o" }, read)).apiUrl).toBe(
-      "http://o",
+    expect((await resolveCredentials({ env, stack: "dev", apiUrl: "https://o" }, read)).apiUrl).toBe(
+      "https://o",
     );
+  });
+
+  it("refuses to send the token over plain http to another host, naming where the URL came from", async () => {
+    const token = { CALENDLY_TOKEN: "t" };
+    await expect(
+      resolveCredentials({ env: { ...token, CALENDLY_API_URL: "http://calendly.internal" } }),
+    ).rejects.toThrow(
+      /^CALENDLY_API_URL "http:\/\/calendly\.internal" is plain http: the Calendly token would travel in clear; use https:\/\/calendly\.internal\//,
+    );
+    await expect(resolveCredentials({ env: token, apiUrl: "http://10.0.0.5:4010" })).rejects.toThrow(
+      /^--api-url "http:\/\/10\.0\.0\.5:4010" is plain http/,
+    );
+    const read = reader({
+      "dev/calendly:token": "stack-token",
+      "dev/calendly:apiUrl": "http://stack.example",
+    });
+    await expect(resolveCredentials({ env: {}, stack: "dev" }, read)).rejects.toThrow(
+      /^calendly:apiUrl of stack "dev" "http:\/\/stack\.example" is plain http/,
+    );
+    for (const loopback of ["http://127.0.0.1:4010", "http://localhost:4010", "http://[::1]:4010"]) {
+      expect((await resolveCredentials({ env: token, apiUrl: loopback })).apiUrl).toBe(loopback);
+    }
   });
 
   it("a stack without a token is an error naming the fix, which is never to put one in config", async () => {

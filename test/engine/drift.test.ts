@@ -1,7 +1,10 @@
 /**
  * Scenario 2, drift, through the real Pulumi CLI:
  * - a subscription deleted out of band: `refresh` drops it from state, and `up` creates it again;
- * - a subscription Calendly disabled: `up --refresh` replaces it with an active one.
+ * - a subscription Calendly disabled: `up --refresh` replaces it with an active one; after a
+ *   `refresh`, the preview of that replacement names the field, `state`, and why (the dynamic host
+ *   sends no detailed diff, so the CLI shows the inputs that changed: read records the state it
+ *   found as an input, check the desired `active`), and the replacement keeps the generated key.
  */
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { describe, expect, it } from "vitest";
@@ -60,5 +63,27 @@ describe("drift through the real engine", () => {
     await ws.preview(["--expect-no-changes"]);
     await ws.destroy();
     expect(atCalendly(url)).toHaveLength(0);
+  });
+
+  it("disabled by Calendly: after a refresh, the preview says why it is replaced; up keeps its key", async () => {
+    const { ws, url } = await deployed("disabled-reason");
+    const [original] = atCalendly(url);
+    const keyOf = async () =>
+      ((await ws.outputs({ showSecrets: true })).signingKeys as Record<string, string>).bookings;
+    const key = await keyOf();
+    scenario.emulator.control.disableSubscription(original!.uuid);
+    await ws.refresh();
+
+    const preview = await ws.preview();
+    expect(preview.stdout).toMatch(/bookings\s+replace\s+\[diff: ~state\]/);
+    const detailed = await ws.preview(["--diff"]);
+    expect(detailed.stdout).toMatch(
+      /~ state\s*: "disabled by Calendly after 24 hours of failed deliveries[^"]*" => "active"/,
+    );
+
+    await ws.up();
+    expect(atCalendly(url)).toMatchObject([{ state: "active" }]);
+    expect(await keyOf()).toBe(key);
+    await ws.destroy();
   });
 });

@@ -4,8 +4,11 @@
  * appear in plain text in any file of the backend, in `up` or `preview --diff` output, or in an
  * error, a `check` failure on a bad `signingKey` included (Pulumi prints a failing property's
  * value, pulumi/pulumi#19465). What is stored, encrypted: the keys as the subscriptions' secret
- * outputs, the token as an input of Pulumi's default dynamic provider
- * (test/engine/preview-without-token.test.ts shows who can decrypt it).
+ * outputs and inputs (the generated key too: `check` generates it into the inputs, and a dynamic
+ * provider's inputs are stored in plain text unless marked secret, so check marks it), the token as
+ * an input of Pulumi's default dynamic provider (test/engine/preview-without-token.test.ts shows
+ * who can decrypt it). A generated key kept across a replacement, and the new one a raised
+ * `signingKeyGeneration` makes, are searched for too.
  */
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,14 +25,24 @@ const BAD_KEY = "too-short-key";
 let emulator: Emulator;
 let ws: Workspace;
 let generatedKey: string;
+let rotatedKey: string;
 const printed: RunResult[] = [];
 
-async function declare(events: string[], key = EXPLICIT_KEY) {
+async function generatedKeyNow(): Promise<string> {
+  return ((await ws.outputs({ showSecrets: true })).signingKeys as Record<string, string>).generated!;
+}
+
+async function declare(events: string[], key = EXPLICIT_KEY, generation = 1) {
   await ws.setConfig(
     "subscriptions",
     JSON.stringify([
       { name: "explicit", url: `${RECEIVER}?subscription=explicit`, events, explicitKey: true },
-      { name: "generated", url: `${RECEIVER}?subscription=generated`, events },
+      {
+        name: "generated",
+        url: `${RECEIVER}?subscription=generated&v=${generation}`,
+        events,
+        signingKeyGeneration: generation,
+      },
     ]),
   );
   await ws.setConfig("signingKeys", JSON.stringify({ explicit: key }), { secret: true });
@@ -40,8 +53,7 @@ beforeAll(async () => {
   ws = await emulatorWorkspace(emulator, "secrets");
   await declare(["invitee.created"]);
   printed.push(await ws.up());
-  const keys = (await ws.outputs({ showSecrets: true })).signingKeys as Record<string, string>;
-  generatedKey = keys.generated!;
+  generatedKey = await generatedKeyNow();
 });
 
 afterAll(async () => {
@@ -50,11 +62,15 @@ afterAll(async () => {
 });
 
 describe("secrets through the real engine", () => {
-  it("the keys are stored as secret outputs, the generated one too", async () => {
+  it("the keys are stored as secret outputs and inputs, the generated one too", async () => {
     expect(generatedKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    for (const r of resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE)) {
-      expect(r.outputs?.signingKey).toMatchObject({ "4dabf18193072939515e22adb298388d": expect.any(String) });
-      expect(r.outputs?.signingKey).toHaveProperty("ciphertext");
+    const subscriptions = resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE);
+    expect(subscriptions).toHaveLength(2);
+    for (const r of subscriptions) {
+      for (const stored of [r.outputs?.signingKey, r.inputs?.signingKey]) {
+        expect(stored).toMatchObject({ "4dabf18193072939515e22adb298388d": expect.any(String) });
+        expect(stored).toHaveProperty("ciphertext");
+      }
     }
   });
 
@@ -63,6 +79,21 @@ describe("secrets through the real engine", () => {
     const preview = await ws.preview(["--diff"]);
     expect(preview.stdout).toMatch(/signingKey\s*: \[secret\]/);
     printed.push(preview, await ws.up(), await ws.preview(["--diff", "--expect-no-changes"]));
+    // A replacement for another reason keeps the generated key (check carries it over).
+    expect(await generatedKeyNow()).toBe(generatedKey);
+  });
+
+  it("a raised signingKeyGeneration makes a new generated key, stored encrypted as well", async () => {
+    await declare(["invitee.canceled", "invitee.created"], EXPLICIT_KEY, 2);
+    const preview = await ws.preview(["--diff"]);
+    expect(preview.stdout).toMatch(/~ signingKeyGeneration: 1 => 2/);
+    printed.push(preview, await ws.up());
+    rotatedKey = await generatedKeyNow();
+    expect(rotatedKey).not.toBe(generatedKey);
+    const generated = resourcesOfType(await ws.exportState(), WEBHOOK_SUBSCRIPTION_TYPE).find((r) =>
+      String(r.inputs?.url).includes("subscription=generated"),
+    );
+    expect(generated?.inputs?.signingKey).toHaveProperty("ciphertext");
   });
 
   it("after a refresh the next preview is clean: the given key is kept as a secret input", async () => {
@@ -78,19 +109,19 @@ describe("secrets through the real engine", () => {
   });
 
   it("a check failure on a bad signingKey names the problem, not the value", async () => {
-    await declare(["invitee.canceled", "invitee.created"], BAD_KEY);
+    await declare(["invitee.canceled", "invitee.created"], BAD_KEY, 2);
     const failed = await ws.preview(["--diff"], { allowFailure: true });
     expect(failed.code).not.toBe(0);
     expect(failed.output).toMatch(/signingKey must be at least 16 characters/);
     expect(failed.output).not.toContain(BAD_KEY);
     printed.push(failed);
-    await declare(["invitee.canceled", "invitee.created"]);
+    await declare(["invitee.canceled", "invitee.created"], EXPLICIT_KEY, 2);
   });
 
   it("no key and no token in plain text in any backend file or anything the CLI printed", async () => {
     printed.push(await ws.destroy());
     const text = [[...backendFiles(ws).values()].join("\n"), ...printed.map((r) => r.output)].join("\n");
-    for (const secret of [EXPLICIT_KEY, generatedKey, OWNER_TOKEN, BAD_KEY]) {
+    for (const secret of [EXPLICIT_KEY, generatedKey, rotatedKey, OWNER_TOKEN, BAD_KEY]) {
       expect(text.includes(secret), `found ${secret.slice(0, 6)}…`).toBe(false);
     }
   });

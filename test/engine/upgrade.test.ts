@@ -15,13 +15,25 @@
  * replacement and no Calendly call; one `up` stores the shim in every subscription's outputs,
  * calling Calendly not once and replacing nothing; from then on refresh, preview, up and destroy
  * all run the installed code, which the User-Agent of every Calendly call shows.
+ *
+ * A stack written by release 0.2.0 (test/engine/fixtures/upgrade-0.2.0, commit d137974) holds a
+ * generated signing key in its outputs only. The first preview after the upgrade is clean; a change
+ * that would replace that subscription stops at preview, naming `pulumi refresh`, rather than give
+ * the new subscription a new key; the refresh records the key in the inputs, encrypted; then the
+ * replacement keeps it.
  */
 import { join } from "node:path";
 import { WEBHOOK_SUBSCRIPTION_TYPE } from "pulumi-calendly";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_NAME, PROJECT_VERSION } from "../../calendly";
 import type { Emulator } from "../../emulator/server";
-import { FIXTURE_SUBSCRIPTIONS, loadUpgradeFixture, writeText } from "./fixtures/upgrade-fixture";
+import {
+  FIXTURE_SUBSCRIPTIONS,
+  type FixtureRelease,
+  loadUpgradeFixture,
+  writeText,
+} from "./fixtures/upgrade-fixture";
+import { backendFilesHolding } from "./support/backend";
 import { startEngineEmulator } from "./support/emulator";
 import { createWorkspace, resourcesOfType, type StateExport, type Workspace } from "./support/pulumi";
 
@@ -31,7 +43,7 @@ const OLD_AGENT = /^calendly-webhooks-pulumi\/0\.1\.0 /;
 const INSTALLED_AGENT = new RegExp(`^${PROJECT_NAME}/${PROJECT_VERSION.replaceAll(".", "\\.")} `);
 
 let emulator: Emulator;
-let fixture: ReturnType<typeof loadUpgradeFixture>;
+let fixture010: ReturnType<typeof loadUpgradeFixture>;
 let fixtureResources: ReturnType<typeof subscriptions>;
 const workspaces: Workspace[] = [];
 
@@ -43,7 +55,8 @@ function subscriptions(state: StateExport) {
  * A fresh stack (its own backend, named as in the fixture's URNs) holding the fixture's state, and
  * Calendly holding its subscriptions.
  */
-async function importFixture(): Promise<Workspace> {
+async function importFixture(release: FixtureRelease = "0.1.0"): Promise<Workspace> {
+  const fixture = release === "0.1.0" ? fixture010 : loadUpgradeFixture(emulator.url, release);
   await emulator.control.reset();
   const ws = await createWorkspace({ programDir: PROGRAM, stack: "upgrade" });
   workspaces.push(ws);
@@ -82,8 +95,8 @@ async function expectNothingLeft(ws: Workspace) {
 
 beforeAll(async () => {
   emulator = await startEngineEmulator();
-  fixture = loadUpgradeFixture(emulator.url);
-  fixtureResources = subscriptions(JSON.parse(fixture.state) as StateExport);
+  fixture010 = loadUpgradeFixture(emulator.url);
+  fixtureResources = subscriptions(JSON.parse(fixture010.state) as StateExport);
 });
 
 afterAll(async () => {
@@ -150,10 +163,11 @@ describe("one up migrates every subscription in place; then everything runs the 
       const fixture = byId(resource.id);
       expect(resource.inputs?.__provider).toBe(shim);
       expect(resource.outputs?.__provider).toBe(shim);
-      // Every other output as 0.1.0 wrote it (the signing key is compared decrypted below).
+      // Every other output as 0.1.0 wrote it (the signing key is compared decrypted below), and the
+      // key's generation, which 0.1.0 did not record: 1.
       const { __provider: _new, signingKey: _k, ...outputs } = resource.outputs!;
       const { __provider: _old, signingKey: _o, ...old } = fixture.outputs!;
-      expect(outputs).toEqual(old);
+      expect(outputs).toEqual({ ...old, signingKeyGeneration: 1 });
       // Its size, compact as the backend stores it: 0.1.0's was over 150 KB.
       expect(Buffer.byteLength(JSON.stringify(resource))).toBeLessThanOrEqual(8 * 1024);
       expect(Buffer.byteLength(JSON.stringify(fixture))).toBeGreaterThan(150_000);
@@ -183,8 +197,13 @@ describe("one up migrates every subscription in place; then everything runs the 
     );
     await ws.setConfig("subscriptions", JSON.stringify(declared));
     const old = emulator.control.subscriptions().find((s) => s.callback_url.endsWith("=generated"))!;
+    const keyOf = async () =>
+      ((await ws.outputs({ showSecrets: true })).signingKeys as Record<string, string>).generated;
+    const key = await keyOf();
     const since = lastSeq();
     await expectCallsBy(INSTALLED_AGENT, 3, () => ws.up());
+    // The refresh above put the generated key into the inputs: the replacement keeps it.
+    expect(await keyOf()).toBe(key);
     const operations = emulator.control.requests().filter((r) => r.seq > since);
     expect(operations.map((r) => r.operation).sort()).toEqual(
       ["createWebhookSubscription", "deleteWebhookSubscription", "getCurrentUser"].sort(),
@@ -196,6 +215,76 @@ describe("one up migrates every subscription in place; then everything runs the 
 
   it("destroy deletes both with the installed code", async () => {
     await expectCallsBy(INSTALLED_AGENT, 2, () => ws.destroy());
+    await expectNothingLeft(ws);
+  });
+});
+
+/**
+ * Release 0.2.0 kept a generated signing key in the outputs only, where check cannot see it; today
+ * check carries a key over from the old inputs. So until a refresh puts it there, a replacement
+ * would create the new subscription with a new key: diff stops that, naming the refresh.
+ */
+describe("a stack written by 0.2.0, whose generated key is in the outputs only", () => {
+  let ws: Workspace;
+  let generatedKey: string;
+  const changedEvents = () =>
+    ws.setConfig(
+      "subscriptions",
+      JSON.stringify(
+        FIXTURE_SUBSCRIPTIONS.map((d) =>
+          d.name === "generated" ? { ...d, events: ["invitee.canceled", "invitee.created"] } : d,
+        ),
+      ),
+    );
+  const generatedResource = async () =>
+    subscriptions(await ws.exportState()).find((r) => r.urn.endsWith("::generated"))!;
+
+  beforeAll(async () => {
+    ws = await importFixture("0.2.0");
+    generatedKey = ((await ws.outputs({ showSecrets: true })).signingKeys as Record<string, string>)
+      .generated!;
+    expect((await generatedResource()).inputs).not.toHaveProperty("signingKey");
+  });
+
+  it("the first preview after upgrading expects no changes and calls Calendly not once", async () => {
+    const before = emulator.control.requestCount();
+    const preview = await ws.preview(["--diff", "--expect-no-changes"], { allowFailure: true });
+    expect(preview.code, preview.output).toBe(0);
+    expect(emulator.control.requestCount()).toBe(before);
+  });
+
+  it("a change that replaces it stops at preview, naming `pulumi refresh`, and changes nothing", async () => {
+    await changedEvents();
+    const before = emulator.control.requestCount();
+    const preview = await ws.preview([], { allowFailure: true });
+    expect(preview.code).not.toBe(0);
+    expect(preview.output).toMatch(/signing key was generated by an\s+older pulumi-calendly/);
+    expect(preview.output).toMatch(/Run `pulumi refresh` once/);
+    const up = await ws.up([], { allowFailure: true });
+    expect(up.code).not.toBe(0);
+    expect(emulator.control.requestCount()).toBe(before);
+  });
+
+  it("refresh records the key in the inputs, encrypted: no backend file holds it in plain text", async () => {
+    await ws.refresh();
+    const inputs = (await generatedResource()).inputs!;
+    expect(inputs.signingKey).toHaveProperty("ciphertext");
+    expect(inputs.__defaults).toEqual(["signingKey"]);
+    expect(backendFilesHolding(ws, generatedKey)).toEqual([]);
+  });
+
+  it("then the change replaces it, creating the new subscription with the same key", async () => {
+    const preview = await ws.preview([]);
+    expect(preview.stdout).toMatch(/generated\s+replace\s+\[diff: ~events\]/);
+    await ws.up();
+    const now = ((await ws.outputs({ showSecrets: true })).signingKeys as Record<string, string>).generated;
+    expect(now).toBe(generatedKey);
+    expect(emulator.control.subscriptions()).toHaveLength(2);
+    expect(backendFilesHolding(ws, generatedKey)).toEqual([]);
+  });
+
+  it("destroy", async () => {
+    await ws.destroy();
     await expectNothingLeft(ws);
   });
 });

@@ -7,7 +7,15 @@
  * actionlint on them too).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -85,7 +93,14 @@ describe("the GitHub workflows", () => {
 
   it("all parse; every job that tests or runs Pulumi installs Node 22 and the locked dependencies", () => {
     const files = readdirSync(path.join(ROOT, ".github/workflows"));
-    expect(files.sort()).toEqual(["ci.yml", "deploy.yml", "destroy.yml", "preview.yml", "pulumi-stack.yml"]);
+    expect(files.sort()).toEqual([
+      "ci.yml",
+      "deploy.yml",
+      "destroy.yml",
+      "preview.yml",
+      "pulumi-stack.yml",
+      "release.yml",
+    ]);
     let checked = 0;
     for (const file of files) {
       const w = workflow(file);
@@ -287,4 +302,95 @@ describe("the GitHub workflows", () => {
     expect(branch).toMatchObject({ status: 1 });
     expect(branch.stdout).toMatch(/::error::Destroy runs from main only/);
   });
+
+  it("release.yml, on a tag v*, publishes with provenance the very tarball test:package proved, versioned from the tag", () => {
+    const w = workflow("release.yml");
+    expect(w.on).toEqual({ push: { tags: ["v*"] } });
+    expect(w.permissions).toEqual({ contents: "read" });
+    expect(Object.keys(w.jobs)).toEqual(["publish"]);
+    const job = w.jobs.publish as Job & { permissions?: Record<string, string> };
+    // The OIDC token npm's provenance needs, and nothing that could write to the repository.
+    expect(job.permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(JSON.stringify(w)).not.toMatch(/CALENDLY_TOKEN/);
+    const all = job.steps ?? [];
+    const node = all.find((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(node?.with).toMatchObject({ "node-version": 22, "registry-url": "https://registry.npmjs.org" });
+
+    const index = (test: (s: Step) => boolean, what: string) => {
+      const at = all.findIndex(test);
+      expect(at, what).toBeGreaterThanOrEqual(0);
+      return at;
+    };
+    const ci = index((s) => s.run === "npm ci", "npm ci");
+    const version = index((s) => s.run?.includes("tools/package/release-version.ts") === true, "version");
+    const tests = index((s) => s.run === "npm run lint && npm run typecheck && npm test", "tests");
+    const pack = index(
+      (s) => /npm pack -w pulumi-calendly --pack-destination release/.test(s.run ?? ""),
+      "pack",
+    );
+    const install = index((s) => s.run === "npm run pulumi:install", "pulumi:install");
+    const proof = index((s) => s.run === "npm run test:package", "test:package");
+    const publish = index((s) => s.run?.startsWith("npm publish") === true, "publish");
+    expect([ci, version, tests, pack, install, proof, publish]).toEqual(
+      [ci, version, tests, pack, install, proof, publish].sort((a, b) => a - b),
+    );
+    expect(all[version]?.run).toContain('"$GITHUB_REF_NAME"');
+    // The tarball the pack step writes is the one test:package proves and the one published.
+    const tarball = `release/pulumi-calendly-${gh("steps.version.outputs.version")}.tgz`;
+    expect(all[proof]?.env?.PULUMI_CALENDLY_TARBALL).toBe(`${gh("github.workspace")}/${tarball}`);
+    // `$` and `{VERSION}` apart: the shell's variable, written as the workflow does.
+    expect(all[publish]?.run).toBe(
+      `npm publish "release/pulumi-calendly-$\{VERSION}.tgz" --provenance --access public`,
+    );
+    expect(all[publish]?.env).toMatchObject({
+      VERSION: gh("steps.version.outputs.version"),
+      NODE_AUTH_TOKEN: gh("secrets.NPM_TOKEN"),
+    });
+  });
+
+  it("release.yml's version step writes the tag's version where the package keeps it, and refuses other tags", () => {
+    const step = workflow("release.yml").jobs.publish.steps?.find((s) =>
+      s.run?.includes("tools/package/release-version.ts"),
+    );
+    const dir = mkdtempSync(path.join(tmpdir(), "release-version-"));
+    try {
+      // A copy of the files it touches, so the step runs as written without changing this checkout.
+      for (const file of [
+        "tools/package/release-version.ts",
+        "packages/pulumi-calendly/package.json",
+        "packages/pulumi-calendly/src/calendly/version.ts",
+      ]) {
+        mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        writeFileSync(path.join(dir, file), read(file));
+      }
+      // What `npm ci` left in the checkout: npx finds tsx there, as on the runner.
+      symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+      const output = path.join(dir, "github-output");
+      const env = {
+        GITHUB_OUTPUT: output,
+        GITHUB_SERVER_URL: "https://github.com",
+        GITHUB_REPOSITORY: "example/calendly-webhooks-pulumi",
+      };
+      const script = `cd ${JSON.stringify(dir)} && ${step?.run}`;
+      expect(bash(script, { ...env, GITHUB_REF_NAME: "v1.4.0" }).status).toBe(0);
+      expect(readFileSync(output, "utf8")).toBe("version=1.4.0\n");
+      const pkg = JSON.parse(readFileSync(path.join(dir, "packages/pulumi-calendly/package.json"), "utf8"));
+      expect(pkg.version).toBe("1.4.0");
+      expect(pkg.repository).toEqual({
+        type: "git",
+        url: "git+https://github.com/example/calendly-webhooks-pulumi.git",
+        directory: "packages/pulumi-calendly",
+      });
+      expect(
+        readFileSync(path.join(dir, "packages/pulumi-calendly/src/calendly/version.ts"), "utf8"),
+      ).toContain('export const PROJECT_VERSION = "1.4.0";');
+      for (const tag of ["1.4.0", "v1.4", "release-1"]) {
+        writeFileSync(output, "");
+        expect(bash(script, { ...env, GITHUB_REF_NAME: tag }).status, tag).not.toBe(0);
+        expect(readFileSync(output, "utf8"), tag).toBe("");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -44,7 +44,18 @@ describe("CheckConfig", () => {
     expect(ok.inputs).toEqual({ token: secretValue(OWNER.token), apiUrl: emulator.url, version: "0.2.0" });
     const bad = await p.checkConfig({ apiUrl: "api.calendly.com" });
     expect(bad.failures).toEqual([
-      { property: "apiUrl", reason: expect.stringMatching(/^apiUrl must be an absolute http\(s\) URL/) },
+      {
+        property: "apiUrl",
+        reason: expect.stringMatching(/^apiUrl "api\.calendly\.com" is not an absolute URL/),
+      },
+    ]);
+    // The token must not travel in clear: plain http only to a loopback host (the core's rule).
+    const plain = await p.checkConfig({ apiUrl: "http://calendly.internal" });
+    expect(plain.failures).toEqual([
+      {
+        property: "apiUrl",
+        reason: expect.stringMatching(/^apiUrl "http:\/\/calendly\.internal" is plain http/),
+      },
     ]);
   });
 

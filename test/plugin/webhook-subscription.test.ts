@@ -58,8 +58,23 @@ describe("check", () => {
       events: ["invitee.canceled", "invitee.created"],
       scope: "user",
       signingKey: secretValue(KEY),
+      signingKeyGeneration: 1,
       adoptExisting: false,
     });
+  });
+
+  it("generates a key left out into the inputs, as a secret, and keeps it on the next check (the core's check.ts)", async () => {
+    const program = { url: RECEIVER, events: ["invitee.created"], scope: "user" };
+    const first = await plugin.check(program);
+    expect(first.failures).toEqual([]);
+    expect(first.inputs.signingKey).toEqual(secretValue(expect.stringMatching(/^[A-Za-z0-9_-]{43}$/)));
+    expect(first.inputs.__defaults).toEqual(["signingKey"]);
+    expect(first.inputs).not.toHaveProperty("state");
+    const next = await plugin.check(
+      { ...program, events: ["invitee.canceled", "invitee.created"] },
+      first.inputs,
+    );
+    expect(next.inputs.signingKey).toEqual(first.inputs.signingKey);
   });
 
   it("names a bad property and its fix, never a bad key's value", async () => {
@@ -264,6 +279,7 @@ describe("import", () => {
       providerDefaults: [],
     });
     expect(read.inputs).toEqual({
+      signingKeyGeneration: 1,
       url: `${RECEIVER}?by=hand`,
       events: ["invitee.created"],
       scope: "user",

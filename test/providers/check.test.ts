@@ -30,6 +30,7 @@ describe("check: valid inputs", () => {
       url: valid.url,
       events: ["invitee.canceled", "invitee.created"],
       scope: "user",
+      signingKeyGeneration: 1,
       adoptExisting: false,
     });
     expect(Object.values(inputs)).not.toContain(undefined);
@@ -111,6 +112,15 @@ describe("check: failures name the property and the fix", () => {
     const reason = reasonFor({ ...valid, signingKey: "short-key" }, "signingKey");
     expect(reason).toMatch(/at least 16/);
     expect(reason).not.toContain("short-key");
+  });
+
+  it("signingKeyGeneration: a whole number from 1 up", () => {
+    for (const bad of [0, -1, 1.5, "2"]) {
+      expect(reasonFor({ ...valid, signingKeyGeneration: bad }, "signingKeyGeneration")).toMatch(
+        /whole number from 1 up/,
+      );
+    }
+    expect(failuresOf({ ...valid, signingKeyGeneration: 4 })).toEqual([]);
   });
 
   it("adoptExisting: boolean", () => {

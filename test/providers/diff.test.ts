@@ -17,6 +17,7 @@ const stored: SubscriptionOutputs = {
   user: USER,
   group: null,
   signingKey: "generated-key-0123456789",
+  signingKeyGeneration: 1,
   adoptExisting: false,
   uri: "https://api.calendly.com/webhook_subscriptions/S",
   callbackUrl: "https://hooks.example.com/a",
@@ -28,11 +29,16 @@ const stored: SubscriptionOutputs = {
   providerDefaults: ["organization", "user", "signingKey"],
 };
 
+/** The checked inputs of the same subscription: check carried the generated key over (check.ts). */
 const same = {
   url: stored.url,
   events: ["invitee.created", "invitee.canceled"],
   scope: "user",
   adoptExisting: false,
+  signingKey: stored.signingKey,
+  signingKeyGeneration: 1,
+  state: "active",
+  __defaults: ["signingKey"],
 };
 
 /** The host passes the stored outputs as `olds` and the checked inputs as `news`. */
@@ -62,7 +68,7 @@ describe("diff", () => {
     ["organization", { organization: "https://api.calendly.com/organizations/OTHER" }],
     ["user", { user: "https://api.calendly.com/users/OTHER" }],
     ["group", { group: "https://api.calendly.com/groups/G" }],
-    ["signingKey", { signingKey: "a-rotated-signing-key-0123" }],
+    ["signingKey", { signingKey: "a-rotated-signing-key-0123", __defaults: [] }],
   ] as const;
 
   it.each(replacing)(
@@ -130,6 +136,55 @@ describe("diff", () => {
   });
 });
 
+describe("the signing key's generation", () => {
+  it("raised for a key the provider holds (check generated a new key): a rotation, both fields named", async () => {
+    const rotated = { ...same, signingKey: "a-new-generated-key-0123456789", signingKeyGeneration: 2 };
+    expect(await diffOf(stored, { ...rotated, url: `${stored.url}?v=2` })).toEqual({
+      changes: true,
+      replaces: ["url", "signingKey", "signingKeyGeneration"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("next to a key the program gives, only recorded: an update in place, no Calendly call", async () => {
+    const given = { ...same, signingKey: stored.signingKey, __defaults: undefined, signingKeyGeneration: 2 };
+    expect(await diffOf({ ...stored, providerDefaults: [] }, given)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("a state written before it existed reads as generation 1", async () => {
+    const { signingKeyGeneration: _gone, ...older } = stored;
+    expect((await diffOf(older as SubscriptionOutputs, same)).changes).toBe(false);
+  });
+});
+
+describe("a generated key kept in the outputs only (states of pulumi-calendly 0.2.0 and older)", () => {
+  // Their inputs hold no key, so check has none to carry over.
+  const { signingKey: _none, __defaults: _neither, ...uncarried } = same;
+
+  it("no change: nothing to do, the key stays", async () => {
+    expect((await diffOf(stored, uncarried)).changes).toBe(false);
+  });
+
+  it("a replacement stops, naming the refresh that records the key, rather than change it silently", async () => {
+    await expect(diffOf(stored, { ...uncarried, events: ["invitee.created"] })).rejects.toThrow(
+      /replaces the subscription \(events\).*new key.*Run `pulumi refresh` once/,
+    );
+    await expect(diffOf({ ...stored, state: "disabled" }, uncarried)).rejects.toThrow(/pulumi refresh/);
+  });
+
+  it("a key the program gave was always in the inputs: nothing to stop", async () => {
+    const given = { ...stored, providerDefaults: [] as SubscriptionOutputs["providerDefaults"] };
+    expect(
+      (await diffOf(given, { ...uncarried, signingKey: stored.signingKey, events: ["invitee.created"] }))
+        .replaces,
+    ).toEqual(["events"]);
+  });
+});
+
 describe("a state written by another __provider (release 0.1.0 stored the whole code there)", () => {
   const shim = "exports.handler = __f0; // the program's";
 
@@ -165,6 +220,12 @@ describe("update", () => {
   it("keeps every output and records adoptExisting; __provider is left for the host to set", async () => {
     const result = await update("S", { ...stored, __provider: "code" }, { ...same, adoptExisting: true });
     expect(result.outs).toEqual({ ...stored, adoptExisting: true });
+  });
+
+  it("records a new generation next to a key the program gives", async () => {
+    const given = { ...stored, providerDefaults: [] as SubscriptionOutputs["providerDefaults"] };
+    const { __defaults: _none, ...news } = { ...same, signingKeyGeneration: 3 };
+    expect((await update("S", given, news)).outs).toEqual({ ...given, signingKeyGeneration: 3 });
   });
 
   it("refuses to update what only a replacement can change", async () => {

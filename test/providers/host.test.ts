@@ -148,7 +148,11 @@ describe("lifecycle through Pulumi's host", () => {
     const refreshed = await engine.refresh(state);
     expect(refreshed).toBeDefined();
     expect(refreshed!.outputs.signingKey).toBe(state.outputs.signingKey);
-    expect(refreshed!.inputs).not.toHaveProperty("signingKey");
+    // The generated key is in the inputs (the engine stores it encrypted), held by the provider.
+    expect(refreshed!.inputs).toMatchObject({
+      signingKey: state.outputs.signingKey,
+      __defaults: ["signingKey"],
+    });
     const preview = await engine.preview(
       refreshed!,
       inputs("a", { events: ["invitee.canceled", "invitee.created"] }),
@@ -166,6 +170,8 @@ describe("lifecycle through Pulumi's host", () => {
       .map((r) => r.operation);
     expect(ops).toEqual(["deleteWebhookSubscription", "createWebhookSubscription"]);
     expect(replaced.state.id).not.toBe(state.id);
+    // A replacement for any reason but a raised signingKeyGeneration keeps the generated key.
+    expect(replaced.state.outputs.signingKey).toBe(state.outputs.signingKey);
     await expectEmulatorMatches(replaced.state);
 
     await engine.destroy(replaced.state);
@@ -173,9 +179,10 @@ describe("lifecycle through Pulumi's host", () => {
   });
 
   it("toggling adoptExisting is an update that keeps every output and calls Calendly not at all", async () => {
-    const { state } = await engine.up(undefined, inputs("b"));
+    const signingKey = "a-known-signing-key-0123456789";
+    const { state } = await engine.up(undefined, inputs("b", { signingKey }));
     const before = emulator.control.requests().length;
-    const updated = await engine.up(state, inputs("b", { adoptExisting: true }));
+    const updated = await engine.up(state, inputs("b", { signingKey, adoptExisting: true }));
     expect(updated.operation).toBe("update");
     expect(emulator.control.requests().length).toBe(before);
     expect(updated.state.outputs).toEqual({ ...state.outputs, adoptExisting: true });

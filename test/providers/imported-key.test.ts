@@ -16,6 +16,7 @@ const imported: SubscriptionOutputs = {
   user: "https://api.calendly.com/users/USER",
   group: null,
   signingKey: "",
+  signingKeyGeneration: 1,
   adoptExisting: false,
   uri: "https://api.calendly.com/webhook_subscriptions/S",
   callbackUrl: "https://hooks.example.com/by-hand",

@@ -2,8 +2,14 @@
  * The provider's methods called in-process against the emulator: the edges that are easier to
  * reach without the host (it runs the same code; host.test.ts proves that).
  */
-import { MISSING_TOKEN_MESSAGE, WebhookSubscriptionProvider } from "pulumi-calendly/provider";
+
+import {
+  checkSubscription,
+  MISSING_TOKEN_MESSAGE,
+  WebhookSubscriptionProvider,
+} from "pulumi-calendly/provider";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { generateSigningKey } from "../../calendly";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { DUPLICATE_URL_RULE } from "./duplicate-url-rule";
 
@@ -185,10 +191,12 @@ describe("a create whose outcome cannot be found out", () => {
     },
   ];
 
-  it("is recorded as pending (id, key, state unknown), replaced by the next up, and its leftovers deleted", async () => {
+  it("is recorded as pending (id, key, state unknown), replaced by the next up with its key, and its leftovers deleted", async () => {
     const provider = await providerFor("emu-owner-token");
     emulator.control.injectFaults(faults);
-    const error = await provider.create({ ...base, url }).catch((e) => e);
+    // The inputs as check completes them (the engine passes them to create without secret marks).
+    const first = checkSubscription({}, { ...base, url }, { generateSigningKey }).inputs;
+    const error = await provider.create(first).catch((e) => e);
     expect(error.message).toMatch(/whether Calendly holds it is unknown/);
     expect(error.id).toMatch(/^pending-\d+-[0-9a-f]{8}$/);
     expect(error.properties).toMatchObject({
@@ -198,13 +206,17 @@ describe("a create whose outcome cannot be found out", () => {
       events: ["invitee.created"],
     });
     expect(error.properties.signingKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(error.properties.signingKey).toBe(first.signingKey);
     expect(JSON.parse(JSON.stringify(error.properties))).toEqual(error.properties);
     // The create did land.
     expect(emulator.control.subscriptions()).toHaveLength(1);
     emulator.control.clearFaults();
 
     // The next up: diff replaces; refresh keeps it pending while something is left.
-    expect((await provider.diff(error.id, error.properties, { ...base, url })).replaces).toEqual(["state"]);
+    // The engine stored the checked inputs with the pending resource: the next check carries the key.
+    const next = checkSubscription(first, { ...base, url }, { generateSigningKey }).inputs;
+    expect(next.signingKey).toBe(first.signingKey);
+    expect((await provider.diff(error.id, error.properties, next)).replaces).toEqual(["state"]);
     const read = await provider.read(error.id, error.properties);
     expect(read.id).toBe(error.id);
     // The replacement's delete removes what the failed create left.

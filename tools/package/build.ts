@@ -22,18 +22,31 @@ function newestMtime(path: string): number {
   );
 }
 
-/** Whether dist/ is older than the sources, package.json, tsconfig.json or schema.json (or missing). */
+/** The repository's sources the package's CLI bundles (tools/package/build-cli.ts). */
+const CLI_SOURCES = ["cli", "calendly", "lambda", "tools/command-line", "tools/package/build-cli.ts"].map(
+  (path) => resolve(PACKAGE_DIR, "../..", path),
+);
+
+/**
+ * Whether dist/ is older than the sources, package.json, tsconfig.json, schema.json or the sources
+ * the CLI bundles (or missing).
+ */
 export function packageBuildIsStale(): boolean {
   let built: number;
   try {
-    built = statSync(join(PACKAGE_DIR, "dist", "index.js")).mtimeMs;
+    built = Math.min(
+      ...["index.js", "cli.js"].map((file) => statSync(join(PACKAGE_DIR, "dist", file)).mtimeMs),
+    );
   } catch {
     return true;
   }
   // schema.json is built into the single-file plugin (scripts/bundle-plugin.js).
-  const inputs = ["src", "package.json", "tsconfig.json", "schema.json"].map((name) =>
-    newestMtime(join(PACKAGE_DIR, name)),
-  );
+  const inputs = [
+    ...["src", "package.json", "tsconfig.json", "schema.json"].map((name) =>
+      newestMtime(join(PACKAGE_DIR, name)),
+    ),
+    ...CLI_SOURCES.map(newestMtime),
+  ];
   return Math.max(...inputs) > built;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The steps Pulumi's engine takes for one dynamic resource, over a real provider host:
- * `up` = Check, then Create, or Diff and then nothing / Update / Replace (delete first when the
- * provider asks for deleteBeforeReplace, else create first); `refresh` = Read; `destroy` = Delete.
+ * `up` = Check, then Create, or Diff and then nothing / Update / Replace (Check again without the
+ * old inputs, as Pulumi's step generator does, then delete first when the provider asks for
+ * deleteBeforeReplace, else create first); `refresh` = Read; `destroy` = Delete.
  *
  * It mirrors what `pulumi up/refresh/destroy` does with state for this one resource, so that
  * tests, `npm run dev` and the fault runs exercise the provider as a deployment would. What the
@@ -107,17 +108,24 @@ export function createEngine(host: DynamicProviderHost, provider: string): Engin
       const inputs = await checked(state, programInputs);
       if (!state) return { operation: "create" };
       const diff = await host.diff(state.id, state.outputs, inputs, state.inputs);
+      // The engine's second check of a replacement (see up) may fail too.
+      if (operationOf(diff) === "replace") await checked(undefined, programInputs);
       return { operation: operationOf(diff), diff };
     },
 
     async up(state, programInputs) {
-      const inputs = await checked(state, programInputs);
+      let inputs = await checked(state, programInputs);
       let current = state;
       try {
         if (!current) return { operation: "create", state: await create(inputs) };
         const diff = await host.diff(current.id, current.outputs, inputs, current.inputs);
         const operation = operationOf(diff);
         if (operation === "same") return { operation, diff, state: { ...current, inputs } };
+        if (operation === "replace") {
+          // As Pulumi's step generator does: a replacement is checked again with no old inputs
+          // ("to recompute the default values"), and created and stored with what that check returns.
+          inputs = await checked(undefined, programInputs);
+        }
         if (operation === "update") {
           const outputs = await host.update(current.id, current.outputs, inputs, current.inputs);
           return { operation, diff, state: { id: current.id, inputs, outputs } };

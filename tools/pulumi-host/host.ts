@@ -92,6 +92,28 @@ function fromStruct(value: Struct | undefined): PropertyMap {
   return (value?.toJavaScript() ?? {}) as PropertyMap;
 }
 
+/** Pulumi's wire marker of a secret value (sdk/go/common/resource/plugin/rpc.go). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * The values as the engine next sends them to a provider that accepts no secrets (every dynamic
+ * provider): a secret the provider returned (`{<sig>: <secret sig>, value}`) is stored encrypted by
+ * the engine and sent back as its plain value.
+ */
+export function plainValues(map: PropertyMap): PropertyMap {
+  const plain = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(plain);
+    if (value !== null && typeof value === "object") {
+      const record = value as Record<string, unknown>;
+      if (record[SECRET_SIG_KEY] === SECRET_SIG) return plain(record.value);
+      return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plain(v)]));
+    }
+    return value;
+  };
+  return plain(map) as PropertyMap;
+}
+
 /**
  * Reads `ErrorResourceInitFailed` from a failed create's status details, as the engine does.
  *
@@ -198,7 +220,7 @@ export async function startDynamicProviderHost(options: HostOptions): Promise<Dy
       req.setNews(toStruct(news));
       const res = await call<providerPb.CheckRequest, providerPb.CheckResponse>("check", req);
       return {
-        inputs: fromStruct(res.getInputs()),
+        inputs: plainValues(fromStruct(res.getInputs())),
         failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
       };
     },
@@ -238,7 +260,7 @@ export async function startDynamicProviderHost(options: HostOptions): Promise<Dy
       return {
         id: res.getId(),
         properties: fromStruct(res.getProperties()),
-        inputs: resInputs ? fromStruct(resInputs) : undefined,
+        inputs: resInputs ? plainValues(fromStruct(resInputs)) : undefined,
       };
     },
 

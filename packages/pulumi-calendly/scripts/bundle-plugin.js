@@ -16,7 +16,15 @@ const outfile = join(root, "dist", "pulumi-resource-calendly.js");
 buildSync({
   stdin: {
     // main.js starts serving only when it is the process's main module, which a bundled module is not.
-    contents: `require("./main").main().catch((error) => {
+    // Loading it may stop at once, on a Node.js too old for the package: its one line, alone.
+    contents: `let plugin;
+try {
+  plugin = require("./main");
+} catch (error) {
+  process.stderr.write(\`pulumi-resource-calendly: \${error instanceof Error ? error.message : String(error)}\\n\`);
+  process.exit(1);
+}
+plugin.main().catch((error) => {
   process.stderr.write(\`pulumi-resource-calendly: \${error instanceof Error ? error.stack : String(error)}\\n\`);
   process.exit(1);
 });

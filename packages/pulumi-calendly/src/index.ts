@@ -6,6 +6,9 @@
  * The Calendly API client and the webhook signature are in `pulumi-calendly/client` and
  * `pulumi-calendly/signature`; the provider's run-time code is `pulumi-calendly/provider`.
  */
+// First: on a Node.js too old for the package, stop here with one line (node-version.ts).
+import "./node-version";
+
 export {
   EVENT_RULES,
   eventScopeProblems,

@@ -154,7 +154,7 @@ describe("for a Pulumi program", () => {
   const fixes = [
     [
       "unauthenticated",
-      "Set a valid personal access token with `pulumi config set --secret calendly:token <token>`",
+      "Set a valid personal access token with `pulumi config set --secret calendly:token` (it prompts for the value)",
     ],
     ["insufficient_scope", "Create a personal access token with webhooks:write."],
     ["plan", "Remove those events or upgrade the Calendly plan."],

@@ -36,8 +36,10 @@ type WebhookSubscription struct {
 	RetryStartedAt pulumi.StringPtrOutput `pulumi:"retryStartedAt"`
 	// `organization` (every user's events; needs an owner's or admin's token), `user` (the owner's own) or `group` (a group's members'). A change replaces the subscription.
 	Scope ScopeOutput `pulumi:"scope"`
-	// The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+	// The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
 	SigningKey pulumi.StringOutput `pulumi:"signingKey"`
+	// Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
+	SigningKeyGeneration pulumi.IntOutput `pulumi:"signingKeyGeneration"`
 	// `active`; `disabled` once Calendly gave up delivering (after 24 hours of failures), which a refresh records and the next `up` repairs by replacing the subscription (Calendly cannot re-enable one); `unknown` for a create whose outcome could not be found out, which the next `up` replaces too.
 	State pulumi.StringOutput `pulumi:"state"`
 	// When Calendly last changed it (ISO 8601).
@@ -122,8 +124,10 @@ type webhookSubscriptionArgs struct {
 	Organization *string `pulumi:"organization"`
 	// `organization` (every user's events; needs an owner's or admin's token), `user` (the owner's own) or `group` (a group's members'). A change replaces the subscription.
 	Scope Scope `pulumi:"scope"`
-	// The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+	// The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
 	SigningKey *string `pulumi:"signingKey"`
+	// Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
+	SigningKeyGeneration *int `pulumi:"signingKeyGeneration"`
 	// The receiver's callback URL: https, or plain http for a loopback host (a local receiver or an emulator). Calendly cannot change a subscription, so a new URL is a new subscription, created before the old one is deleted. Give each subscription a URL marked with what forces a replacement (`markedUrl`) and every replacement happens that way, with no moment in which no subscription exists.
 	Url string `pulumi:"url"`
 	// For `user` scope, the user's URI (https://api.calendly.com/users/<uuid>); default: the token's user. A personal access token can only subscribe for its own user.
@@ -142,8 +146,10 @@ type WebhookSubscriptionArgs struct {
 	Organization pulumi.StringPtrInput
 	// `organization` (every user's events; needs an owner's or admin's token), `user` (the owner's own) or `group` (a group's members'). A change replaces the subscription.
 	Scope ScopeInput
-	// The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+	// The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
 	SigningKey pulumi.StringPtrInput
+	// Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
+	SigningKeyGeneration pulumi.IntPtrInput
 	// The receiver's callback URL: https, or plain http for a loopback host (a local receiver or an emulator). Calendly cannot change a subscription, so a new URL is a new subscription, created before the old one is deleted. Give each subscription a URL marked with what forces a replacement (`markedUrl`) and every replacement happens that way, with no moment in which no subscription exists.
 	Url pulumi.StringInput
 	// For `user` scope, the user's URI (https://api.calendly.com/users/<uuid>); default: the token's user. A personal access token can only subscribe for its own user.
@@ -287,9 +293,14 @@ func (o WebhookSubscriptionOutput) Scope() ScopeOutput {
 	return o.ApplyT(func(v *WebhookSubscription) ScopeOutput { return v.Scope }).(ScopeOutput)
 }
 
-// The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+// The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
 func (o WebhookSubscriptionOutput) SigningKey() pulumi.StringOutput {
 	return o.ApplyT(func(v *WebhookSubscription) pulumi.StringOutput { return v.SigningKey }).(pulumi.StringOutput)
+}
+
+// Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
+func (o WebhookSubscriptionOutput) SigningKeyGeneration() pulumi.IntOutput {
+	return o.ApplyT(func(v *WebhookSubscription) pulumi.IntOutput { return v.SigningKeyGeneration }).(pulumi.IntOutput)
 }
 
 // `active`; `disabled` once Calendly gave up delivering (after 24 hours of failures), which a refresh records and the next `up` repairs by replacing the subscription (Calendly cannot re-enable one); `unknown` for a create whose outcome could not be found out, which the next `up` replaces too.

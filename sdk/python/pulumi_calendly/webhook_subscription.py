@@ -27,6 +27,7 @@ class WebhookSubscriptionArgs:
                  group: pulumi.Input[Optional[_builtins.str]] = None,
                  organization: pulumi.Input[Optional[_builtins.str]] = None,
                  signing_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 signing_key_generation: pulumi.Input[Optional[_builtins.int]] = None,
                  user: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a WebhookSubscription resource.
@@ -37,7 +38,8 @@ class WebhookSubscriptionArgs:
         :param pulumi.Input[_builtins.bool] adopt_existing: When Calendly already holds a subscription for this URL (409), take it over instead of failing, if its scope, owner and events match; needs `signingKey`, the key it was created with. `pulumi import` is the other way to adopt one.
         :param pulumi.Input[_builtins.str] group: For `group` scope (required there), the group's URI (https://api.calendly.com/groups/<uuid>).
         :param pulumi.Input[_builtins.str] organization: The organization's URI (https://api.calendly.com/organizations/<uuid>); default: the token's organization (`getCurrentUser`). A change replaces the subscription.
-        :param pulumi.Input[_builtins.str] signing_key: The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+        :param pulumi.Input[_builtins.str] signing_key: The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
+        :param pulumi.Input[_builtins.int] signing_key_generation: Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
         :param pulumi.Input[_builtins.str] user: For `user` scope, the user's URI (https://api.calendly.com/users/<uuid>); default: the token's user. A personal access token can only subscribe for its own user.
         """
         pulumi.set(__self__, "events", events)
@@ -51,6 +53,8 @@ class WebhookSubscriptionArgs:
             pulumi.set(__self__, "organization", organization)
         if signing_key is not None:
             pulumi.set(__self__, "signing_key", signing_key)
+        if signing_key_generation is not None:
+            pulumi.set(__self__, "signing_key_generation", signing_key_generation)
         if user is not None:
             pulumi.set(__self__, "user", user)
 
@@ -130,13 +134,25 @@ class WebhookSubscriptionArgs:
     @pulumi.getter(name="signingKey")
     def signing_key(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+        The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
         """
         return pulumi.get(self, "signing_key")
 
     @signing_key.setter
     def signing_key(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "signing_key", value)
+
+    @_builtins.property
+    @pulumi.getter(name="signingKeyGeneration")
+    def signing_key_generation(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
+        """
+        return pulumi.get(self, "signing_key_generation")
+
+    @signing_key_generation.setter
+    def signing_key_generation(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "signing_key_generation", value)
 
     @_builtins.property
     @pulumi.getter
@@ -163,6 +179,7 @@ class WebhookSubscription(pulumi.CustomResource):
                  organization: pulumi.Input[Optional[_builtins.str]] = None,
                  scope: pulumi.Input[Optional['Scope']] = None,
                  signing_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 signing_key_generation: pulumi.Input[Optional[_builtins.int]] = None,
                  url: pulumi.Input[Optional[_builtins.str]] = None,
                  user: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
@@ -176,7 +193,8 @@ class WebhookSubscription(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] group: For `group` scope (required there), the group's URI (https://api.calendly.com/groups/<uuid>).
         :param pulumi.Input[_builtins.str] organization: The organization's URI (https://api.calendly.com/organizations/<uuid>); default: the token's organization (`getCurrentUser`). A change replaces the subscription.
         :param pulumi.Input['Scope'] scope: `organization` (every user's events; needs an owner's or admin's token), `user` (the owner's own) or `group` (a group's members'). A change replaces the subscription.
-        :param pulumi.Input[_builtins.str] signing_key: The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+        :param pulumi.Input[_builtins.str] signing_key: The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
+        :param pulumi.Input[_builtins.int] signing_key_generation: Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
         :param pulumi.Input[_builtins.str] url: The receiver's callback URL: https, or plain http for a loopback host (a local receiver or an emulator). Calendly cannot change a subscription, so a new URL is a new subscription, created before the old one is deleted. Give each subscription a URL marked with what forces a replacement (`markedUrl`) and every replacement happens that way, with no moment in which no subscription exists.
         :param pulumi.Input[_builtins.str] user: For `user` scope, the user's URI (https://api.calendly.com/users/<uuid>); default: the token's user. A personal access token can only subscribe for its own user.
         """
@@ -210,6 +228,7 @@ class WebhookSubscription(pulumi.CustomResource):
                  organization: pulumi.Input[Optional[_builtins.str]] = None,
                  scope: pulumi.Input[Optional['Scope']] = None,
                  signing_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 signing_key_generation: pulumi.Input[Optional[_builtins.int]] = None,
                  url: pulumi.Input[Optional[_builtins.str]] = None,
                  user: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
@@ -231,6 +250,7 @@ class WebhookSubscription(pulumi.CustomResource):
                 raise TypeError("Missing required property 'scope'")
             __props__.__dict__["scope"] = scope
             __props__.__dict__["signing_key"] = None if signing_key is None else pulumi.Output.secret(signing_key)
+            __props__.__dict__["signing_key_generation"] = signing_key_generation
             if url is None and not opts.urn:
                 raise TypeError("Missing required property 'url'")
             __props__.__dict__["url"] = url
@@ -278,6 +298,7 @@ class WebhookSubscription(pulumi.CustomResource):
         __props__.__dict__["retry_started_at"] = None
         __props__.__dict__["scope"] = None
         __props__.__dict__["signing_key"] = None
+        __props__.__dict__["signing_key_generation"] = None
         __props__.__dict__["state"] = None
         __props__.__dict__["updated_at"] = None
         __props__.__dict__["uri"] = None
@@ -375,9 +396,17 @@ class WebhookSubscription(pulumi.CustomResource):
     @pulumi.getter(name="signingKey")
     def signing_key(self) -> pulumi.Output[_builtins.str]:
         """
-        The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription.
+        The shared secret Calendly signs each delivery with (at least 16 characters); a random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported subscription's key is unknown (empty) until the program declares it: the first `up` then records the declared key without calling Calendly. A different key replaces the subscription. A generated key is kept across every replacement until `signingKeyGeneration` is raised.
         """
         return pulumi.get(self, "signing_key")
+
+    @_builtins.property
+    @pulumi.getter(name="signingKeyGeneration")
+    def signing_key_generation(self) -> pulumi.Output[_builtins.int]:
+        """
+        Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only recorded, in place.
+        """
+        return pulumi.get(self, "signing_key_generation")
 
     @_builtins.property
     @pulumi.getter

@@ -21,8 +21,11 @@ export interface EngineReceiver {
   close(): Promise<void>;
 }
 
-/** A receiver that accepts deliveries signed with any of `keys`. */
-export async function startEngineReceiver(keys: readonly string[]): Promise<EngineReceiver> {
+/** A receiver that accepts deliveries signed with any of `keys`; `env` adds to the handler's settings. */
+export async function startEngineReceiver(
+  keys: readonly string[],
+  env: Record<string, string> = {},
+): Promise<EngineReceiver> {
   const aws = await startAwsStubs();
   aws.ssm.putParameter(KEY_PARAMETER, formatSigningKeys(keys));
   const receiver = await startLocalReceiver({
@@ -33,6 +36,7 @@ export async function startEngineReceiver(keys: readonly string[]): Promise<Engi
       CALENDLY_SIGNING_KEY_PARAMETER: KEY_PARAMETER,
       POWERTOOLS_LOG_LEVEL: "SILENT",
       POWERTOOLS_METRICS_DISABLED: "true",
+      ...env,
     },
   });
   return {

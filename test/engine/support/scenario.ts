@@ -21,6 +21,7 @@ export interface DeclaredSubscription {
   /** The key comes from the secret `signingKeys` config, by name. */
   explicitKey?: boolean;
   adoptExisting?: boolean;
+  signingKeyGeneration?: number;
 }
 
 export interface StackSetup {

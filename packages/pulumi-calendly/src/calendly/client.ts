@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import type { z } from "zod";
-import { CalendlyResponseError } from "./errors";
+import { CalendlyArgumentError, CalendlyResponseError } from "./errors";
 import type { Scope } from "./events";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 import {
@@ -24,6 +24,7 @@ import {
   toScheduledEvent,
 } from "./scheduled-events";
 import { calendlySchemas, type RawUser, type RawWebhookSubscription, scheduledEventSchemas } from "./schemas";
+import { apiUrlProblem } from "./secure-url";
 import {
   createTransport,
   DEFAULT_TIMEOUTS,
@@ -165,8 +166,12 @@ export class CalendlyClient implements WebhookSubscriptionClient {
   constructor(options: CalendlyClientOptions) {
     if (!options.token)
       throw new Error("A Calendly token is required (set calendly:token or CALENDLY_TOKEN)");
+    const baseUrl = options.baseUrl ?? DEFAULT_API_URL;
+    // The token goes wherever baseUrl points: never over plain http, except to a loopback host.
+    const insecure = apiUrlProblem(baseUrl, "the API URL");
+    if (insecure) throw new CalendlyArgumentError("baseUrl", insecure);
     this.#transport = createTransport({
-      baseUrl: options.baseUrl ?? DEFAULT_API_URL,
+      baseUrl,
       token: options.token,
       userAgent: options.userAgentSuffix ? `${USER_AGENT} ${options.userAgentSuffix}` : USER_AGENT,
       timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
@@ -251,6 +256,16 @@ export class CalendlyClient implements WebhookSubscriptionClient {
     const path = inviteePath(inviteeIds(uriOrEventUuid, inviteeUuid));
     const { parsed, raw } = await this.#getResource(path, scheduledEventSchemas.inviteeResource);
     return toInvitee(parsed, raw);
+  }
+
+  /**
+   * The same invitee as Calendly returned it, checked only for being `{"resource": {...}}`: for a
+   * tool that shows the answer as it is (the CLI's `invitee --json`) even where it breaks what
+   * `getInvitee` relies on.
+   */
+  async getInviteeResource(uri: string): Promise<Record<string, unknown>> {
+    const path = inviteePath(inviteeIds(uri));
+    return (await this.#getResource(path, scheduledEventSchemas.anyResource)).raw;
   }
 
   /** `GET /scheduled_events/{uuid}`: the meeting (an invitee's `event`); takes the URI or the UUID. */

@@ -130,11 +130,11 @@ export function scheduledEventPath(uuid: string): string {
 }
 
 function toCancellation(raw: RawInvitee["cancellation"]): Cancellation | null {
-  if (raw === undefined) return null;
+  if (raw === undefined || raw === null) return null;
   return {
-    canceledBy: raw.canceled_by,
+    canceledBy: raw.canceled_by ?? null,
     reason: raw.reason ?? null,
-    cancelerType: raw.canceler_type,
+    cancelerType: raw.canceler_type ?? null,
     createdAt: raw.created_at ?? null,
   };
 }
@@ -152,10 +152,10 @@ export function toInvitee(parsed: RawInvitee, raw: Record<string, unknown>): Inv
     firstName: parsed.first_name ?? null,
     lastName: parsed.last_name ?? null,
     status: parsed.status,
-    questionsAndAnswers: parsed.questions_and_answers.map((qa) => ({
+    questionsAndAnswers: (parsed.questions_and_answers ?? []).map((qa, index) => ({
       question: qa.question,
-      answer: qa.answer,
-      position: qa.position,
+      answer: qa.answer ?? "",
+      position: qa.position ?? index,
     })),
     timezone: parsed.timezone ?? null,
     event: parsed.event,
@@ -170,7 +170,7 @@ export function toInvitee(parsed: RawInvitee, raw: Record<string, unknown>): Inv
       salesforceUuid: tracking.salesforce_uuid ?? null,
     },
     textReminderNumber: parsed.text_reminder_number ?? null,
-    rescheduled: parsed.rescheduled,
+    rescheduled: parsed.rescheduled ?? false,
     oldInvitee: parsed.old_invitee ?? null,
     newInvitee: parsed.new_invitee ?? null,
     cancelUrl: parsed.cancel_url ?? null,
@@ -178,17 +178,17 @@ export function toInvitee(parsed: RawInvitee, raw: Record<string, unknown>): Inv
     routingFormSubmission: parsed.routing_form_submission ?? null,
     cancellation: toCancellation(parsed.cancellation),
     payment: payment && {
-      externalId: payment.external_id,
+      externalId: payment.external_id ?? null,
       provider: payment.provider,
       amount: payment.amount,
       currency: payment.currency,
       terms: payment.terms ?? null,
-      successful: payment.successful,
+      successful: payment.successful ?? null,
     },
-    noShow: noShow && { uri: noShow.uri, createdAt: noShow.created_at },
+    noShow: noShow && { uri: noShow.uri, createdAt: noShow.created_at ?? null },
     reconfirmation: reconfirmation && {
-      createdAt: reconfirmation.created_at,
-      confirmedAt: reconfirmation.confirmed_at,
+      createdAt: reconfirmation.created_at ?? null,
+      confirmedAt: reconfirmation.confirmed_at ?? null,
     },
     schedulingMethod: parsed.scheduling_method ?? null,
     inviteeScheduledBy: parsed.invitee_scheduled_by ?? null,
@@ -201,11 +201,11 @@ export function toScheduledEvent(parsed: RawScheduledEvent, raw: Record<string, 
   const calendarEvent = parsed.calendar_event ?? null;
   return {
     uri: parsed.uri,
-    name: parsed.name,
+    name: parsed.name ?? null,
     status: parsed.status,
     startTime: parsed.start_time,
     endTime: parsed.end_time,
-    eventType: parsed.event_type,
+    eventType: parsed.event_type ?? null,
     location: location && {
       type: location.type,
       location: location.location ?? null,
@@ -213,17 +213,17 @@ export function toScheduledEvent(parsed: RawScheduledEvent, raw: Record<string, 
       status: location.status ?? null,
     },
     inviteesCounter: parsed.invitees_counter ? { ...parsed.invitees_counter } : null,
-    createdAt: parsed.created_at,
-    updatedAt: parsed.updated_at,
-    eventMemberships: parsed.event_memberships.map((m) => ({
+    createdAt: parsed.created_at ?? null,
+    updatedAt: parsed.updated_at ?? null,
+    eventMemberships: (parsed.event_memberships ?? []).map((m) => ({
       user: m.user,
       userEmail: m.user_email ?? null,
       userName: m.user_name ?? null,
     })),
     eventGuests: (parsed.event_guests ?? []).map((g) => ({
       email: g.email,
-      createdAt: g.created_at,
-      updatedAt: g.updated_at,
+      createdAt: g.created_at ?? null,
+      updatedAt: g.updated_at ?? null,
     })),
     cancellation: toCancellation(parsed.cancellation),
     calendarEvent: calendarEvent && { kind: calendarEvent.kind, externalId: calendarEvent.external_id },

@@ -82,20 +82,26 @@ export const calendlySchemas = {
 
 /**
  * The invitee and scheduled event resources (`GET /scheduled_events/{uuid}` and
- * `GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}`), checked against Calendly's
- * published schemas (openapi-2022.yaml's `Invitee` and `Event`). The keys a consumer cannot do
- * without are required; the rest may be absent or null, since Calendly adds, and occasionally
- * omits, fields over time.
+ * `GET /scheduled_events/{event_uuid}/invitees/{invitee_uuid}`), after Calendly's published schemas
+ * (openapi-2022.yaml's `Invitee` and `Event`). Validated only as far as code relies on them: the
+ * keys a consumer cannot do without (the URIs, the invitee's name and email and the times a
+ * consumer compares) are required; every other key may be absent or null, and an optional part
+ * that is malformed reads as absent rather than refusing the whole answer (`lenient`): Calendly
+ * adds and reshapes fields over time, and sends `null` for what it has not got (an invitee's
+ * `cancellation`, for one).
  */
 const text = z.string().nullable().optional();
-const status = z.enum(["active", "canceled"]);
+/** An optional part: absent, null or not of this shape all read as null. */
+const lenient = <T extends z.ZodType>(schema: T) => schema.nullable().optional().catch(null);
 
-const cancellation = z.object({
-  canceled_by: z.string(),
-  reason: z.string().nullable().optional(),
-  canceler_type: z.string(),
-  created_at: time.optional(),
-});
+const cancellation = lenient(
+  z.object({
+    canceled_by: text,
+    reason: text,
+    canceler_type: text,
+    created_at: text,
+  }),
+);
 
 const invitee = z.object({
   uri,
@@ -103,83 +109,89 @@ const invitee = z.object({
   name: z.string(),
   first_name: text,
   last_name: text,
-  status,
-  questions_and_answers: z.array(
-    z.object({ question: z.string(), answer: z.string(), position: z.number() }),
+  // Shown, never branched on: a new status must not refuse the answer.
+  status: z.string(),
+  questions_and_answers: lenient(
+    z.array(
+      z.object({
+        question: z.string(),
+        answer: z.string().nullable().optional(),
+        position: z.number().optional(),
+      }),
+    ),
   ),
   timezone: text,
   event: uri,
   created_at: time,
   updated_at: time,
-  tracking: z
-    .object({
+  tracking: lenient(
+    z.object({
       utm_campaign: text,
       utm_source: text,
       utm_medium: text,
       utm_content: text,
       utm_term: text,
       salesforce_uuid: text,
-    })
-    .nullable()
-    .optional(),
+    }),
+  ),
   text_reminder_number: text,
-  rescheduled: z.boolean(),
-  old_invitee: uri.nullable().optional(),
-  new_invitee: uri.nullable().optional(),
+  rescheduled: z.boolean().nullable().optional(),
+  old_invitee: text,
+  new_invitee: text,
   cancel_url: text,
   reschedule_url: text,
-  routing_form_submission: uri.nullable().optional(),
-  cancellation: cancellation.optional(),
-  payment: z
-    .object({
-      external_id: z.string(),
+  routing_form_submission: text,
+  cancellation,
+  payment: lenient(
+    z.object({
+      external_id: text,
       provider: z.string(),
       amount: z.number(),
       currency: z.string(),
       terms: text,
-      successful: z.boolean(),
-    })
-    .nullable()
-    .optional(),
-  no_show: z.object({ uri, created_at: time }).nullable().optional(),
-  reconfirmation: z.object({ created_at: time, confirmed_at: time.nullable() }).nullable().optional(),
+      successful: z.boolean().nullable().optional(),
+    }),
+  ),
+  no_show: lenient(z.object({ uri, created_at: text })),
+  reconfirmation: lenient(z.object({ created_at: text, confirmed_at: text })),
   scheduling_method: text,
   invitee_scheduled_by: text,
 });
 
 const scheduledEvent = z.object({
   uri,
-  name: z.string().nullable(),
-  status,
+  name: text,
+  status: z.string(),
   start_time: time,
   end_time: time,
-  event_type: uri,
+  event_type: text,
   // A union of ten shapes in the spec, and new kinds keep appearing: only `type` is promised.
-  location: z
-    .object({
+  location: lenient(
+    z.object({
       type: z.string(),
       location: text,
       join_url: text,
       status: text,
-    })
-    .nullable()
-    .optional(),
-  invitees_counter: z.object({ total: z.number(), active: z.number(), limit: z.number() }).optional(),
-  created_at: time,
-  updated_at: time,
-  event_memberships: z.array(
-    z.object({ user: uri, user_email: z.string().optional(), user_name: z.string().optional() }),
+    }),
   ),
-  event_guests: z.array(z.object({ email: z.string(), created_at: time, updated_at: time })).optional(),
-  cancellation: cancellation.optional(),
-  calendar_event: z.object({ kind: z.string(), external_id: z.string() }).nullable().optional(),
+  invitees_counter: lenient(z.object({ total: z.number(), active: z.number(), limit: z.number() })),
+  created_at: text,
+  updated_at: text,
+  event_memberships: lenient(z.array(z.object({ user: uri, user_email: text, user_name: text }))),
+  event_guests: lenient(z.array(z.object({ email: z.string(), created_at: text, updated_at: text }))),
+  cancellation,
+  calendar_event: lenient(z.object({ kind: z.string(), external_id: z.string() })),
   meeting_notes_plain: text,
   meeting_notes_html: text,
 });
 
+/** Only that the answer is `{resource: {...}}`: what `--json` prints, exactly as received. */
+const anyResource = z.object({ resource: z.record(z.string(), z.unknown()) });
+
 export const scheduledEventSchemas = {
   inviteeResource: z.object({ resource: invitee }),
   scheduledEventResource: z.object({ resource: scheduledEvent }),
+  anyResource,
 };
 
 export type RawWebhookSubscription = z.infer<typeof subscription>;

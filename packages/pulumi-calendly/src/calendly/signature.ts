@@ -8,6 +8,8 @@
  * verify with it. Verification works on the raw bytes exactly as received (never re-serialized
  * JSON) and compares digests in constant time.
  */
+// First: on a Node.js too old for the package, stop here with one line (node-version.ts).
+import "../node-version";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const SIGNATURE_HEADER = "Calendly-Webhook-Signature";

@@ -84,12 +84,15 @@ export interface WebhookEnvelope {
 
 /** Who canceled a meeting, and why (Calendly's `Cancellation`). */
 export interface Cancellation {
-  canceledBy: string;
+  canceledBy: string | null;
   reason: string | null;
   /** `host` or `invitee`. */
-  cancelerType: string;
+  cancelerType: string | null;
   createdAt: string | null;
 }
+
+/** An invitee's or a meeting's status: Calendly documents these two, and may add others. */
+export type BookingStatus = "active" | "canceled" | (string & {});
 
 export interface InviteeQuestionAndAnswer {
   question: string;
@@ -108,13 +111,14 @@ export interface InviteeTracking {
 }
 
 export interface InviteePayment {
-  externalId: string;
+  externalId: string | null;
   /** `stripe` or `paypal`. */
   provider: string;
   amount: number;
   currency: string;
   terms: string | null;
-  successful: boolean;
+  /** Null when Calendly does not say. */
+  successful: boolean | null;
 }
 
 /**
@@ -128,7 +132,7 @@ export interface Invitee {
   /** Set when the booking form asks for first and last names separately; else null. */
   firstName: string | null;
   lastName: string | null;
-  status: "active" | "canceled";
+  status: BookingStatus;
   /** Answers to the booking page's custom questions. */
   questionsAndAnswers: InviteeQuestionAndAnswer[];
   timezone: string | null;
@@ -147,8 +151,8 @@ export interface Invitee {
   routingFormSubmission: string | null;
   cancellation: Cancellation | null;
   payment: InviteePayment | null;
-  noShow: { uri: string; createdAt: string } | null;
-  reconfirmation: { createdAt: string; confirmedAt: string | null } | null;
+  noShow: { uri: string; createdAt: string | null } | null;
+  reconfirmation: { createdAt: string | null; confirmedAt: string | null } | null;
   schedulingMethod: string | null;
   inviteeScheduledBy: string | null;
   /** The resource exactly as Calendly returned it, keys this client does not know included. */
@@ -171,18 +175,18 @@ export interface ScheduledEventLocation {
 export interface ScheduledEvent {
   uri: string;
   name: string | null;
-  status: "active" | "canceled";
+  status: BookingStatus;
   startTime: string;
   endTime: string;
-  eventType: string;
+  eventType: string | null;
   location: ScheduledEventLocation | null;
   inviteesCounter: { total: number; active: number; limit: number } | null;
-  createdAt: string;
-  updatedAt: string;
+  createdAt: string | null;
+  updatedAt: string | null;
   /** The hosts. */
   eventMemberships: { user: string; userEmail: string | null; userName: string | null }[];
   /** People an invitee added as guests. */
-  eventGuests: { email: string; createdAt: string; updatedAt: string }[];
+  eventGuests: { email: string; createdAt: string | null; updatedAt: string | null }[];
   cancellation: Cancellation | null;
   calendarEvent: { kind: string; externalId: string } | null;
   /** The resource exactly as Calendly returned it, keys this client does not know included. */

@@ -21,6 +21,7 @@
  * environment: its token names its account. A token read from the environment is never returned to
  * the engine, so it never enters the state.
  */
+import { apiUrlProblem as secureApiUrlProblem } from "../calendly/secure-url";
 import { reveal, UNKNOWN } from "./values";
 
 export interface ProviderSettings {
@@ -50,15 +51,12 @@ export function nameOfUrn(urn: string): string {
   return parts.length >= 4 ? parts.slice(3).join("::") : "";
 }
 
-/** Why `value` is no API URL, or null. */
+/**
+ * Why `value` is no API URL, or null: the rule the dynamic resource and the CLI apply, one function
+ * (../calendly/secure-url.ts): https, or plain http to a loopback host only, since the token travels there.
+ */
 export function apiUrlProblem(value: string): string | null {
-  try {
-    const url = new URL(value);
-    if (url.protocol === "https:" || url.protocol === "http:") return null;
-  } catch {
-    // fall through
-  }
-  return `apiUrl must be an absolute http(s) URL such as https://api.calendly.com; got ${JSON.stringify(value)}`;
+  return secureApiUrlProblem(value, "apiUrl");
 }
 
 /** CheckConfig: the inputs' problems (a token's value is never echoed), and the unknown keys. */

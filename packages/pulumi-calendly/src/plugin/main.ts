@@ -5,8 +5,10 @@
  *
  * Serves the provider on a free port of 127.0.0.1 and prints that port as the first line of
  * stdout, which is how the CLI finds it; nothing else is written to stdout. The CLI ends the
- * process when it is done with it. The package's bin (bin/pulumi-resource-calendly.js) runs this.
+ * process when it is done with it. The package's bin (bin/pulumi-resource-calendly) runs this.
  */
+// First: on a Node.js too old for the package, stop here with one line (../node-version.ts).
+import "../node-version";
 import { servePlugin } from "./server";
 
 export async function main(args: readonly string[] = process.argv.slice(2)): Promise<void> {

@@ -207,7 +207,13 @@ export function providerService(options: PluginOptions = {}): grpc.UntypedServic
     }),
     check: unary(async (request: rpc.CheckRequest) => {
       requireSubscription(request.getUrn());
-      const { inputs, failures } = await resource().checkSubscription(fromStruct(request.getNews()));
+      const { inputs, failures, notices } = await resource().checkSubscription(
+        fromStruct(request.getNews()),
+        fromStruct(request.getOlds()),
+        request.getUrn(),
+      );
+      // What the preview should say beyond the plan (a new subscription that may adopt one).
+      for (const notice of notices) await context(request.getUrn()).log("info", notice);
       const response = new rpc.CheckResponse();
       response.setInputs(toStruct(inputs));
       response.setFailuresList(failuresOf(failures));

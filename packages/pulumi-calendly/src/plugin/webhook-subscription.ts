@@ -1,7 +1,9 @@
 /**
  * `calendly:index:WebhookSubscription` as the native plugin serves it: the engine's requests, in
- * plain values, handed to the same core the dynamic resource runs (../provider: check in
- * inputs.ts, diff.ts, create.ts, read.ts, update.ts). What is the plugin's own:
+ * plain values, handed to the same core the dynamic resource runs (../provider: check.ts with
+ * inputs.ts, diff.ts, create.ts, read.ts, update.ts), the signing key's rules included (generated
+ * into the inputs, kept across replacements, new for a raised `signingKeyGeneration`: check.ts,
+ * whose two checks of a replacement the plugin tells apart by URN). What is the plugin's own:
  * - secrets: values arrive wrapped and leave wrapped (values.ts), `signingKey` always;
  * - a detailed diff, and the reason for a replacement or an in-place update as a warning the
  *   preview prints (a disabled subscription, a replacement that must delete first, an imported key,
@@ -12,6 +14,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { generateSigningKey } from "../calendly/signature";
+import { checkSubscription as checkCore, createKeyCarrier, keyHeldByProvider } from "../provider/check";
 import { createSubscription } from "../provider/create";
 import { diffSubscription, inPlaceUpdates } from "../provider/diff";
 import { type CheckFailure, checkSubscriptionInputs, type SubscriptionInputs } from "../provider/inputs";
@@ -69,13 +72,33 @@ function isInput(key: string): boolean {
   return Object.hasOwn(SUBSCRIPTION_INPUTS, key);
 }
 
+/** A replacement's two checks, in this plugin process (../provider/check.ts). */
+const carrier = createKeyCarrier();
+
+/**
+ * `state` is an input of the dynamic resource only: there it is how the preview shows why a disabled
+ * subscription is replaced (the dynamic host sends no detailed diff). The plugin says so with its
+ * detailed diff and a message, and keeps `state` an output, as its schema has it.
+ */
+function withoutStateInput(inputs: Properties): Properties {
+  const { state: _state, ...rest } = inputs;
+  return rest;
+}
+
 export async function checkSubscription(
   news: Properties,
-): Promise<{ inputs: Properties; failures: CheckFailure[] }> {
+  olds: Properties = {},
+  urn?: string,
+): Promise<{ inputs: Properties; failures: CheckFailure[]; notices: string[] }> {
   const { plain, secrets } = reveal(news);
-  const { inputs, failures } = checkSubscriptionInputs(plain);
-  if (failures.length > 0) return { inputs: news, failures };
-  return { inputs: conceal(inputs, secretKeys(inputs, secrets)), failures: [] };
+  const { inputs, failures, notices } = checkCore(reveal(olds).plain, plain, {
+    generateSigningKey,
+    carrier,
+    identity: urn,
+  });
+  if (failures.length > 0) return { inputs: news, failures, notices: [] };
+  const checked = withoutStateInput(inputs);
+  return { inputs: conceal(checked, secretKeys(checked, secrets)), failures: [], notices };
 }
 
 function diffKind(key: string, oldInputs: Properties, news: Properties, replace: boolean): PropertyDiffKind {
@@ -184,10 +207,10 @@ export async function diffSubscriptionResource(
   };
 }
 
-function checkedInputs(plain: Properties): SubscriptionInputs {
+function checkedInputs(plain: Properties): SubscriptionInputs & { keyHeldByProvider: boolean } {
   const { inputs, failures } = checkSubscriptionInputs(plain);
   if (failures.length > 0) throw new Error(failures.map((f) => `${f.property}: ${f.reason}`).join("\n"));
-  return inputs as unknown as SubscriptionInputs;
+  return { ...(inputs as unknown as SubscriptionInputs), keyHeldByProvider: keyHeldByProvider(plain) };
 }
 
 /** A preview's outputs: the inputs, and unknowns for what Calendly or the provider will decide. */
@@ -292,7 +315,7 @@ export async function readSubscriptionResource(
     return { id: "", props: {} };
   }
   const props = read.props;
-  const inputs = read.inputs ?? {};
+  const inputs = withoutStateInput(read.inputs ?? {});
   return {
     id: importing && typeof props.uri === "string" ? subscriptionId(props.uri) : read.id,
     props: conceal(props, secretKeys(props, secrets)),

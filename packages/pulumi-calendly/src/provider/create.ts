@@ -16,7 +16,13 @@ import type { CalendlyUser, CreateWebhookSubscriptionInput, WebhookSubscription 
 import type { SubscriptionInputs } from "./inputs";
 import { findByUrl, findCreatedSince, sameEvents } from "./lookup";
 import { explainForProgram } from "./messages";
-import { type ProviderDefault, type SubscriptionOutputs, subscriptionId, toOutputs } from "./outputs";
+import {
+  type ProviderDefault,
+  type ResolvedInputs,
+  type SubscriptionOutputs,
+  subscriptionId,
+  toOutputs,
+} from "./outputs";
 import { pendingCreationError } from "./pending";
 
 export interface CreateDeps {
@@ -34,8 +40,12 @@ function describe(sub: WebhookSubscription): string {
   return `${sub.uri} (scope ${sub.scope}, events ${sub.events.join(", ")}, state ${sub.state}, created ${sub.createdAt})`;
 }
 
+/**
+ * @param inputs the checked inputs; `keyHeldByProvider` when check generated or carried the key
+ *   (check.ts), false when the program gave it
+ */
 export async function createSubscription(
-  inputs: SubscriptionInputs,
+  inputs: SubscriptionInputs & { keyHeldByProvider?: boolean },
   deps: CreateDeps,
 ): Promise<{ id: string; outs: SubscriptionOutputs }> {
   const action = `create the webhook subscription for ${inputs.url}`;
@@ -63,9 +73,10 @@ export async function createSubscription(
   }
   let signingKey = inputs.signingKey;
   if (signingKey === undefined) {
+    // Only inputs that did not come through today's check (which always sets a key) get here.
     signingKey = deps.generateSigningKey();
     providerDefaults.push("signingKey");
-  }
+  } else if (inputs.keyHeldByProvider) providerDefaults.push("signingKey");
 
   const request: CreateWebhookSubscriptionInput = {
     url: inputs.url,
@@ -76,7 +87,13 @@ export async function createSubscription(
     group: inputs.scope === "group" ? inputs.group : undefined,
     signingKey,
   };
-  const resolved = { url: inputs.url, signingKey, adoptExisting: inputs.adoptExisting, providerDefaults };
+  const resolved: ResolvedInputs = {
+    url: inputs.url,
+    signingKey,
+    signingKeyGeneration: inputs.signingKeyGeneration ?? 1,
+    adoptExisting: inputs.adoptExisting,
+    providerDefaults,
+  };
   const done = (sub: WebhookSubscription) => ({
     id: subscriptionId(sub.uri),
     outs: toOutputs(sub, resolved),
@@ -145,10 +162,10 @@ export async function createSubscription(
 }
 
 async function adoptOrExplain(
-  inputs: SubscriptionInputs,
+  inputs: SubscriptionInputs & { keyHeldByProvider?: boolean },
   request: CreateWebhookSubscriptionInput,
   deps: CreateDeps,
-  resolved: { url: string; signingKey: string; adoptExisting: boolean; providerDefaults: ProviderDefault[] },
+  resolved: ResolvedInputs,
 ): Promise<{ id: string; outs: SubscriptionOutputs }> {
   const action = `create the webhook subscription for ${inputs.url}`;
   let existing: WebhookSubscription | undefined;
@@ -169,7 +186,7 @@ async function adoptOrExplain(
     throw new Error(
       `Could not ${action}: Calendly already has a subscription with this URL (409 Already Exists), but not in ` +
         `${request.scope} scope for ${owner}: it belongs to another scope or user of organization ${request.organization}. ` +
-        "Give this subscription its own URL, or delete the other one (`calendly-webhooks list --scope organization`).",
+        "Give this subscription its own URL, or delete the other one (`npx pulumi-calendly list --scope organization`).",
     );
   }
   if (!inputs.adoptExisting) {
@@ -179,7 +196,7 @@ async function adoptOrExplain(
         "and `signingKey` to the key it was created with.",
     );
   }
-  if (inputs.signingKey === undefined) {
+  if (inputs.signingKey === undefined || inputs.keyHeldByProvider) {
     throw new Error(
       `Could not adopt ${existing.uri}: adoptExisting needs signingKey. Calendly never returns a subscription's ` +
         "signing key, so an adopted subscription without it could never be verified. Set signingKey to the key it " +

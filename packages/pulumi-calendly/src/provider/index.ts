@@ -8,8 +8,25 @@
  * `diff`, `create`, `read`, `update` and `delete`, taking what Pulumi's host passes, for as long as
  * the package exists.
  */
+// First: on a Node.js too old for the package, stop here with one line (node-version.ts).
+import "../node-version";
 import { webhookSubscriptionProvider as provider } from "./provider";
 
+export {
+  type CheckDeps,
+  checkSubscription,
+  createKeyCarrier,
+  DEFAULTS_KEY,
+  DESIRED_STATE,
+  inputsFingerprint,
+  type KeyCarrier,
+  keyHeldByProvider,
+  SECRET_INPUTS,
+  type SubscriptionCheck,
+} from "./check";
+export { type ProviderConfig, providerConfigProblem, resolveApiUrl } from "./config";
+export { keyNotCarriedMessage } from "./diff";
+export { inputsFromOutputs, stateInput } from "./outputs";
 export {
   MISSING_TOKEN_MESSAGE,
   type ProviderOptions,

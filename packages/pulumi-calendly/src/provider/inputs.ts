@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { eventScopeProblems, isScope, SCOPES, type Scope } from "../calendly/events";
+import { isLoopbackHost, secureUrlProblem } from "../calendly/secure-url";
 
 /**
  * The string the engine sends for a value not known yet (during preview): Pulumi's own constant
@@ -30,6 +31,8 @@ export interface SubscriptionInputs {
   user?: string;
   group?: string;
   signingKey?: string;
+  /** Raised by one to rotate a key the provider generated; 1 when left out. */
+  signingKeyGeneration: number;
   adoptExisting: boolean;
 }
 
@@ -41,27 +44,15 @@ export interface CheckFailure {
 /** Minimum length of a caller-supplied signing key: shorter shared secrets are guessable. */
 export const MIN_SIGNING_KEY_LENGTH = 16;
 
-const LOOPBACK_HOSTS = ["localhost", "[::1]", "::1"];
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.includes(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
+export { isLoopbackHost };
 
 /** Why `value` is not an acceptable callback URL, or null when it is. */
 export function callbackUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `"${value}" is not an absolute URL; give the receiver's full https:// URL`;
-  }
-  if (value !== value.trim()) return "the URL has leading or trailing spaces; remove them";
-  if (url.protocol === "https:") return null;
-  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return null;
-  if (url.protocol === "http:") {
-    return `Calendly delivers only to https URLs; use https://${url.host}${url.pathname} (plain http is accepted for loopback hosts only, for local receivers and the emulator)`;
-  }
-  return `"${url.protocol}" URLs cannot receive webhooks; use an https:// URL`;
+  return secureUrlProblem(value, {
+    name: "url",
+    example: "https://hooks.example.com/calendly (the receiver's full URL)",
+    whyHttps: "Calendly delivers only to https URLs",
+  });
 }
 
 function uriProblem(value: string, what: string): string | null {
@@ -71,7 +62,7 @@ function uriProblem(value: string, what: string): string | null {
   } catch {
     // fall through
   }
-  return `"${value}" is not a Calendly ${what} URI; it looks like https://api.calendly.com/${what}s/<uuid> (run \`calendly-webhooks whoami\` to see yours)`;
+  return `"${value}" is not a Calendly ${what} URI; it looks like https://api.calendly.com/${what}s/<uuid> (run \`npx pulumi-calendly whoami\` to see yours)`;
 }
 
 /**
@@ -184,6 +175,17 @@ export function checkSubscriptionInputs(raw: Record<string, unknown>): {
       );
     } else inputs.signingKey = signingKey;
   }
+
+  // signingKeyGeneration
+  const generation = raw.signingKeyGeneration;
+  if (generation === undefined || generation === null) inputs.signingKeyGeneration = 1;
+  else if (isUnknown(generation)) inputs.signingKeyGeneration = generation;
+  else if (typeof generation !== "number" || !Number.isSafeInteger(generation) || generation < 1) {
+    fail(
+      "signingKeyGeneration",
+      `signingKeyGeneration must be a whole number from 1 up (raise it by one to rotate a generated key); got ${JSON.stringify(generation)}`,
+    );
+  } else inputs.signingKeyGeneration = generation;
 
   // adoptExisting
   const adopt = raw.adoptExisting;

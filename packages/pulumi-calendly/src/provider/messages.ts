@@ -11,8 +11,8 @@ import { type ExplainContext, explainCalendlyError, type FixTexts } from "../cal
 export const PULUMI_FIXES: FixTexts = {
   // The provider prefers an exported CALENDLY_TOKEN to stack config (provider.ts says why).
   unauthenticated:
-    "set a valid personal access token with `pulumi config set --secret calendly:token <token>` " +
-    "(or in CALENDLY_TOKEN, which wins when it is exported)",
+    "set a valid personal access token with `pulumi config set --secret calendly:token` (it prompts for " +
+    "the value) or in CALENDLY_TOKEN, which wins when it is exported",
   insufficient_scope: ({ scopes }) => `create a personal access token with ${scopes.join(", ")}`,
   plan: "remove those events or upgrade the Calendly plan",
   role: (_, { scope }) =>

@@ -5,6 +5,7 @@
  */
 import type { Scope } from "../calendly/events";
 import type { WebhookSubscription } from "../calendly/types";
+import { DEFAULTS_KEY } from "./check";
 
 /** Inputs the provider filled in itself rather than taking from the program. */
 export type ProviderDefault = "organization" | "user" | "signingKey";
@@ -17,6 +18,8 @@ export interface SubscriptionOutputs {
   user: string | null;
   group: string | null;
   signingKey: string;
+  /** The generation of the key (check.ts); 1 in states written before it existed. */
+  signingKeyGeneration: number;
   adoptExisting: boolean;
   uri: string;
   callbackUrl: string;
@@ -36,6 +39,7 @@ export type StoredOutputs = SubscriptionOutputs & { __provider?: string };
 export interface ResolvedInputs {
   url: string;
   signingKey: string;
+  signingKeyGeneration: number;
   adoptExisting: boolean;
   providerDefaults: ProviderDefault[];
 }
@@ -55,6 +59,7 @@ export function toOutputs(subscription: WebhookSubscription, resolved: ResolvedI
     user: subscription.user ?? null,
     group: subscription.group ?? null,
     signingKey: resolved.signingKey,
+    signingKeyGeneration: resolved.signingKeyGeneration,
     adoptExisting: resolved.adoptExisting,
     uri: subscription.uri,
     callbackUrl: subscription.callbackUrl,
@@ -68,12 +73,33 @@ export function toOutputs(subscription: WebhookSubscription, resolved: ResolvedI
 }
 
 /**
- * The inputs a program would have written to get these outputs: what `read` returns so that the
- * next preview is clean. Values the provider filled in (a generated key among them) are left out,
- * as the program left them out. A `signingKey` the program gave is returned: the host answers in
- * plain values, and the engine marks each returned input secret when the stored input of that name
- * was (`annotateSecrets` in pkg/resource/plugin/provider_plugin.go; the resource always sends the
- * key as a secret), so it stays encrypted in state: test/engine/secrets.test.ts.
+ * The `state` input as a refresh records it: the desired `active` when Calendly's is, and otherwise
+ * what happened, in words, so that the preview of the replacement that follows names the field and
+ * the reason (`~ state: "disabled (…)" => "active"`): the dynamic host sends the engine no detailed
+ * diff, so the CLI shows the inputs that changed.
+ */
+export function stateInput(outputs: Pick<SubscriptionOutputs, "state" | "retryStartedAt">): string {
+  switch (outputs.state) {
+    case "active":
+      return "active";
+    case "disabled":
+      return (
+        "disabled by Calendly after 24 hours of failed deliveries" +
+        (outputs.retryStartedAt ? ` (failing since ${outputs.retryStartedAt})` : "")
+      );
+    default:
+      return "unknown: a create whose outcome could not be learnt (the next up replaces it)";
+  }
+}
+
+/**
+ * The inputs a program would have written to get these outputs, as `check` would have completed
+ * them: what `read` returns so that the next preview is clean. Owners the provider filled in are
+ * left out, as the program left them out; the signing key is returned whoever chose it, with
+ * `__defaults` when the provider holds it, so that a refresh of a state written before keys were
+ * carried over (check.ts) puts a generated key where check finds it. The adapter marks it secret
+ * (`secretInputs`): the engine then stores it encrypted even where the old input had none
+ * (test/engine/secrets.test.ts).
  */
 export function inputsFromOutputs(outputs: SubscriptionOutputs): Record<string, unknown> {
   const defaults = outputs.providerDefaults ?? [];
@@ -82,10 +108,15 @@ export function inputsFromOutputs(outputs: SubscriptionOutputs): Record<string, 
     events: [...outputs.events],
     scope: outputs.scope,
     adoptExisting: outputs.adoptExisting,
+    signingKeyGeneration: outputs.signingKeyGeneration ?? 1,
+    state: stateInput(outputs),
   };
   if (!defaults.includes("organization")) inputs.organization = outputs.organization;
   if (outputs.user !== null && !defaults.includes("user")) inputs.user = outputs.user;
   if (outputs.group !== null) inputs.group = outputs.group;
-  if (!defaults.includes("signingKey") && outputs.signingKey) inputs.signingKey = outputs.signingKey;
+  if (outputs.signingKey) {
+    inputs.signingKey = outputs.signingKey;
+    if (defaults.includes("signingKey")) inputs[DEFAULTS_KEY] = ["signingKey"];
+  }
   return inputs;
 }

@@ -49,6 +49,7 @@ export function pendingCreationError(
     // (resource.ts) to a failed create's outputs too. Proved on the real engine, every backend file
     // searched: test/engine/failures.test.ts.
     signingKey: resolved.signingKey,
+    signingKeyGeneration: resolved.signingKeyGeneration,
     adoptExisting: resolved.adoptExisting,
     uri: "",
     callbackUrl: request.url,

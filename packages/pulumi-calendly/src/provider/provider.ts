@@ -14,27 +14,51 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type * as pulumi from "@pulumi/pulumi";
-import { CalendlyClient, DEFAULT_API_URL, type WebhookSubscriptionClient } from "../calendly/client";
+import { CalendlyClient, type WebhookSubscriptionClient } from "../calendly/client";
 import type { RetryPolicy } from "../calendly/retry";
 import { generateSigningKey } from "../calendly/signature";
 import type { CalendlyUser } from "../calendly/types";
+import { checkSubscription, createKeyCarrier, keyHeldByProvider, SECRET_INPUTS } from "./check";
+import { providerConfigProblem, resolveApiUrl } from "./config";
 import { createSubscription } from "./create";
 import { diffSubscription } from "./diff";
-import { checkSubscriptionInputs, type SubscriptionInputs } from "./inputs";
+import { checkSubscriptionInputs, isUnknown, type SubscriptionInputs } from "./inputs";
 import type { StoredOutputs, SubscriptionOutputs } from "./outputs";
 import { isPendingCreationError, withSerializedProvider } from "./pending";
 import { deleteSubscription, readSubscription } from "./read";
 import { updateSubscription } from "./update";
 
 export const MISSING_TOKEN_MESSAGE =
-  "No Calendly token: export CALENDLY_TOKEN=<personal access token>, or set it in the stack with " +
-  "`pulumi config set --secret calendly:token <personal access token>`";
+  "No Calendly token: export it as CALENDLY_TOKEN (`read -rs CALENDLY_TOKEN && export CALENDLY_TOKEN`, then " +
+  "paste it), or set it in the stack with `pulumi config set --secret calendly:token` (it prompts for the value)";
+
+/**
+ * Pulumi's marker of a secret value on the wire (sdk/go/common/resource/plugin/rpc.go): an input
+ * `check` or `read` returns in this form is stored encrypted, whatever the program's input of that
+ * name was. The dynamic host accepts no secrets, so without it a key check generated would be
+ * stored in plain text (the engine re-marks only names that were secret in the program's inputs).
+ */
+const SECRET_SIGNATURE = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270" };
+
+function withSecretsMarked(inputs: Record<string, unknown>): Record<string, unknown> {
+  const marked = { ...inputs };
+  for (const key of SECRET_INPUTS) {
+    const value = marked[key];
+    if (typeof value === "string" && !isUnknown(value)) marked[key] = { ...SECRET_SIGNATURE, value };
+  }
+  return marked;
+}
 
 export interface ProviderOptions {
   /** Waits between create attempts whose outcome was unknown (a test seam). */
   sleep?: (ms: number) => Promise<void>;
   /** The client's retry policy (a test seam; the defaults suit Calendly). */
   retry?: Partial<RetryPolicy>;
+  /**
+   * Where `check`'s notices go. The dynamic host's stdout, by default: the engine shows each line it
+   * prints after its port as a message of the preview (sdk/go/common/resource/plugin/plugin.go).
+   */
+  notify?: (line: string) => void;
 }
 
 export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvider {
@@ -42,6 +66,8 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
   #apiUrl: string | undefined;
   #client: WebhookSubscriptionClient | undefined;
   #me: Promise<CalendlyUser> | undefined;
+  /** A replacement's two checks, one process (check.ts). */
+  readonly #carrier = createKeyCarrier();
   readonly #options: ProviderOptions;
 
   constructor(options: ProviderOptions = {}) {
@@ -56,9 +82,20 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
     this.#me = undefined;
   }
 
-  async check(_olds: unknown, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-    const { inputs, failures } = checkSubscriptionInputs(news);
-    return failures.length > 0 ? { inputs: news, failures } : { inputs };
+  async check(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+  ): Promise<pulumi.dynamic.CheckResult> {
+    const { inputs, failures, notices } = checkSubscription(olds ?? {}, news, {
+      generateSigningKey,
+      carrier: this.#carrier,
+    });
+    const configProblem = providerConfigProblem(this.#config());
+    if (configProblem) failures.unshift({ property: "", reason: configProblem });
+    if (failures.length > 0) return { inputs: news, failures };
+    const notify = this.#options.notify ?? ((line: string) => process.stdout.write(`${line}\n`));
+    for (const notice of notices) notify(`pulumi-calendly: ${notice}`);
+    return { inputs: withSecretsMarked(inputs) };
   }
 
   // The engine passes a dynamic provider the stored outputs as `olds`.
@@ -82,7 +119,8 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
   }
 
   async read(id: string, props: SubscriptionOutputs): Promise<pulumi.dynamic.ReadResult> {
-    return readSubscription(this.#connected(), id, props);
+    const outcome = await readSubscription(this.#connected(), id, props);
+    return outcome.inputs ? { ...outcome, inputs: withSecretsMarked(outcome.inputs) } : outcome;
   }
 
   /**
@@ -107,14 +145,21 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
       // The environment first: see the header (rotation without --run-program, CI).
       const token = process.env.CALENDLY_TOKEN || this.#token;
       if (!token) throw new Error(MISSING_TOKEN_MESSAGE);
+      // refresh and destroy run no check: the configuration is checked here too.
+      const configProblem = providerConfigProblem(this.#config());
+      if (configProblem) throw new Error(configProblem);
       this.#client = new CalendlyClient({
         token,
-        baseUrl: this.#apiUrl || process.env.CALENDLY_API_URL || DEFAULT_API_URL,
+        baseUrl: resolveApiUrl(this.#config()).url,
         userAgentSuffix: "pulumi-dynamic-provider",
         retry: this.#options.retry,
       });
     }
     return this.#client;
+  }
+
+  #config() {
+    return { apiUrl: this.#apiUrl, envApiUrl: process.env.CALENDLY_API_URL || undefined };
   }
 
   /** The token's user, asked once per process; a failed lookup is not kept, the next one asks again. */
@@ -129,10 +174,10 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
     return this.#me;
   }
 
-  #checkedInputs(props: Record<string, unknown>): SubscriptionInputs {
+  #checkedInputs(props: Record<string, unknown>): SubscriptionInputs & { keyHeldByProvider: boolean } {
     const { inputs, failures } = checkSubscriptionInputs(props);
     if (failures.length > 0) throw new Error(failures.map((f) => `${f.property}: ${f.reason}`).join("\n"));
-    return inputs as unknown as SubscriptionInputs;
+    return { ...(inputs as unknown as SubscriptionInputs), keyHeldByProvider: keyHeldByProvider(props) };
   }
 }
 

@@ -28,6 +28,7 @@ export async function readSubscription(
       // Calendly never returns the key: keep the one we have. An import has none: "" records that
       // it is unknown, until the program declares it (diff.ts, update.ts).
       signingKey: stored.signingKey ?? "",
+      signingKeyGeneration: stored.signingKeyGeneration ?? 1,
       adoptExisting: stored.adoptExisting ?? false,
       providerDefaults: stored.providerDefaults ?? [],
     });

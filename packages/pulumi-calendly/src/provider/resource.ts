@@ -10,6 +10,7 @@
  * Type token `pulumi-nodejs:dynamic/calendly:WebhookSubscription`; the id is the subscription's UUID.
  * Calendly has no update, so a change of url, events, scope, owner or key creates a new
  * subscription: before the old one is deleted when the url changes too, else after (see diff.ts).
+ * A generated key survives every replacement but a raised `signingKeyGeneration` (check.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Scope, WebhookEvent } from "../calendly/events";
@@ -28,8 +29,16 @@ export interface WebhookSubscriptionArgs {
   user?: pulumi.Input<string>;
   /** Group URI, required for group scope. */
   group?: pulumi.Input<string>;
-  /** Shared secret for signatures; generated (256 bits) when left out. Always stored as a secret. */
+  /**
+   * Shared secret for signatures; generated (256 bits) when left out, and then kept across every
+   * replacement until `signingKeyGeneration` is raised. Always stored as a secret.
+   */
   signingKey?: pulumi.Input<string>;
+  /**
+   * Raise by one to rotate a generated signing key (the subscription is replaced with a new key);
+   * 1 when left out. Next to a `signingKey` you give, it is only recorded: your key decides.
+   */
+  signingKeyGeneration?: pulumi.Input<number>;
   /** On 409, take over an existing subscription with the same URL, scope, owner and events (needs signingKey). */
   adoptExisting?: pulumi.Input<boolean>;
 }
@@ -57,6 +66,7 @@ export class WebhookSubscription extends pulumi.dynamic.Resource {
   declare readonly group: pulumi.Output<string | null>;
   /** Secret output: the key the receiver verifies signatures with. */
   declare readonly signingKey: pulumi.Output<string>;
+  declare readonly signingKeyGeneration: pulumi.Output<number>;
   declare readonly adoptExisting: pulumi.Output<boolean>;
   /** The subscription's URI at Calendly. */
   declare readonly uri: pulumi.Output<string>;
@@ -79,6 +89,7 @@ export class WebhookSubscription extends pulumi.dynamic.Resource {
       group: args.group,
       // Secret from the start, so state never holds it in plain text, even as an input.
       signingKey: args.signingKey === undefined ? undefined : pulumi.secret(args.signingKey),
+      signingKeyGeneration: args.signingKeyGeneration,
       adoptExisting: args.adoptExisting,
     };
     for (const key of COMPUTED_OUTPUTS) props[key] = undefined;

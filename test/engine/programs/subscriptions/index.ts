@@ -1,7 +1,8 @@
 /**
  * WebhookSubscriptions from stack config, for the real-engine scenarios:
  *
- *   engine-subscriptions:subscriptions  [{name, url, events, scope?, explicitKey?, adoptExisting?}]
+ *   engine-subscriptions:subscriptions  [{name, url, events, scope?, explicitKey?, adoptExisting?,
+ *                                        signingKeyGeneration?}]
  *   engine-subscriptions:signingKeys    secret object, name → signing key, for those declared with
  *                                       `explicitKey: true` (the provider generates the others')
  *   calendly:token / calendly:apiUrl    as in any stack
@@ -16,6 +17,7 @@ interface Declared {
   scope?: Scope;
   explicitKey?: boolean;
   adoptExisting?: boolean;
+  signingKeyGeneration?: number;
 }
 
 const config = new pulumi.Config();
@@ -29,6 +31,7 @@ const subscriptions = declared.map((d) => {
     events: d.events,
     scope: d.scope ?? "user",
     signingKey,
+    signingKeyGeneration: d.signingKeyGeneration,
     adoptExisting: d.adoptExisting,
   };
   return [d.name, new WebhookSubscription(d.name, args)] as const;

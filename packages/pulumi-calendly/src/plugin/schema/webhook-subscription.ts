@@ -92,7 +92,17 @@ export const SUBSCRIPTION_INPUTS = {
       `The shared secret Calendly signs each delivery with (at least ${MIN_SIGNING_KEY_LENGTH} characters); a ` +
       "random 256-bit key is generated when left out. Always a secret. Calendly never returns it, so an imported " +
       "subscription's key is unknown (empty) until the program declares it: the first `up` then records the " +
-      "declared key without calling Calendly. A different key replaces the subscription.",
+      "declared key without calling Calendly. A different key replaces the subscription. A generated key is " +
+      "kept across every replacement until `signingKeyGeneration` is raised.",
+  },
+  signingKeyGeneration: {
+    type: "integer",
+    required: false,
+    alwaysOutput: true,
+    description:
+      "Raise it by one to rotate a generated signing key: the subscription is replaced with a new key (the " +
+      "preview names this property); 1 when left out. Beside a `signingKey` the program gives, it is only " +
+      "recorded, in place.",
   },
   adoptExisting: {
     type: "boolean",
