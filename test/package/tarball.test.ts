@@ -207,6 +207,9 @@ function readmeCommands(prefix: string): string[] {
   return lines;
 }
 
+/** The package README's first TypeScript block: its example program, as a user pastes it. */
+const README_EXAMPLE = /```ts\n([\s\S]*?)```/.exec(README)![1]!;
+
 beforeAll(async () => {
   root = realpathSync(mkdtempSync(join(tmpdir(), "pulumi-calendly-proof-")));
   const given = process.env.PULUMI_CALENDLY_TARBALL;
@@ -472,7 +475,18 @@ describe("the package's command line, from the program's folder", () => {
     expect(commands.length).toBeGreaterThanOrEqual(6);
     const invitee = emulator.control.fireEvent({ event: "invitee.created" }).envelope.payload.uri as string;
     const results: (readonly [string, RunResult])[] = [];
-    for (const line of commands) results.push([line, await shell(line, { ...cliEnv, INVITEE_URI: invitee })]);
+    // The block's first line reads the token (a fresh shell has none): run before each, typed on stdin.
+    const block =
+      /```sh\n(read -rs CALENDLY_TOKEN && export CALENDLY_TOKEN) [^\n]*\nnpx pulumi-calendly/.exec(README);
+    expect(block).not.toBeNull();
+    for (const line of commands) {
+      const run = await shell(
+        `${block![1]} && ${line}`,
+        { CALENDLY_API_URL: emulator.url, INVITEE_URI: invitee },
+        `${OWNER_TOKEN}\n`,
+      );
+      results.push([line, run]);
+    }
     for (const [line, run] of results) {
       // `watch --once` exits 1 unless every subscription is healthy; the emulator's are.
       expect(run.code, `${line}\n${run.output}`).toBe(0);
@@ -508,8 +522,8 @@ describe("the package's command line, from the program's folder", () => {
     expect(adopt.code, adopt.output).toBe(0);
     const keyConfig = /pulumi config set --secret (calendly-handmade-signing-key)/.exec(adopt.stdout)?.[1];
     expect(keyConfig).toBeDefined();
-    // Pasted at the end of the program: below its imports, beside its own declarations.
-    writeFileSync(join(programDir, "index.ts"), `${PROGRAM}\n${adopt.stdout}`);
+    // Pasted at the end of the README's example program: below its imports, beside its declarations.
+    writeFileSync(join(programDir, "index.ts"), `${README_EXAMPLE}\n${adopt.stdout}`);
     execFileSync(join(programDir, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", programDir], {
       encoding: "utf8",
     });
@@ -529,6 +543,56 @@ describe("the package's command line, from the program's folder", () => {
     expect(emulator.control.subscriptions().filter((s) => s.callback_url === handmadeUrl)).toHaveLength(1);
     await ws.destroy([], DEPLOY);
     expect(emulator.control.subscriptions()).toHaveLength(0);
+  });
+});
+
+describe("the README's example program, as written", () => {
+  let firstKey: string;
+
+  beforeAll(async () => {
+    writeFileSync(join(programDir, "index.ts"), README_EXAMPLE);
+    await ws.up([], DEPLOY);
+    firstKey = String((await ws.outputs({ showSecrets: true })).signingKey);
+  });
+
+  afterAll(async () => {
+    await ws?.destroy([], DEPLOY);
+    expect(emulator.control.subscriptions()).toHaveLength(0);
+  });
+
+  it("rotates its generated key by the one number it names: previewed as a rotation, created first, a new key", async () => {
+    const raised = README_EXAMPLE.replace("signingKeyGeneration: 1,", "signingKeyGeneration: 2,");
+    expect(raised).not.toBe(README_EXAMPLE);
+    writeFileSync(join(programDir, "index.ts"), raised);
+    const preview = await ws.preview();
+    expect(preview.stdout).toMatch(/bookings\s+replace\s+\[diff: ~signingKeyGeneration,url\]/);
+    const detailed = await ws.preview(["--diff"]);
+    expect(detailed.stdout).toMatch(/~ signingKeyGeneration: 1 => 2/);
+    expect(detailed.output).not.toMatch(/must delete the old subscription/);
+
+    const since = emulator.control.requests().at(-1)!.seq;
+    await ws.up([], DEPLOY);
+    const calls = emulator.control
+      .requests()
+      .filter((r) => r.seq > since && r.operation !== "getCurrentUser")
+      .map((r) => r.operation);
+    expect(calls).toEqual(["createWebhookSubscription", "deleteWebhookSubscription"]);
+    expect(String((await ws.outputs({ showSecrets: true })).signingKey)).not.toBe(firstKey);
+  });
+
+  it("a generation raised on the resource alone, not in markedUrl's values: the preview warns of the gap and names the fix", async () => {
+    const resourceOnly = README_EXAMPLE.replace(
+      "signingKeyGeneration: 1,",
+      "signingKeyGeneration: 2,",
+    ).replace("  ...bookingsSpec,\n", "  ...bookingsSpec,\n  signingKeyGeneration: 3,\n");
+    expect(resourceOnly).toContain("signingKeyGeneration: 3,");
+    writeFileSync(join(programDir, "index.ts"), resourceOnly);
+    const preview = await ws.preview();
+    expect(preview.stdout).toMatch(/bookings\s+replace\s+\[diff: ~[^\]]*signingKeyGeneration[^\]]*\]/);
+    expect(preview.output).toMatch(
+      /pulumi-calendly: warning: keeping the URL https:\/\/hooks\.example\.com\/calendly\?subscription=bookings&v=\w+, `pulumi up` must delete the old subscription before creating the new one/,
+    );
+    expect(preview.output).toMatch(/Give markedUrl every value that replaces the subscription/);
   });
 });
 

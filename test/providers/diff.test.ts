@@ -3,7 +3,7 @@
  * calls them (`pulumi-calendly/provider`).
  */
 import { type SubscriptionOutputs, UNKNOWN } from "pulumi-calendly";
-import { diff, update } from "pulumi-calendly/provider";
+import { diff, update, WebhookSubscriptionProvider } from "pulumi-calendly/provider";
 import { describe, expect, it } from "vitest";
 
 const ORG = "https://api.calendly.com/organizations/ORG";
@@ -133,6 +133,40 @@ describe("diff", () => {
     expect((await diffOf(stored, { ...same, url: UNKNOWN })).replaces).toEqual(["url"]);
     expect((await diffOf(stored, { ...same, events: UNKNOWN })).replaces).toEqual(["events"]);
     expect((await diffOf(stored, { ...same, signingKey: UNKNOWN })).replaces).toEqual(["signingKey"]);
+  });
+});
+
+describe("a replacement that must delete a delivering subscription first", () => {
+  /** The dynamic provider's diff, its preview lines collected. */
+  async function warningsOf(olds: SubscriptionOutputs, news: Record<string, unknown>) {
+    const lines: string[] = [];
+    const result = await new WebhookSubscriptionProvider({ notify: (line) => lines.push(line) }).diff(
+      "S",
+      olds,
+      news,
+    );
+    return { result, lines };
+  }
+  const rotated = { ...same, signingKey: "a-new-generated-key-0123456789", signingKeyGeneration: 2 };
+
+  it("is named at preview as a warning: what changed, what is lost, and the fix (a generation raised on the resource alone)", async () => {
+    const { result, lines } = await warningsOf(stored, rotated);
+    expect(result.deleteBeforeReplace).toBe(true);
+    expect(lines).toEqual([
+      "pulumi-calendly: warning: keeping the URL https://hooks.example.com/a, `pulumi up` must delete the old " +
+        "subscription before creating the new one (signingKey, signingKeyGeneration changed; Calendly allows one " +
+        "subscription per URL): events in between are never delivered. Give markedUrl every value that replaces " +
+        "the subscription (events, scope, owners, signingKeyGeneration), as the resource is given them, so that " +
+        "its URL changes and the new one is created first.",
+    ]);
+  });
+
+  it("is not warned of when the URL changes too (created first), nor for a disabled subscription (it delivers nothing)", async () => {
+    expect((await warningsOf(stored, { ...rotated, url: `${stored.url}?v=2` })).lines).toEqual([]);
+    const disabled = await warningsOf({ ...stored, state: "disabled" }, same);
+    expect(disabled.result.deleteBeforeReplace).toBe(true);
+    expect(disabled.lines).toEqual([]);
+    expect((await warningsOf(stored, same)).lines).toEqual([]);
   });
 });
 

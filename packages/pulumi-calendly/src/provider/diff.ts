@@ -110,6 +110,26 @@ export function diffSubscription(
   };
 }
 
+/**
+ * What a replacement of a delivering subscription that must delete first costs, and the fix, or
+ * nothing when it creates first. A disabled subscription (or one whose create left no trace) delivers
+ * nothing, so its gap loses nothing. The dynamic provider prints it at preview as a warning; the
+ * plugin says the same in its detailed diff (plugin/webhook-subscription.ts).
+ */
+export function deleteFirstWarning(
+  olds: Partial<StoredOutputs>,
+  news: Record<string, unknown>,
+  diff: SubscriptionDiff,
+): string | undefined {
+  if (!diff.deleteBeforeReplace || olds.state === "disabled" || olds.state === "unknown") return undefined;
+  return (
+    `keeping the URL ${String(news.url)}, \`pulumi up\` must delete the old subscription before creating the ` +
+    `new one (${diff.replaces.join(", ")} changed; Calendly allows one subscription per URL): events in between ` +
+    "are never delivered. Give markedUrl every value that replaces the subscription (events, scope, owners, " +
+    "signingKeyGeneration), as the resource is given them, so that its URL changes and the new one is created first."
+  );
+}
+
 /** Whether the outputs hold another `__provider` than the program's (see the header). */
 function storedCodeDiffers(olds: Partial<StoredOutputs>, news: Record<string, unknown>): boolean {
   const stored = olds.__provider;

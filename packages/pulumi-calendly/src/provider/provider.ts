@@ -21,7 +21,7 @@ import type { CalendlyUser } from "../calendly/types";
 import { checkSubscription, createKeyCarrier, keyHeldByProvider, SECRET_INPUTS } from "./check";
 import { providerConfigProblem, resolveApiUrl } from "./config";
 import { createSubscription } from "./create";
-import { diffSubscription } from "./diff";
+import { deleteFirstWarning, diffSubscription } from "./diff";
 import { checkSubscriptionInputs, isUnknown, type SubscriptionInputs } from "./inputs";
 import type { StoredOutputs, SubscriptionOutputs } from "./outputs";
 import { isPendingCreationError, withSerializedProvider } from "./pending";
@@ -55,7 +55,7 @@ export interface ProviderOptions {
   /** The client's retry policy (a test seam; the defaults suit Calendly). */
   retry?: Partial<RetryPolicy>;
   /**
-   * Where `check`'s notices go. The dynamic host's stdout, by default: the engine shows each line it
+   * Where `check`'s notices and `diff`'s warnings go. The dynamic host's stdout, by default: the engine shows each line it
    * prints after its port as a message of the preview (sdk/go/common/resource/plugin/plugin.go).
    */
   notify?: (line: string) => void;
@@ -93,14 +93,20 @@ export class WebhookSubscriptionProvider implements pulumi.dynamic.ResourceProvi
     const configProblem = providerConfigProblem(this.#config());
     if (configProblem) failures.unshift({ property: "", reason: configProblem });
     if (failures.length > 0) return { inputs: news, failures };
-    const notify = this.#options.notify ?? ((line: string) => process.stdout.write(`${line}\n`));
-    for (const notice of notices) notify(`pulumi-calendly: ${notice}`);
+    for (const notice of notices) this.#notify(`pulumi-calendly: ${notice}`);
     return { inputs: withSecretsMarked(inputs) };
   }
 
   // The engine passes a dynamic provider the stored outputs as `olds`.
   async diff(_id: string, olds: Partial<StoredOutputs>, news: Record<string, unknown>) {
-    return diffSubscription(olds, news);
+    const diff = diffSubscription(olds, news);
+    const warning = deleteFirstWarning(olds, news, diff);
+    if (warning) this.#notify(`pulumi-calendly: warning: ${warning}`);
+    return diff;
+  }
+
+  #notify(line: string): void {
+    (this.#options.notify ?? ((text: string) => process.stdout.write(`${text}\n`)))(line);
   }
 
   async create(props: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
