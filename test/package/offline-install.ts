@@ -123,10 +123,31 @@ const REGISTRY_ATTEMPTS = 3;
 
 /** `npm ci` in `dir` (which holds package.json and the lockfile): from the cache, else the registry. */
 export function installOffline(dir: string): InstallRecord {
+  return npmCacheFirst(dir, ["ci"], "npm ci of the packed package's program", { cleanOnFailure: true });
+}
+
+/**
+ * `npm <command>` in `dir`, from npm's cache only (`--offline`), else against the registry
+ * (`--prefer-offline`: what the cache holds, the rest downloaded), up to 3 times. The README's
+ * `npm install <tarball>` needs this: unlike `npm ci` from a lockfile, it builds the tree anew and
+ * reads the registry's metadata of the packages it checks (the tarball's peer `@pulumi/pulumi`),
+ * which `npm ci` never put in the cache, so on a fresh machine it cannot run offline.
+ */
+export function npmCacheFirst(
+  dir: string,
+  command: string[],
+  what: string,
+  options: { cleanOnFailure?: boolean } = {},
+): InstallRecord {
   const record: InstallRecord = { attempts: [] };
   const run = (mode: "offline" | "registry") => {
     const started = Date.now();
-    const args = ["ci", "--no-audit", "--no-fund", mode === "offline" ? "--offline" : "--prefer-offline"];
+    const args = [
+      ...command,
+      "--no-audit",
+      "--no-fund",
+      mode === "offline" ? "--offline" : "--prefer-offline",
+    ];
     try {
       execFileSync("npm", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
       record.attempts.push({ mode, ms: Date.now() - started });
@@ -137,7 +158,7 @@ export function installOffline(dir: string): InstallRecord {
       const lines = output.split("\n").filter((line) => /npm (error|ERR)/.test(line));
       const reason = lines.slice(0, 6).join("\n") || output.trim() || String(error);
       record.attempts.push({ mode, ms: Date.now() - started, error: reason });
-      rmSync(join(dir, "node_modules"), { recursive: true, force: true });
+      if (options.cleanOnFailure) rmSync(join(dir, "node_modules"), { recursive: true, force: true });
       return false;
     }
   };
@@ -146,8 +167,8 @@ export function installOffline(dir: string): InstallRecord {
     if (run("registry")) return record;
   }
   throw new Error(
-    `npm ci of the packed package's program failed: from npm's cache (run \`npm ci\` in the repository ` +
-      `first; it fills the cache), then ${REGISTRY_ATTEMPTS} times against the registry.\n` +
+    `${what} failed: from npm's cache (run \`npm ci\` in the repository first; it fills the cache), ` +
+      `then ${REGISTRY_ATTEMPTS} times against the registry.\n` +
       record.attempts.map((a, i) => `attempt ${i + 1} (${a.mode}, ${a.ms} ms):\n${a.error}`).join("\n"),
   );
 }
