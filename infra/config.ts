@@ -102,14 +102,14 @@ function checkCalendlyProviderConfig(problems: ConfigProblem[]): void {
       key: "calendly:token",
       message:
         "is not set, and neither is CALENDLY_TOKEN; `pulumi up` needs a Calendly token to manage the " +
-        "subscriptions: export CALENDLY_TOKEN=<personal access token> (as the deploy workflow does; " +
+        "subscriptions: `read -rs CALENDLY_TOKEN && export CALENDLY_TOKEN` (it reads the token from the terminal; the deploy workflow exports it; " +
         "never in config, where it would be stored in the state)",
     });
   } else if (!hasToken) {
     // The CI preview's normal case (docs/deployment.md): it never gets the token.
     pulumi.log.warn(
       "No Calendly token (CALENDLY_TOKEN or calendly:token): the preview works, `pulumi up` will " +
-        "need one (export CALENDLY_TOKEN=<personal access token>)",
+        "need one (`read -rs CALENDLY_TOKEN && export CALENDLY_TOKEN`)",
     );
   }
 }

@@ -186,7 +186,7 @@ describe("a preview without a Calendly token", () => {
   it("still runs (previews need no Calendly call), warns that `pulumi up` will need it", () => {
     expect(preview.error).toBeUndefined();
     expect(preview.stderr).toMatch(
-      /No Calendly token \(CALENDLY_TOKEN or calendly:token\).*export CALENDLY_TOKEN=/,
+      /No Calendly token \(CALENDLY_TOKEN or calendly:token\).*read -rs CALENDLY_TOKEN && export CALENDLY_TOKEN/,
     );
     expect(multi.stderr).not.toMatch(/No Calendly token/);
     expect(preview.unhandled).toEqual([]);

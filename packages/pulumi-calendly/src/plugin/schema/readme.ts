@@ -37,8 +37,9 @@ plugins:
 ## Configure
 
 \`\`\`sh
-pulumi config set --secret calendly:token <personal access token>   # or export CALENDLY_TOKEN
-pulumi config set calendly:apiUrl https://api.calendly.com           # the default
+read -rs CALENDLY_TOKEN && export CALENDLY_TOKEN            # paste the token, then Enter; or:
+pulumi config set --secret calendly:token                    # it prompts; stored, encrypted, in the stack
+pulumi config set calendly:apiUrl https://api.calendly.com   # the default
 \`\`\`
 
 An explicit \`calendly.Provider(token=..., api_url=...)\` manages another account's subscriptions.
