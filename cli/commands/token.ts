@@ -56,7 +56,7 @@ delete  removes that parameter, e.g. after \`pulumi destroy\` (which leaves it: 
 
 Options:
   --stack <name>        the stack, as for pulumi (dev, or <org>/dev); run in its project's folder
-  --parameter <name>    another SecureString than the watchdog's: the one a function of the stack
+  --parameter <ssm-name> another SecureString than the watchdog's: the one a function of the stack
                         is told to read, e.g. the invitee-details example consumer's
                         (its tokenParameterName output):
                           printf '%s' "$INVITEE_DETAILS_TOKEN" | ${TOKEN_PUT_COMMAND} --stack dev \\
