@@ -17,6 +17,8 @@ export interface TokenOptions {
   /** The stack as typed: `dev`, `org/dev`, `org/project/dev`. */
   stack: string;
   region?: string;
+  /** Another parameter than the watchdog's (checked by the command: infra/ssm-parameter-name.ts). */
+  parameter?: string;
   json: boolean;
 }
 
@@ -26,14 +28,15 @@ export async function tokenAction(
   context: CommandContext,
 ): Promise<number> {
   const target = await findProjectStack(options.stack, context.io.cwd ?? process.cwd());
-  const name = watchdogTokenParameterName(target.project, target.stack);
+  const name = options.parameter ?? watchdogTokenParameterName(target.project, target.stack);
+  const named = options.parameter === undefined ? "" : ` --parameter ${options.parameter}`;
 
   // The token first: a missing one stops the command before any AWS call.
   const token =
     action === "put"
       ? await readSecret(context.io.stdin, {
           what: "the Calendly token",
-          pipeExample: `printf '%s' "$CALENDLY_TOKEN" | ${TOKEN_PUT_COMMAND} --stack ${target.stack}`,
+          pipeExample: `printf '%s' "$CALENDLY_TOKEN" | ${TOKEN_PUT_COMMAND} --stack ${target.stack}${named}`,
           write: (text) => context.io.stderr.write(text),
         })
       : undefined;
@@ -45,6 +48,7 @@ export async function tokenAction(
       region: await regionOf(client, target),
       project: target.project,
       stack: target.stack,
+      reader: options.parameter === undefined ? "watchdog" : "named",
     };
     return token === undefined
       ? await deleteIt(client, parameter, options.json, context)
@@ -99,8 +103,10 @@ async function putIt(
     result,
     () =>
       `${result.created ? "Created" : "Updated"} SSM parameter ${parameter.name} (SecureString, ${parameter.region}, ` +
-      `version ${result.version}) with the Calendly token: the watchdog of stack "${parameter.stack}" uses it ` +
-      "from its next run.",
+      `version ${result.version}) with the Calendly token: ` +
+      (parameter.reader === "watchdog"
+        ? `the watchdog of stack "${parameter.stack}" uses it from its next run.`
+        : "the functions told this name use it from their next read of it."),
   );
   return 0;
 }

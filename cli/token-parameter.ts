@@ -1,6 +1,6 @@
 /**
- * Writing and deleting the watchdog's token parameter with the AWS SDK v3 SSM client: the path that
- * puts the Calendly token where the watchdog reads it, outside the Pulumi engine (the stack names
+ * Writing and deleting a token parameter (the watchdog's, or one named with `--parameter`) with the
+ * AWS SDK v3 SSM client: the path that puts the Calendly token where a function reads it, outside the Pulumi engine (the stack names
  * the parameter and lets the watchdog read it, but never holds the value: infra/receiver/watchdog.ts).
  *
  * A first write creates the SecureString with its tags (AWS takes tags only on a create, never
@@ -18,6 +18,11 @@ export interface TokenParameter {
   /** The stack and project it serves, for its description and tags. */
   project: string;
   stack: string;
+  /**
+   * Whose token it is, for its description: the stack's watchdog (the default name), or the
+   * function given this name (`--parameter`, e.g. the invitee-details example consumer).
+   */
+  reader: "watchdog" | "named";
 }
 
 export interface PutResult {
@@ -38,7 +43,10 @@ export async function putTokenParameter(
     Name: parameter.name,
     Value: token,
     Type: "SecureString",
-    Description: `The Calendly token the watchdog of stack ${parameter.stack} checks the subscriptions with (${TAGGED_BY})`,
+    Description:
+      parameter.reader === "watchdog"
+        ? `The Calendly token the watchdog of stack ${parameter.stack} checks the subscriptions with (${TAGGED_BY})`
+        : `A Calendly token read by a function of stack ${parameter.stack} told this name (${TAGGED_BY} --parameter)`,
   };
   try {
     try {

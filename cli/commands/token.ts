@@ -4,11 +4,14 @@
  * enters Pulumi's state (infra/receiver/watchdog.ts says why it cannot be a resource). The
  * parameter's name comes from the same rule the stack uses (infra/watchdog-token.ts), from the
  * project's name in Pulumi.yaml and the stack's; the region from the stack's `aws:region`.
+ * `--parameter <name>` writes another SecureString instead: the one a function of the stack is told
+ * to read (the invitee-details example consumer's), under the same rules.
  *
  * The token comes from stdin only, piped or typed hidden at a terminal: never the command line.
  * Rotation is the same `put`. `delete` is for a destroyed stack (`pulumi destroy` leaves the
  * parameter, which no resource of the stack holds).
  */
+import { parameterNameProblem } from "../../infra/ssm-parameter-name";
 import { TOKEN_PUT_COMMAND } from "../../infra/watchdog-token";
 import { didYouMean, required } from "../../tools/command-line";
 import { parseOptionsAndArguments, UsageError } from "../args";
@@ -20,13 +23,16 @@ export type Action = (typeof ACTIONS)[number];
 
 const spec = {
   name: "token",
-  summary: "put (or rotate, or delete) the Calendly token the stack's watchdog reads, in SSM",
-  usage: "calendly-webhooks token (put | delete) --stack <name> [--region <region>] [--json]",
+  summary:
+    "put (or rotate, or delete) the Calendly token the stack's watchdog (or another function) reads, in SSM",
+  usage:
+    "calendly-webhooks token (put | delete) --stack <name> [--parameter <ssm-name>] [--region <region>] [--json]",
 };
 
 const OPTIONS = {
   stack: { type: "string" },
   region: { type: "string" },
+  parameter: { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -50,6 +56,11 @@ delete  removes that parameter, e.g. after \`pulumi destroy\` (which leaves it: 
 
 Options:
   --stack <name>        the stack, as for pulumi (dev, or <org>/dev); run in its project's folder
+  --parameter <ssm-name> another SecureString than the watchdog's: the one a function of the stack
+                        is told to read, e.g. the invitee-details example consumer's
+                        (its tokenParameterName output):
+                          printf '%s' "$INVITEE_DETAILS_TOKEN" | ${TOKEN_PUT_COMMAND} --stack dev \\
+                            --parameter /calendly-webhooks/dev/invitee-details/calendly-token
   --region <region>     the AWS region (default: the stack's aws:region, else AWS_REGION and the
                         AWS SDK's usual sources); the watchdog reads in the stack's region
   --json                print {"stack","parameter","region",…} as JSON
@@ -65,9 +76,18 @@ ssm:AddTagsToResource on it (delete: ssm:DeleteParameter). The token is never pr
     if (values.region !== undefined && !REGION.test(values.region)) {
       throw new UsageError("--region must be an AWS region name, e.g. us-east-1");
     }
+    if (values.parameter !== undefined) {
+      const problem = parameterNameProblem(values.parameter);
+      if (problem) throw new UsageError(`--parameter ${problem}`);
+    }
     return tokenAction(
       action,
-      { stack: stackReference, region: values.region, json: values.json === true },
+      {
+        stack: stackReference,
+        region: values.region,
+        parameter: values.parameter,
+        json: values.json === true,
+      },
       context,
     );
   },

@@ -9,20 +9,30 @@
  *               │  reads the token from an SSM SecureString, claim-checked bodies from S3
  *               └── after its retries, a failed event goes to an SQS failure queue
  *
+ * The token follows the project's rule for the watchdog's (infra/receiver/watchdog.ts says why):
+ * Pulumi owns the parameter's name, its policy and who is told where it is, never its value. The
+ * component names the SecureString (`/<project>/<stack>/invitee-details/calendly-token` unless told
+ * another), lets the function read it and tells the function its name; the value is written
+ * outside the engine, from stdin, by the CLI:
+ *
+ *   printf '%s' "$INVITEE_DETAILS_TOKEN" | npx calendly-webhooks token put --stack dev \
+ *     --parameter /calendly-webhooks/dev/invitee-details/calendly-token
+ *
  * Use it in the stack's program or in a program of its own (with a StackReference to the stack's
  * `busName` and `claimCheckBucketName` outputs):
  *
  *   new InviteeDetailsConsumer("bookings-details", {
  *     busName: stack.busName,
  *     claimCheckBucketName: stack.claimCheckBucketName,
- *     // A token of its own, with only scheduled_events:read (pulumi config set --secret inviteeDetailsToken).
- *     calendlyToken: new pulumi.Config().requireSecret("inviteeDetailsToken"),
  *   });
  */
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAMBDA_ASSUME_ROLE_POLICY } from "../../infra/receiver/policy";
+import { ssmParameterArn } from "../../infra/receiver/watchdog";
+import { parameterNameProblem } from "../../infra/ssm-parameter-name";
+import { tokenPutCommand } from "../../infra/watchdog-token";
 import { buildLambdaBundle } from "../../lambda/build";
 import { CLAIM_CHECK_PREFIX } from "../../lambda/claim-check";
 import { EVENT_SOURCE } from "../../lambda/detail";
@@ -41,14 +51,55 @@ export interface InviteeDetailsConsumerArgs {
   busName: pulumi.Input<string>;
   /** The receiver's claim-check bucket (the stack's `claimCheckBucketName` output). */
   claimCheckBucketName: pulumi.Input<string>;
-  /** A Calendly token with `scheduled_events:read`; kept in an SSM SecureString. */
-  calendlyToken: pulumi.Input<string>;
+  /**
+   * The SSM SecureString holding a Calendly token with `scheduled_events:read` (default
+   * `/<project>/<stack>/invitee-details/calendly-token`). The component never writes it: put the
+   * token there with `calendly-webhooks token put --stack <stack> --parameter <name>`.
+   */
+  tokenParameterName?: string;
   /** Another Calendly API base URL (default Calendly's). */
   apiUrl?: pulumi.Input<string>;
   /** The events to consume; default every invitee event. */
   events?: readonly InviteeEvent[];
   /** Retries of a failed invocation before the event goes to the failure queue: 0, 1 or 2 (default). */
   retries?: number;
+}
+
+/**
+ * The default parameter of the consumer's token: `/<project>/<stack>/invitee-details/calendly-token`,
+ * beside the watchdog's `/<project>/<stack>/watchdog/calendly-token` (infra/watchdog-token.ts).
+ */
+export function inviteeDetailsTokenParameterName(project: string, stack: string): string {
+  return `/${project}/${stack}/invitee-details/calendly-token`;
+}
+
+/** The command that puts (or rotates) the token in `parameter`, the token piped on stdin. */
+export function inviteeDetailsTokenPutCommand(stack: string, parameter: string): string {
+  return `printf '%s' "$INVITEE_DETAILS_TOKEN" | npx ${tokenPutCommand(stack)} --parameter ${parameter}`;
+}
+
+/**
+ * The parameter's name, or a RunError before anything is declared: for the `calendlyToken` of
+ * earlier versions of this example (a token in a resource input is stored in Pulumi's state), and
+ * for a name SSM would refuse. Never echoes the token.
+ */
+function tokenParameterOf(name: string, args: InviteeDetailsConsumerArgs): string {
+  const parameter =
+    args.tokenParameterName ?? inviteeDetailsTokenParameterName(pulumi.getProject(), pulumi.getStack());
+  if ("calendlyToken" in args) {
+    throw new pulumi.RunError(
+      `InviteeDetailsConsumer "${name}": args.calendlyToken is no longer taken: a token in a resource input is ` +
+        "stored in Pulumi's state. Remove it (and its config key, e.g. `pulumi config rm inviteeDetailsToken`); " +
+        `the function reads the token from SSM parameter ${parameter}: put it there with ` +
+        `\`${inviteeDetailsTokenPutCommand(pulumi.getStack(), parameter)}\`. If the stack was deployed with it, ` +
+        "its earlier states hold the token: replace it at Calendly too.",
+    );
+  }
+  const problem = parameterNameProblem(parameter);
+  if (problem) {
+    throw new pulumi.RunError(`InviteeDetailsConsumer "${name}": args.tokenParameterName ${problem}`);
+  }
+  return parameter;
 }
 
 /** The rule's pattern: authentic invitee events whose payload has every field consumers rely on. */
@@ -74,21 +125,16 @@ export class InviteeDetailsConsumer extends pulumi.ComponentResource {
   readonly ruleArn: pulumi.Output<string>;
   /** Events the function could not handle after its retries land here. */
   readonly failureQueueUrl: pulumi.Output<string>;
+  /** The SecureString the function reads its token from (put it there with `token put --parameter`). */
   readonly tokenParameterName: pulumi.Output<string>;
 
   constructor(name: string, args: InviteeDetailsConsumerArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before the component itself is declared: a refused program declares nothing.
+    const tokenParameterName = tokenParameterOf(name, args);
     super(CONSUMER_TYPE, name, {}, opts);
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-
-    const token = new aws.ssm.Parameter(
-      `${name}-calendly-token`,
-      {
-        description: "Calendly token of the invitee-details consumer",
-        type: "SecureString",
-        value: pulumi.secret(args.calendlyToken),
-      },
-      { parent: this },
-    );
+    // Named, not declared: no resource holds the parameter, so no state holds the token.
+    const tokenParameterArn = ssmParameterArn(tokenParameterName, this);
     const failures = new aws.sqs.Queue(
       `${name}-failures`,
       { messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true },
@@ -105,13 +151,16 @@ export class InviteeDetailsConsumer extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([logGroup.arn, token.arn, failures.arn, partition, args.claimCheckBucketName])
+          .all([logGroup.arn, tokenParameterArn, failures.arn, partition, args.claimCheckBucketName])
           .apply(([logGroupArn, tokenArn, queueArn, awsPartition, bucket]) =>
             JSON.stringify({
               Version: "2012-10-17",
               Statement: [
                 { Effect: "Allow", Action: ["logs:CreateLogStream"], Resource: [`${logGroupArn}:*`] },
                 { Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: [`${logGroupArn}:log-stream:*`] },
+                // No kms:Decrypt, as for the watchdog (infra/receiver/policy.ts): `token put` writes
+                // with the AWS-managed aws/ssm key, which any principal of the account may use
+                // through SSM. A parameter under a key of your own needs kms:Decrypt on that key.
                 { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [tokenArn] },
                 {
                   Effect: "Allow",
@@ -143,7 +192,7 @@ export class InviteeDetailsConsumer extends pulumi.ComponentResource {
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
         environment: {
           variables: {
-            CALENDLY_TOKEN_PARAMETER: token.name,
+            CALENDLY_TOKEN_PARAMETER: tokenParameterName,
             ...(args.apiUrl === undefined ? {} : { CALENDLY_API_URL: args.apiUrl }),
             NODE_OPTIONS: "--enable-source-maps",
           },
@@ -219,7 +268,7 @@ export class InviteeDetailsConsumer extends pulumi.ComponentResource {
     this.functionName = fn.name;
     this.ruleArn = rule.arn;
     this.failureQueueUrl = failures.url;
-    this.tokenParameterName = token.name;
+    this.tokenParameterName = pulumi.output(tokenParameterName);
     this.registerOutputs({
       functionName: this.functionName,
       ruleArn: this.ruleArn,

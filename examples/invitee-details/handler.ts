@@ -6,7 +6,9 @@
  * Replace `onDetails` with what your system does (update a CRM, send a survey...). Everything
  * else is what such a consumer has to get right:
  * - the token is a SecureString in SSM, read with Powertools (cached for 5 minutes), never an
- *   environment variable; a rotated token is picked up without a deploy;
+ *   environment variable nor a Pulumi resource (the stack names the parameter; `calendly-webhooks
+ *   token put --parameter` writes it); a rotated token is picked up without a deploy, and a token
+ *   not yet put is an error naming that command (thrown, so the events wait in the failure queue);
  * - one client per container (it pools connections), rebuilt only when the token changes;
  * - a claim-checked delivery (`payload: null`, too large for EventBridge) is read back from S3;
  * - failures that a retry can fix (429 after the client's own waits, 5xx, network, a bad token)
@@ -138,6 +140,21 @@ export function createInviteeDetailsHandler(deps: InviteeDetailsDependencies) {
 }
 
 /**
+ * The token's parameter does not exist (or is empty): nobody has put the token there yet. Thrown,
+ * so Lambda retries and then parks the event in the failure queue, to redrive once it is put.
+ */
+export class TokenNotSetError extends Error {
+  override readonly name = "TokenNotSetError";
+  constructor(parameter: string) {
+    super(
+      `the Calendly token is not set: SSM parameter ${parameter} does not exist or is empty; put the token there ` +
+        `with \`printf '%s' "$INVITEE_DETAILS_TOKEN" | npx calendly-webhooks token put --stack <stack> --parameter ${parameter}\` ` +
+        "(examples/invitee-details/README.md), then redrive the failure queue",
+    );
+  }
+}
+
+/**
  * Dependencies from the function's environment, built lazily (importing this module needs no
  * credentials): `CALENDLY_TOKEN_PARAMETER` names the SecureString holding the token,
  * `CALENDLY_API_URL` (optional) points at another API, e.g. the emulator.
@@ -156,8 +173,16 @@ export function dependenciesFromEnvironment(
       if (!name)
         throw new Error("CALENDLY_TOKEN_PARAMETER is not set: name the SSM parameter holding the token");
       ssm ??= new SSMProvider({ awsSdkV3Client: new SSMClient(commonConfig(env, "SSM")) });
-      const token = await ssm.get(name, { decrypt: true, maxAge: 300 });
-      if (!token) throw new Error(`SSM parameter ${name} is empty: put the Calendly token in it`);
+      let token: string | undefined;
+      try {
+        token = await ssm.get(name, { decrypt: true, maxAge: 300 });
+      } catch (error) {
+        // Powertools wraps the SDK's error (GetParameterError, its cause ParameterNotFound).
+        const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+        if (cause instanceof Error && cause.name === "ParameterNotFound") throw new TokenNotSetError(name);
+        throw error;
+      }
+      if (!token?.trim()) throw new TokenNotSetError(name);
       if (current?.token !== token) {
         await current?.client.close();
         current = {

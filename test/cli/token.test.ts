@@ -3,7 +3,8 @@
  * real AWS SDK (moto checks the same calls in test/moto/token.test.ts): the parameter the stack's
  * watchdog reads (the stack's own naming rule), created tagged then overwritten on rotation, the
  * token from stdin only (piped, or typed hidden at a terminal), refused when empty, and never in
- * any output or error.
+ * any output or error; with `--parameter`, another SecureString (the invitee-details example's),
+ * by the same rules.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -250,6 +251,84 @@ describe("token put", () => {
       /could not write SSM parameter \S+ in us-east-1 \(InternalServerError: stub outage\)/,
     );
     noToken(down);
+  });
+});
+
+describe("token put --parameter: another function's token (the invitee-details example consumer's)", () => {
+  /** What InviteeDetailsConsumer names by default for the repository's dev stack. */
+  const EXAMPLE_PARAMETER = "/calendly-webhooks/dev/invitee-details/calendly-token";
+
+  it("writes that SecureString, tagged, from stdin, in the stack's region; the watchdog's is untouched", async () => {
+    ssm.deleteParameter(EXAMPLE_PARAMETER);
+    const watchdogBefore = ssm.getStored(DEV_PARAMETER);
+    const run = await put(["--stack", "dev", "--parameter", EXAMPLE_PARAMETER], `${TOKEN}\n`);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(run.stdout).toBe(
+      `Created SSM parameter ${EXAMPLE_PARAMETER} (SecureString, us-east-1, version 1) with the Calendly token: ` +
+        "the functions told this name use it from their next read of it.\n",
+    );
+    noToken(run);
+    expect(ssm.getStored(EXAMPLE_PARAMETER)).toMatchObject({
+      value: TOKEN,
+      type: "SecureString",
+      description:
+        "A Calendly token read by a function of stack dev told this name (calendly-webhooks token put --parameter)",
+      tags: { project: "calendly-webhooks", stack: "dev", "managed-by": "calendly-webhooks token put" },
+    });
+    expect(ssm.writes.map((w) => w.name)).toEqual([EXAMPLE_PARAMETER]);
+    expect(ssm.getStored(DEV_PARAMETER)).toEqual(watchdogBefore);
+
+    // Rotation is the same command; --json names the parameter.
+    const rotated = await putHere(["--stack", "dev", "--parameter", EXAMPLE_PARAMETER, "--json"], ROTATED);
+    expect(JSON.parse(rotated.stdout)).toEqual({
+      stack: "dev",
+      parameter: EXAMPLE_PARAMETER,
+      region: "us-east-1",
+      version: 2,
+      created: false,
+    });
+    expect(ssm.getStored(EXAMPLE_PARAMETER)).toMatchObject({ value: ROTATED, version: 2 });
+  });
+
+  it("an empty stdin is refused with the command to pipe into, --parameter included", async () => {
+    const run = await putHere(["--stack", "dev", "--parameter", EXAMPLE_PARAMETER], "");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `printf '%s' "$CALENDLY_TOKEN" | calendly-webhooks token put --stack dev --parameter ${EXAMPLE_PARAMETER}`,
+    );
+    expect(ssm.writes).toEqual([]);
+  });
+
+  it("refuses a name SSM would not take (exit 2, before reading stdin or calling AWS), never echoing stdin", async () => {
+    for (const [name, problem] of [
+      ["invitee-details/calendly-token", "--parameter must start with /"],
+      ["/aws/reserved", "--parameter must not start with /aws or /ssm"],
+      ["/a//b", "--parameter must be /-separated parts"],
+      ["/a/b/", "--parameter must be /-separated parts"],
+      ["/a b", "--parameter must be /-separated parts"],
+    ] as const) {
+      const run = await putHere(["--stack", "dev", "--parameter", name], TOKEN);
+      expect(run.code, name).toBe(2);
+      expect(run.stderr, name).toContain(problem);
+      noToken(run);
+    }
+    expect(ssm.writes).toEqual([]);
+  });
+
+  it("delete removes that parameter only", async () => {
+    ssm.putParameter(EXAMPLE_PARAMETER, TOKEN);
+    ssm.putParameter(DEV_PARAMETER, TOKEN);
+    const run = await runInProcess(
+      ["token", "delete", "--stack", "dev", "--parameter", EXAMPLE_PARAMETER],
+      env,
+      here(),
+    );
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: `Deleted SSM parameter ${EXAMPLE_PARAMETER} (us-east-1).\n`,
+    });
+    expect(ssm.getStored(EXAMPLE_PARAMETER)).toBeUndefined();
+    expect(ssm.getStored(DEV_PARAMETER)).toMatchObject({ value: TOKEN });
   });
 });
 

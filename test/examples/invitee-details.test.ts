@@ -223,7 +223,7 @@ describe("the example consumer", () => {
     ]);
   });
 
-  it("throws what a retry may fix, so Lambda retries: a rejected token, a missing parameter", async () => {
+  it("throws what a retry may fix, so Lambda retries: a rejected token, a token not put yet, no parameter named", async () => {
     const { inline: event } = await deliver("invitee.created");
     stubs.ssm.putParameter("/examples/revoked-token", "not-a-token");
     await expect(
@@ -232,6 +232,20 @@ describe("the example consumer", () => {
       name: "CalendlyApiError",
       status: 401,
     });
+    // The stack names the parameter but never writes it: until `token put --parameter`, there is none.
+    await expect(handler({ CALENDLY_TOKEN_PARAMETER: "/examples/never-put" })(event)).rejects.toMatchObject({
+      name: "TokenNotSetError",
+      message:
+        "the Calendly token is not set: SSM parameter /examples/never-put does not exist or is empty; put the token " +
+        `there with \`printf '%s' "$INVITEE_DETAILS_TOKEN" | npx calendly-webhooks token put --stack <stack> ` +
+        "--parameter /examples/never-put` (examples/invitee-details/README.md), then redrive the failure queue",
+    });
+    stubs.ssm.putParameter("/examples/blank-token", " ");
+    await expect(handler({ CALENDLY_TOKEN_PARAMETER: "/examples/blank-token" })(event)).rejects.toMatchObject(
+      {
+        name: "TokenNotSetError",
+      },
+    );
     await expect(handler({ CALENDLY_TOKEN_PARAMETER: "" })(event)).rejects.toThrow(
       "CALENDLY_TOKEN_PARAMETER is not set",
     );
