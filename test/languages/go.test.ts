@@ -14,6 +14,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../engine/support/pulumi";
+import { runWithRegistryRetries } from "../support/registry-retries";
 import { languageScenarios } from "./support/scenarios";
 
 const PROGRAM = join(__dirname, "programs", "go");
@@ -22,6 +23,9 @@ const SDK = join(REPO_ROOT, "sdk", "go", "calendly");
 describe("the Go SDK as a Go module", () => {
   it("go vet passes for the SDK and for a program that uses it", () => {
     for (const dir of [SDK, PROGRAM]) {
+      // The modules first, from the Go module proxy: retried, so that a proxy that stalls once does
+      // not fail the run; vet and the host's go build then find them in Go's module cache.
+      runWithRegistryRetries(`go mod download in ${dir}`, "go", ["mod", "download"], { cwd: dir });
       // -mod=readonly: go.mod and go.sum as committed must be complete.
       execFileSync("go", ["vet", "-mod=readonly", "./..."], { cwd: dir, stdio: "inherit" });
     }

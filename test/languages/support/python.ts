@@ -25,6 +25,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { REPO_ROOT } from "../../engine/support/pulumi";
+import { runWithRegistryRetries } from "../../support/registry-retries";
 
 export const PYTHON_SDK_DIR = join(REPO_ROOT, "sdk", "python");
 const VENV_DIR = join(REPO_ROOT, ".cache", "languages", "python-venv");
@@ -69,7 +70,16 @@ export function pythonEnvironment(requirements: string, python = "python3"): Pyt
     rmSync(VENV_DIR, { recursive: true, force: true });
     mkdirSync(VENV_DIR, { recursive: true });
     execFileSync(python, ["-m", "venv", VENV_DIR], { stdio: "inherit" });
-    pip(["install", "--quiet", "--disable-pip-version-check", "-r", requirements]);
+    // From PyPI: retried, so that a registry that stalls once does not fail the run.
+    runWithRegistryRetries("pip install of the program's requirements (PyPI)", join(bin, "python"), [
+      "-m",
+      "pip",
+      "install",
+      "--quiet",
+      "--disable-pip-version-check",
+      "-r",
+      requirements,
+    ]);
     const copy = mkdtempSync(join(tmpdir(), "calendly-python-sdk-"));
     try {
       cpSync(PYTHON_SDK_DIR, copy, { recursive: true });
