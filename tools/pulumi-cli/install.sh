@@ -71,7 +71,7 @@ build_program() {
 pulumi_version_variable="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 
 # A first build of the CLI (empty caches) downloads about 300 modules (1.7 GB of Go module cache) and
-# compiles for about 12 minutes on 2 cores; the hosts after it reuse most of what it compiled.
+# compiles for 4 to 12 minutes on 2 cores (tools/pulumi-cli/README.md); the hosts after it reuse most of it.
 build_program pulumi cli github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
   github.com/pulumi/pulumi/pkg/v3 "$pulumi_version_variable"
 build_program pulumi-language-nodejs nodejs-host github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
