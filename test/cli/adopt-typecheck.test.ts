@@ -4,6 +4,7 @@
  * `config` and a subscription of its own (no duplicate import or name may result), against the
  * real WebhookSubscription (virtual files at the project root, nothing written).
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,6 +116,9 @@ describe("adopt output", () => {
       "__adopt_group.ts": pasted(group.stdout),
       // The same check must catch a declaration that does not fit WebhookSubscription...
       "__adopt_broken.ts": pasted(user.stdout.replace('"invitee.created"', '"invitee.cancelled"')),
+      // The root README's example as written, with the output pasted below it (the package
+      // README's is run by test:package).
+      "__readme_root.ts": `${/```ts\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, "README.md"), "utf8"))![1]}\n${user.stdout}`,
       // ...and an output that declared its own imports again, as it once did.
       "__adopt_twice.ts": pasted(
         `import * as pulumi from "@pulumi/pulumi";\nconst config = new pulumi.Config();\n${user.stdout}`,
@@ -123,6 +127,7 @@ describe("adopt output", () => {
     expect(diagnostics["__adopt_user.ts"]).toEqual([]);
     expect(diagnostics["__adopt_organization.ts"]).toEqual([]);
     expect(diagnostics["__adopt_group.ts"]).toEqual([]);
+    expect(diagnostics["__readme_root.ts"]).toEqual([]);
     expect(diagnostics["__adopt_broken.ts"]!.join("\n")).toContain('"invitee.cancelled"');
     expect(diagnostics["__adopt_twice.ts"]!.join("\n")).toMatch(
       /Duplicate identifier 'pulumi'|Cannot redeclare/,
