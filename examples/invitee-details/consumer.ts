@@ -193,6 +193,7 @@ export class InviteeDetailsConsumer extends pulumi.ComponentResource {
         environment: {
           variables: {
             CALENDLY_TOKEN_PARAMETER: tokenParameterName,
+            CALENDLY_STACK: pulumi.getStack(),
             ...(args.apiUrl === undefined ? {} : { CALENDLY_API_URL: args.apiUrl }),
             NODE_OPTIONS: "--enable-source-maps",
           },

@@ -145,10 +145,11 @@ export function createInviteeDetailsHandler(deps: InviteeDetailsDependencies) {
  */
 export class TokenNotSetError extends Error {
   override readonly name = "TokenNotSetError";
-  constructor(parameter: string) {
+  /** `stack`: the function's stack (CALENDLY_STACK, set by the consumer), else a shell variable to set. */
+  constructor(parameter: string, stack = '"$STACK"') {
     super(
       `the Calendly token is not set: SSM parameter ${parameter} does not exist or is empty; put the token there ` +
-        `with \`printf '%s' "$INVITEE_DETAILS_TOKEN" | npx calendly-webhooks token put --stack <stack> --parameter ${parameter}\` ` +
+        `with \`printf '%s' "$INVITEE_DETAILS_TOKEN" | npx calendly-webhooks token put --stack ${stack} --parameter ${parameter}\` ` +
         "(examples/invitee-details/README.md), then redrive the failure queue",
     );
   }
@@ -156,7 +157,8 @@ export class TokenNotSetError extends Error {
 
 /**
  * Dependencies from the function's environment, built lazily (importing this module needs no
- * credentials): `CALENDLY_TOKEN_PARAMETER` names the SecureString holding the token,
+ * credentials): `CALENDLY_TOKEN_PARAMETER` names the SecureString holding the token (and
+ * `CALENDLY_STACK` the stack, for the command that puts it: a paste-ready error, no `<stack>`),
  * `CALENDLY_API_URL` (optional) points at another API, e.g. the emulator.
  */
 export function dependenciesFromEnvironment(
@@ -179,10 +181,11 @@ export function dependenciesFromEnvironment(
       } catch (error) {
         // Powertools wraps the SDK's error (GetParameterError, its cause ParameterNotFound).
         const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-        if (cause instanceof Error && cause.name === "ParameterNotFound") throw new TokenNotSetError(name);
+        if (cause instanceof Error && cause.name === "ParameterNotFound")
+          throw new TokenNotSetError(name, env.CALENDLY_STACK || undefined);
         throw error;
       }
-      if (!token?.trim()) throw new TokenNotSetError(name);
+      if (!token?.trim()) throw new TokenNotSetError(name, env.CALENDLY_STACK || undefined);
       if (current?.token !== token) {
         await current?.client.close();
         current = {

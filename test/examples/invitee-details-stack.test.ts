@@ -182,7 +182,7 @@ describe("InviteeDetailsConsumer", () => {
       runtime: "nodejs22.x",
       handler: "index.handler",
       timeout: 150,
-      environment: { variables: { CALENDLY_TOKEN_PARAMETER: PARAMETER } },
+      environment: { variables: { CALENDLY_TOKEN_PARAMETER: PARAMETER, CALENDLY_STACK: "test" } },
     });
   });
 

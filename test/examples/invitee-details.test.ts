@@ -237,9 +237,13 @@ describe("the example consumer", () => {
       name: "TokenNotSetError",
       message:
         "the Calendly token is not set: SSM parameter /examples/never-put does not exist or is empty; put the token " +
-        `there with \`printf '%s' "$INVITEE_DETAILS_TOKEN" | npx calendly-webhooks token put --stack <stack> ` +
+        `there with \`printf '%s' "$INVITEE_DETAILS_TOKEN" | npx calendly-webhooks token put --stack "$STACK" ` +
         "--parameter /examples/never-put` (examples/invitee-details/README.md), then redrive the failure queue",
     });
+    // Told its stack (as the consumer does), the command names it.
+    await expect(
+      handler({ CALENDLY_TOKEN_PARAMETER: "/examples/never-put", CALENDLY_STACK: "dev" })(event),
+    ).rejects.toThrow("token put --stack dev --parameter /examples/never-put`");
     stubs.ssm.putParameter("/examples/blank-token", " ");
     await expect(handler({ CALENDLY_TOKEN_PARAMETER: "/examples/blank-token" })(event)).rejects.toMatchObject(
       {
